@@ -1,0 +1,49 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// SeeAlso: related-story lists and topic/story clustering for news archives.
+///
+/// Data flows one way: Corpus → Text → Vectorize → Similarity / Clustering → Index → CLI.
+/// Every BLAS/LAPACK call goes through `SeeAlsoBLAS`; every zlib call through `SeeAlsoCorpus/GzipFile.swift`.
+let package = Package(
+    name: "SeeAlso",
+    products: [
+        .executable(name: "seealso", targets: ["seealso"]),
+        .library(name: "SeeAlsoCorpus", targets: ["SeeAlsoCorpus"]),
+        .library(name: "SeeAlsoText", targets: ["SeeAlsoText"]),
+        .library(name: "SeeAlsoVectorize", targets: ["SeeAlsoVectorize"]),
+        .library(name: "SeeAlsoBLAS", targets: ["SeeAlsoBLAS"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "SeeAlsoSupport"),
+        .target(name: "SeeAlsoBLAS", dependencies: ["COpenBLAS"]),
+        .target(name: "SeeAlsoCorpus", dependencies: ["CZlib", "SeeAlsoSupport"]),
+        // Language resources are data in the top-level Models/ folder, found at run time (see ModelsDirectory).
+        .target(name: "SeeAlsoText", dependencies: ["SeeAlsoSupport"]),
+        .target(name: "SeeAlsoVectorize", dependencies: ["SeeAlsoCorpus", "SeeAlsoText", "SeeAlsoSupport"]),
+        .executableTarget(
+            name: "seealso",
+            dependencies: [
+                "SeeAlsoCorpus", "SeeAlsoText", "SeeAlsoVectorize", "SeeAlsoBLAS", "SeeAlsoSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SeeAlsoBLASTests", dependencies: ["SeeAlsoBLAS"]),
+        .testTarget(name: "SeeAlsoCorpusTests", dependencies: ["SeeAlsoCorpus"]),
+        .testTarget(name: "SeeAlsoTextTests", dependencies: ["SeeAlsoText"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SeeAlsoVectorizeTests", dependencies: ["SeeAlsoVectorize"], resources: [.copy("Fixtures")]),
+    ]
+)

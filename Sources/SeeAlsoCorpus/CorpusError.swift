@@ -1,0 +1,57 @@
+/// Why an input could not be read, located by file, line and field.
+///
+/// `description` reads like a compiler diagnostic: `data.jsonl:12: field 'date': unparseable date "2017-13-01"`.
+public struct CorpusError: Error, CustomStringConvertible, Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case unreadableFile = "unreadable file"
+        case malformedJSON = "malformed JSON"
+        case malformedCSV = "malformed CSV"
+        case invalidUTF8 = "invalid UTF-8"
+        case missingField = "missing field"
+        case wrongType = "wrong type"
+        case duplicateID = "duplicate id"
+        case invalidDate = "invalid date"
+        case recordTooLarge = "record too large"
+        case emptyCorpus = "empty corpus"
+        case badOption = "bad option"
+    }
+
+    public var kind: Kind
+    public var file: String
+    /// 1-based line where the record starts, when the error belongs to one record.
+    public var line: Int?
+    public var field: String?
+    public var message: String
+
+    public init(_ kind: Kind, file: String, line: Int? = nil, field: String? = nil, _ message: String) {
+        self.kind = kind
+        self.file = file
+        self.line = line
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        text += ": "
+        if let field { text += "field '\(field)': " }
+        return text + message
+    }
+}
+
+/// What a read skipped under `--skip-invalid`.
+public struct SkippedRecords: Sendable {
+    /// Every skipped record's error, in input order.
+    public internal(set) var errors: [CorpusError] = []
+
+    public var count: Int { errors.count }
+
+    /// "skipped 3 invalid records (lines 4, 17, 90): first: data.jsonl:4: …", listing at most `limit` lines.
+    public func summary(limit: Int = 20) -> String {
+        guard let first = errors.first else { return "no invalid records" }
+        let lines = errors.prefix(limit).map { $0.line.map(String.init) ?? "?" }.joined(separator: ", ")
+        let more = errors.count > limit ? ", …" : ""
+        return "skipped \(errors.count) invalid record\(errors.count == 1 ? "" : "s") (lines \(lines)\(more)); first: \(first)"
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+
+/// Input formats. `auto` chooses by the path: a directory is a folder of text files, `.csv`/`.tsv`
+/// is CSV (tab-separated for `.tsv`), anything else JSON Lines; a trailing `.gz` is ignored for this.
+public enum CorpusFormat: String, CaseIterable, Sendable {
+    case auto, jsonl, csv, tsv, folder
+
+    /// The concrete format of `path` when this is `.auto`.
+    public func resolved(for path: String) -> CorpusFormat {
+        guard self == .auto else { return self }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return .folder }
+        var name = path.lowercased()
+        if name.hasSuffix(".gz") { name.removeLast(3) }
+        if name.hasSuffix(".csv") { return .csv }
+        if name.hasSuffix(".tsv") { return .tsv }
+        return .jsonl
+    }
+}
+
+/// How to read a corpus.
+public struct CorpusOptions: Sendable {
+    public var format: CorpusFormat = .auto
+    /// CSV only: article field → column name, overriding the header-name defaults.
+    public var csvColumns: [ArticleField: String] = [:]
+    /// Records (lines, rows, files) longer than this are invalid. Default 16 MiB.
+    public var maxRecordBytes = 16 << 20
+    /// Skip invalid records (reporting them) instead of stopping at the first.
+    public var skipInvalid = false
+    /// Raw bytes per batch handed to a worker.
+    public var batchBytes = 1 << 20
+
+    public init() {}
+
+    /// Parses `--columns` text: `id=Key,title=Headline,body=Text`.
+    public static func parseColumns(_ text: String) throws -> [ArticleField: String] {
+        var mapping: [ArticleField: String] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[1].isEmpty else {
+                throw CorpusError(.badOption, file: "--columns", "'\(pair)' is not FIELD=COLUMN")
+            }
+            guard let field = ArticleField(rawValue: parts[0].lowercased()) ?? (parts[0].lowercased() == "text" ? .body : nil) else {
+                throw CorpusError(.badOption, file: "--columns", "unknown field '\(parts[0])' (fields: \(ArticleField.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            mapping[field] = parts[1]
+        }
+        return mapping
+    }
+}
+
+/// Streams a corpus in batches: `nextBatch()` reads sequentially (one caller at a time), `decode`
+/// turns a batch into articles on any thread, and a `CorpusValidator` admits them in input order.
+///
+/// Memory stays constant in the corpus size: one batch per worker plus the reader's buffers.
+public final class CorpusReader: @unchecked Sendable {
+    public let path: String
+    public let format: CorpusFormat
+    public let options: CorpusOptions
+    private let producer: Producer
+    private let csvDecoder: CSVRecordDecoder?
+
+    private enum Producer {
+        case lines(LineSplitter)
+        case csv(CSVSplitter)
+        case folder(TextFolder)
+    }
+
+    public init(path: String, options: CorpusOptions = CorpusOptions()) throws {
+        self.path = path
+        self.options = options
+        format = options.format.resolved(for: path)
+        switch format {
+        case .folder:
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CorpusError(.unreadableFile, file: path, "not a directory (--format folder)")
+            }
+            producer = .folder(try TextFolder(root: path, maxRecordBytes: options.maxRecordBytes))
+            csvDecoder = nil
+        case .csv, .tsv:
+            let delimiter: UInt8 = format == .tsv ? 0x09 : UInt8(ascii: ",")
+            let splitter = CSVSplitter(source: try ByteSource(path: path), maxRecordBytes: options.maxRecordBytes,
+                                       targetBatchBytes: options.batchBytes)
+            guard let headerRecord = try splitter.nextRecord() else {
+                throw CorpusError(.emptyCorpus, file: path, "no header row: the file is empty")
+            }
+            if let error = headerRecord.error { throw error }
+            let header: [String]
+            do {
+                header = try headerRecord.bytes.withUnsafeBufferPointer { try CSVFieldParser(delimiter: delimiter).fields($0) }
+            } catch {
+                throw CorpusError(.malformedCSV, file: path, line: headerRecord.line, "cannot parse the header row")
+            }
+            csvDecoder = try CSVRecordDecoder(file: path, header: header, delimiter: delimiter, mapping: options.csvColumns)
+            producer = .csv(splitter)
+        case .jsonl, .auto:
+            producer = .lines(LineSplitter(source: try ByteSource(path: path), maxRecordBytes: options.maxRecordBytes,
+                                           targetBatchBytes: options.batchBytes))
+            csvDecoder = nil
+        }
+    }
+
+    /// The next batch of raw records, or nil at the end. Not thread-safe: call from one thread at a time.
+    public func nextBatch() throws -> RecordBatch? {
+        switch producer {
+        case .lines(let splitter): return try splitter.nextBatch()
+        case .csv(let splitter): return try splitter.nextBatch()
+        case .folder(let folder): return try folder.nextBatch()
+        }
+    }
+
+    /// Decodes every record of `batch`. Thread-safe.
+    public func decode(_ batch: RecordBatch) -> DecodedBatch {
+        let jsonDecoder = JSONRecordDecoder(file: path)
+        let records = batch.bytes.withUnsafeBufferPointer { bytes in
+            batch.records.map { record -> DecodedRecord in
+                if let error = record.error { return .invalid(error) }
+                let slice = UnsafeBufferPointer(rebasing: bytes[record.start..<record.start + record.count])
+                switch format {
+                case .folder:
+                    let filePath = path + (path.hasSuffix("/") ? "" : "/") + (record.name ?? "")
+                    guard case .article(var article, let line) = TextFolder.decode(slice, file: filePath) else {
+                        return TextFolder.decode(slice, file: filePath)
+                    }
+                    article.id = record.name ?? article.id
+                    return .article(article, line: line)
+                case .csv, .tsv:
+                    return csvDecoder!.decode(slice, line: record.line)
+                case .jsonl, .auto:
+                    return jsonDecoder.decode(slice, line: record.line)
+                }
+            }
+        }
+        return DecodedBatch(sequence: batch.sequence, records: records)
+    }
+
+    /// Reads the whole corpus on the calling thread: the articles in input order, and what was skipped.
+    /// Throws the first invalid record's error unless `skipInvalid`, and `emptyCorpus` when nothing is left.
+    public func readAll() throws -> (articles: [Article], skipped: SkippedRecords) {
+        var validator = CorpusValidator(file: path, skipInvalid: options.skipInvalid)
+        var articles: [Article] = []
+        while let batch = try nextBatch() {
+            let decoded = decode(batch)
+            let accepted = try validator.admit(decoded)
+            for (record, keep) in zip(decoded.records, accepted) where keep {
+                articles.append(record.article!)
+            }
+        }
+        try validator.finish()
+        return (articles, validator.skipped)
+    }
+}
+
+/// Checks what only the whole corpus can tell (duplicate ids, emptiness), in input order.
+public struct CorpusValidator: Sendable {
+    public let file: String
+    public let skipInvalid: Bool
+    public private(set) var skipped = SkippedRecords()
+    public private(set) var acceptedCount = 0
+    private var seen: [String: Int] = [:]
+
+    public init(file: String, skipInvalid: Bool) {
+        self.file = file
+        self.skipInvalid = skipInvalid
+    }
+
+    /// For each record of `batch`, whether it is admitted. Without `skipInvalid`, throws at the first
+    /// invalid record; with it, records the error and rejects the record.
+    public mutating func admit(_ batch: DecodedBatch) throws -> [Bool] {
+        var accepted = [Bool](repeating: false, count: batch.records.count)
+        for (index, record) in batch.records.enumerated() {
+            var failure: CorpusError?
+            switch record {
+            case .invalid(let error):
+                failure = error
+            case .article(let article, let line):
+                if let first = seen[article.id] {
+                    failure = CorpusError(.duplicateID, file: file, line: line, field: "id",
+                                          "duplicate id \"\(article.id)\" (first seen at line \(first))")
+                } else {
+                    seen[article.id] = line
+                }
+            }
+            if let failure {
+                guard skipInvalid else { throw failure }
+                skipped.errors.append(failure)
+            } else {
+                accepted[index] = true
+                acceptedCount += 1
+            }
+        }
+        return accepted
+    }
+
+    /// Throws `emptyCorpus` when no article was admitted.
+    public func finish() throws {
+        guard acceptedCount > 0 else {
+            let reason = skipped.count > 0 ? "every record was invalid (\(skipped.summary()))" : "no articles found"
+            throw CorpusError(.emptyCorpus, file: file, "empty corpus: \(reason)")
+        }
+    }
+}

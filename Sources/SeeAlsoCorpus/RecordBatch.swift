@@ -1,0 +1,44 @@
+/// Raw records read in input order, not yet decoded: lines of JSONL, rows of CSV, or files of a folder.
+///
+/// Batches are produced sequentially by `CorpusReader.nextBatch()` and can be decoded on any thread.
+public struct RecordBatch: Sendable {
+    /// Position of this batch in the input (0, 1, 2, …).
+    public let sequence: Int
+    let bytes: [UInt8]
+    let records: [RawRecord]
+
+    /// Number of records, including ones already known to be invalid.
+    public var count: Int { records.count }
+}
+
+/// One record's bytes inside its batch, the line where it starts, and what the reader already knows.
+struct RawRecord: Sendable {
+    var start: Int
+    var count: Int
+    var line: Int
+    /// The relative path of a folder's file (its id).
+    var name: String? = nil
+    /// Set when the reader itself rejected the record (e.g. over the size limit).
+    var error: CorpusError? = nil
+}
+
+/// A batch after decoding: each record became an article or an error, in input order.
+public struct DecodedBatch: Sendable {
+    public let sequence: Int
+    public var records: [DecodedRecord]
+
+    public init(sequence: Int, records: [DecodedRecord]) {
+        self.sequence = sequence
+        self.records = records
+    }
+}
+
+public enum DecodedRecord: Sendable {
+    case article(Article, line: Int)
+    case invalid(CorpusError)
+
+    public var article: Article? {
+        if case .article(let article, _) = self { return article }
+        return nil
+    }
+}

@@ -1,0 +1,54 @@
+import Dispatch
+import Foundation
+
+/// How many worker threads SeeAlso's own parallel loops use.
+///
+/// Defaults to the number of active processors; the environment variable `SEEALSO_THREADS`
+/// or the CLI's `--threads` overrides it. BLAS is pinned separately (see `SeeAlsoBLAS.BLAS`)
+/// so that SeeAlso's workers and OpenBLAS's threads never oversubscribe the cores.
+public enum Parallelism {
+    private static let configured = Locked<Int?>(nil)
+
+    /// The worker count in effect (≥ 1).
+    public static var workerCount: Int {
+        if let value = configured.value { return value }
+        if let text = ProcessInfo.processInfo.environment["SEEALSO_THREADS"], let value = Int(text), value > 0 {
+            return value
+        }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// Sets the worker count for the rest of the process; values below 1 are clamped to 1.
+    public static func setWorkerCount(_ count: Int) {
+        configured.value = max(1, count)
+    }
+
+    /// Runs `body(i)` for every `i` in `0..<count` on up to `workerCount` threads and waits for all.
+    /// The first error thrown by any iteration is rethrown after every iteration has finished.
+    public static func forEach(_ count: Int, _ body: @Sendable (Int) throws -> Void) rethrows {
+        guard count > 0 else { return }
+        if count == 1 || workerCount == 1 {
+            for index in 0..<count { try body(index) }
+            return
+        }
+        let firstError = Locked<(any Error)?>(nil)
+        let work: @Sendable (Int) -> Void = { index in
+            do { try body(index) } catch { firstError.withLock { if $0 == nil { $0 = error } } }
+        }
+        DispatchQueue.concurrentPerform(iterations: count, execute: work)
+        if let error = firstError.value {
+            try { throw error }()
+        }
+    }
+
+    /// Splits `0..<count` into `workerCount` contiguous ranges (or fewer when `count` is small) and
+    /// runs `body(range, workerIndex)` on each in parallel. Use it when per-worker scratch state matters.
+    public static func forEachRange(_ count: Int, minimumChunk: Int = 1, _ body: @Sendable (Range<Int>, Int) throws -> Void) rethrows {
+        let parts = max(1, min(workerCount, count / max(1, minimumChunk)))
+        try forEach(parts) { part in
+            let lower = count * part / parts
+            let upper = count * (part + 1) / parts
+            try body(lower..<upper, part)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Where SeeAlso's language resources (the `Models/` folder: stop-word lists, …) are found.
+///
+/// In order: the folder named by the environment variable `SEEALSO_MODELS`; a `Models` folder
+/// beside the executable or in `../share/seealso/` next to it (an installed copy); the source
+/// checkout's `Models/`, whose path `swift build` compiles in, so a built `seealso` works from any
+/// working directory.
+public enum ModelsDirectory {
+    public static let url: URL? = locate()
+
+    /// The file at `relativePath` inside the models folder, if it exists.
+    public static func file(_ relativePath: String) -> URL? {
+        guard let url else { return nil }
+        let file = url.appendingPathComponent(relativePath)
+        return FileManager.default.fileExists(atPath: file.path) ? file : nil
+    }
+
+    /// Every place searched, for error messages.
+    public static var searched: [String] { candidates().map(\.path) }
+
+    private static func locate() -> URL? {
+        candidates().first { url in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: url.appendingPathComponent("stopwords").path, isDirectory: &isDirectory)
+                && isDirectory.boolValue
+        }
+    }
+
+    private static func candidates() -> [URL] {
+        var urls: [URL] = []
+        if let override = ProcessInfo.processInfo.environment["SEEALSO_MODELS"], !override.isEmpty {
+            urls.append(URL(fileURLWithPath: override))
+        }
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        urls.append(executable.appendingPathComponent("Models"))
+        urls.append(executable.deletingLastPathComponent().appendingPathComponent("share/seealso/Models"))
+        let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        urls.append(checkout.appendingPathComponent("Models"))
+        return urls
+    }
+}

@@ -1,0 +1,259 @@
+/// Splits text into word tokens the way scikit-learn's default `token_pattern` `(?u)\b\w\w+\b`
+/// does after its preprocessing (`lowercase`, then `strip_accents`): a token is a maximal run of
+/// two or more word characters (see `ScalarMapper`), counted in Unicode scalars.
+///
+/// Lowercasing follows Python's `str.lower`, including the Greek final sigma rule (Σ becomes ς
+/// after a cased letter when no cased letter follows). Known, documented differences from
+/// Python come only from Unicode versions (Swift's tables are newer than Python 3.11's 14.0).
+///
+/// Works on UTF-8 bytes with an ASCII fast path; one tokenizer per thread (it caches mappings).
+/// Cost: O(bytes) per text.
+public struct Tokenizer {
+    public let lowercase: Bool
+    public let stripAccents: AccentStripping
+    private var mapper: ScalarMapper
+    /// ASCII byte → lowercased byte when it is a word character, 0 otherwise.
+    private let asciiWord: [UInt8]
+
+    public init(lowercase: Bool = true, stripAccents: AccentStripping = .none) {
+        self.lowercase = lowercase
+        self.stripAccents = stripAccents
+        mapper = ScalarMapper(lowercase: lowercase, stripAccents: stripAccents)
+        var table = [UInt8](repeating: 0, count: 128)
+        for byte in 0..<128 {
+            let scalar = Unicode.Scalar(UInt8(byte))
+            guard ScalarMapper.isWordCharacter(scalar) else { continue }
+            table[byte] = lowercase && byte >= 0x41 && byte <= 0x5A ? UInt8(byte) + 32 : UInt8(byte)
+        }
+        asciiWord = table
+    }
+
+    /// Appends the tokens of `text` to `tokens`.
+    public mutating func tokenize(_ text: String, into tokens: inout TokenBuffer) {
+        var text = text
+        text.withUTF8 { tokenize(utf8: $0, into: &tokens) }
+    }
+
+    /// The tokens of `text` as strings (convenient, slower than `tokenize(_:into:)`).
+    public mutating func tokens(_ text: String) -> [String] {
+        var buffer = TokenBuffer()
+        tokenize(text, into: &buffer)
+        return (0..<buffer.count).map { buffer.string(at: $0) }
+    }
+
+    /// Appends the tokens of valid UTF-8 `bytes` to `tokens`.
+    public mutating func tokenize(utf8 bytes: UnsafeBufferPointer<UInt8>, into tokens: inout TokenBuffer) {
+        let count = bytes.count
+        guard count > 0, let base = bytes.baseAddress else { return }
+        let storage = tokens.raw
+        // ASCII writes at most one byte per input byte; the slow path re-reserves before each scalar.
+        storage.reserve(bytes: count + 8)
+        var out = storage.bytes
+        var written = storage.byteCount
+        var ends = storage.ends
+        var tokenCount = storage.tokenCount
+        var tokenStart = written
+        var characters = 0
+        var index = 0
+        let asciiTable = asciiWord
+        asciiTable.withUnsafeBufferPointer { table in
+            @inline(__always) func endToken() {
+                if characters >= 2 {
+                    ends[tokenCount] = Int32(written)
+                    tokenCount += 1
+                    tokenStart = written
+                } else {
+                    written = tokenStart
+                }
+                characters = 0
+            }
+            while index < count {
+                let byte = base[index]
+                if byte < 0x80 {
+                    let lowered = table[Int(byte)]
+                    if lowered != 0 {
+                        out[written] = lowered
+                        written += 1
+                        characters += 1
+                    } else if characters > 0 {
+                        endToken()
+                    }
+                    index += 1
+                    continue
+                }
+                // Slow path: a non-ASCII scalar may expand (full lowercase, NFKD) to many bytes.
+                storage.byteCount = written
+                storage.tokenCount = tokenCount
+                storage.reserve(bytes: (count - index) + 96)
+                out = storage.bytes
+                ends = storage.ends
+                let (value, width) = decodeScalar(base, index, count)
+                index += width
+                if lowercase && value == 0x3A3 {
+                    // Greek capital sigma: Python lowercases it to final ς or medial σ by context.
+                    let final = isFinalSigma(base, count, start: index - width, end: index)
+                    written += TokenBuffer.encode(final ? 0x3C2 : 0x3C3, at: out + written)
+                    characters += 1
+                    continue
+                }
+                let entry = mapper.entry(for: value)
+                for item in 0..<mapper.count(at: entry) {
+                    let mapped = mapper.scalar(at: entry, item)
+                    if mapped & ScalarMapper.wordFlag != 0 {
+                        written += TokenBuffer.encode(mapped & ~ScalarMapper.wordFlag, at: out + written)
+                        characters += 1
+                    } else if characters > 0 {
+                        endToken()
+                    }
+                }
+            }
+            if characters > 0 { endToken() }
+        }
+        storage.byteCount = written
+        storage.tokenCount = tokenCount
+    }
+
+    /// Decodes the (valid) UTF-8 scalar starting at `index`.
+    @inline(__always)
+    private func decodeScalar(_ base: UnsafePointer<UInt8>, _ index: Int, _ count: Int) -> (UInt32, Int) {
+        let lead = UInt32(base[index])
+        if lead < 0xE0, index + 1 < count {
+            return ((lead & 0x1F) << 6 | UInt32(base[index + 1] & 0x3F), 2)
+        }
+        if lead < 0xF0, index + 2 < count {
+            return ((lead & 0x0F) << 12 | UInt32(base[index + 1] & 0x3F) << 6 | UInt32(base[index + 2] & 0x3F), 3)
+        }
+        if index + 3 < count {
+            return ((lead & 0x07) << 18 | UInt32(base[index + 1] & 0x3F) << 12
+                    | UInt32(base[index + 2] & 0x3F) << 6 | UInt32(base[index + 3] & 0x3F), 4)
+        }
+        return (0xFFFD, count - index)
+    }
+
+    /// Python's Final_Sigma test: a cased letter before (skipping case-ignorable scalars) and none after.
+    private func isFinalSigma(_ base: UnsafePointer<UInt8>, _ count: Int, start: Int, end: Int) -> Bool {
+        var position = start
+        var casedBefore = false
+        while position > 0 {
+            var lead = position - 1
+            while lead > 0 && base[lead] & 0xC0 == 0x80 { lead -= 1 }
+            let scalar = Unicode.Scalar(decodeScalar(base, lead, count).0) ?? " "
+            position = lead
+            if !scalar.properties.isCaseIgnorable {
+                casedBefore = scalar.properties.isCased
+                break
+            }
+        }
+        guard casedBefore else { return false }
+        position = end
+        while position < count {
+            let (value, width) = decodeScalar(base, position, count)
+            let scalar = Unicode.Scalar(value) ?? " "
+            position += width
+            if !scalar.properties.isCaseIgnorable { return !scalar.properties.isCased }
+        }
+        return true
+    }
+}
+
+/// Tokens as contiguous UTF-8 bytes with end offsets; reused across documents to avoid allocation.
+///
+/// Storage is raw memory grown by doubling, so the tokenizer's inner loop writes through a pointer
+/// without per-byte capacity or uniqueness checks. Not copyable in a meaningful way: use one per thread.
+public struct TokenBuffer {
+    private let storage = TokenStorage()
+
+    public init() {}
+
+    /// Number of tokens.
+    public var count: Int { storage.tokenCount }
+
+    /// The token bytes, back to back.
+    public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage.bytes, count: storage.byteCount) }
+
+    /// `ends[i]` is one past the last byte of token i; token i starts at `ends[i-1]` (or 0).
+    public var ends: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(start: storage.ends, count: storage.tokenCount) }
+
+    public func removeAll() {
+        storage.byteCount = 0
+        storage.tokenCount = 0
+    }
+
+    @inline(__always) public func start(of index: Int) -> Int { index == 0 ? 0 : Int(storage.ends[index - 1]) }
+
+    /// The bytes of token `index`.
+    @inline(__always) public func token(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        let start = start(of: index)
+        return UnsafeBufferPointer(start: storage.bytes + start, count: Int(storage.ends[index]) - start)
+    }
+
+    public func string(at index: Int) -> String { String(decoding: token(index), as: UTF8.self) }
+
+    var raw: TokenStorage { storage }
+
+    /// Writes `value` as UTF-8 at `destination`; returns the byte count (1-4).
+    @inline(__always)
+    static func encode(_ value: UInt32, at destination: UnsafeMutablePointer<UInt8>) -> Int {
+        if value < 0x80 {
+            destination[0] = UInt8(value)
+            return 1
+        }
+        if value < 0x800 {
+            destination[0] = UInt8(0xC0 | value >> 6)
+            destination[1] = UInt8(0x80 | value & 0x3F)
+            return 2
+        }
+        if value < 0x10000 {
+            destination[0] = UInt8(0xE0 | value >> 12)
+            destination[1] = UInt8(0x80 | value >> 6 & 0x3F)
+            destination[2] = UInt8(0x80 | value & 0x3F)
+            return 3
+        }
+        destination[0] = UInt8(0xF0 | value >> 18)
+        destination[1] = UInt8(0x80 | value >> 12 & 0x3F)
+        destination[2] = UInt8(0x80 | value >> 6 & 0x3F)
+        destination[3] = UInt8(0x80 | value & 0x3F)
+        return 4
+    }
+}
+
+/// The raw memory behind a `TokenBuffer`.
+final class TokenStorage {
+    var bytes: UnsafeMutablePointer<UInt8>
+    var byteCapacity = 4096
+    var byteCount = 0
+    var ends: UnsafeMutablePointer<Int32>
+    var endCapacity = 1024
+    var tokenCount = 0
+
+    init() {
+        bytes = .allocate(capacity: byteCapacity)
+        ends = .allocate(capacity: endCapacity)
+    }
+
+    deinit {
+        bytes.deallocate()
+        ends.deallocate()
+    }
+
+    /// Makes room for `additional` more bytes and at least `additional / 2 + 1` more tokens.
+    func reserve(bytes additional: Int) {
+        if byteCount + additional > byteCapacity {
+            let capacity = max(byteCount + additional, byteCapacity * 2)
+            let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            fresh.update(from: bytes, count: byteCount)
+            bytes.deallocate()
+            bytes = fresh
+            byteCapacity = capacity
+        }
+        let tokens = additional / 2 + 1
+        if tokenCount + tokens > endCapacity {
+            let capacity = max(tokenCount + tokens, endCapacity * 2)
+            let fresh = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+            fresh.update(from: ends, count: tokenCount)
+            ends.deallocate()
+            ends = fresh
+            endCapacity = capacity
+        }
+    }
+}

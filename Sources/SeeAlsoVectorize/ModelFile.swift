@@ -1,0 +1,88 @@
+import Foundation
+import SeeAlsoSupport
+
+/// The standalone model file written by `seealso vectorize --output`: JSON with a format name and
+/// version, the configuration, n, the vocabulary (column order) and the idf vector.
+///
+/// Version 1. Readers refuse other format names and newer versions with an error naming the file.
+public enum ModelFile {
+    public static let formatName = "seealso-tfidf-model"
+    public static let version = 1
+
+    struct Contents: Codable {
+        var format: String
+        var version: Int
+        var configuration: TfidfConfiguration
+        var documentCount: Int
+        var vocabulary: [String]
+        var idf: [Double]
+    }
+
+    /// Writes `model` to `path` atomically.
+    public static func save(_ model: TfidfModel, to path: String) throws {
+        let contents = Contents(format: formatName, version: version, configuration: model.configuration,
+                                documentCount: model.documentCount, vocabulary: model.vocabulary, idf: model.idf)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try AtomicFileWriter.write(try encoder.encode(contents), to: path)
+    }
+
+    /// Reads a model written by `save`.
+    public static func load(_ path: String) throws -> TfidfModel {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw VectorizerError.badModelFile(path: path, reason: "cannot read the file")
+        }
+        let contents: Contents
+        do {
+            contents = try JSONDecoder().decode(Contents.self, from: data)
+        } catch {
+            throw VectorizerError.badModelFile(path: path, reason: "not a SeeAlso model file (\(error))")
+        }
+        guard contents.format == formatName else {
+            throw VectorizerError.badModelFile(path: path, reason: "format is \"\(contents.format)\", expected \"\(formatName)\"")
+        }
+        guard contents.version <= version else {
+            throw VectorizerError.badModelFile(path: path, reason: "version \(contents.version) is newer than this seealso reads (\(version))")
+        }
+        guard contents.vocabulary.count == contents.idf.count else {
+            throw VectorizerError.badModelFile(path: path, reason: "vocabulary and idf differ in length")
+        }
+        return TfidfModel(configuration: contents.configuration, vocabulary: contents.vocabulary, idf: contents.idf,
+                          documentCount: contents.documentCount)
+    }
+}
+
+/// Export of a matrix in MatrixMarket coordinate format (`scipy.io.mmread` reads it) and of the
+/// vocabulary as one term per line, in column order.
+public enum MatrixMarket {
+    /// Writes `%%MatrixMarket matrix coordinate real general`, 1-based `row column value` lines, rows in order.
+    public static func write(_ matrix: CSRMatrix, to path: String) throws {
+        let writer = try AtomicFileWriter(path: path)
+        try writer.write("%%MatrixMarket matrix coordinate real general\n")
+        try writer.write("\(matrix.rowCount) \(matrix.columnCount) \(matrix.storedCount)\n")
+        var line: [UInt8] = []
+        for row in 0..<matrix.rowCount {
+            for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
+                line.removeAll(keepingCapacity: true)
+                line.append(contentsOf: String(row + 1).utf8)
+                line.append(0x20)
+                line.append(contentsOf: String(matrix.columns[index] + 1).utf8)
+                line.append(0x20)
+                line.append(contentsOf: matrix.values[index].description.utf8)
+                line.append(0x0A)
+                try writer.write(line)
+            }
+        }
+        try writer.commit()
+    }
+
+    /// Writes the vocabulary, one term per line (terms never contain a newline: newlines split tokens).
+    public static func writeVocabulary(_ vocabulary: [String], to path: String) throws {
+        let writer = try AtomicFileWriter(path: path)
+        for term in vocabulary {
+            try writer.write(term)
+            try writer.write("\n")
+        }
+        try writer.commit()
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import SeeAlsoSupport
+import SeeAlsoText
+
+/// Merges thread-local term ids into the final vocabulary and builds the weighted CSR matrix.
+enum VocabularyMerge {
+    static func build(
+        batches: [CountedBatch], dictionaries: [TermDictionary], configuration: TfidfConfiguration
+    ) throws -> (TfidfModel, CSRMatrix) {
+        let documentCount = batches.reduce(0) { $0 + $1.rowCount }
+        let workerCount = dictionaries.count
+
+        // 1. Document frequency and total tf per thread-local term (rows hold distinct terms).
+        var localDF = dictionaries.map { [Int32](repeating: 0, count: $0.count) }
+        var localTF = dictionaries.map { [Double](repeating: 0, count: $0.count) }
+        let binary = configuration.binary
+        localDF.withUnsafeMutableBufferPointer { dfs in
+            localTF.withUnsafeMutableBufferPointer { tfs in
+                let dfPointer = SharedMutablePointer(dfs.baseAddress!)
+                let tfPointer = SharedMutablePointer(tfs.baseAddress!)
+                Parallelism.forEach(workerCount) { worker in
+                    dfPointer.base[worker].withUnsafeMutableBufferPointer { df in
+                        tfPointer.base[worker].withUnsafeMutableBufferPointer { tf in
+                            for batch in batches where batch.worker == worker {
+                                for (term, count) in zip(batch.terms, batch.counts) {
+                                    df[Int(term)] += 1
+                                    tf[Int(term)] += binary ? 1 : Double(count)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        // 2. Global ids for terms that occur in admitted documents.
+        var global = TermDictionary()
+        var globalDF: [Int] = []
+        var globalTF: [Double] = []
+        var globalOfLocal: [[Int32]] = []
+        for worker in 0..<workerCount {
+            var mapping = [Int32](repeating: -1, count: dictionaries[worker].count)
+            for local in 0..<dictionaries[worker].count where localDF[worker][local] > 0 {
+                let (id, inserted) = dictionaries[worker].withBytes(of: local) { global.insert($0) }
+                if inserted { globalDF.append(0); globalTF.append(0) }
+                globalDF[Int(id)] += Int(localDF[worker][local])
+                globalTF[Int(id)] += localTF[worker][local]
+                mapping[local] = id
+            }
+            globalOfLocal.append(mapping)
+        }
+        guard global.count > 0 else { throw VectorizerError.emptyVocabulary }
+
+        // 3. Pruning, as scikit-learn: max_df, min_df, then max_features by total tf.
+        let maxDocuments = configuration.maxDF.documents(of: documentCount)
+        let minDocuments = configuration.minDF.documents(of: documentCount)
+        guard maxDocuments >= minDocuments else {
+            throw VectorizerError.maxDFBelowMinDF(maxDocuments: maxDocuments, minDocuments: minDocuments)
+        }
+        var kept = (0..<global.count).filter {
+            Double(globalDF[$0]) <= maxDocuments && Double(globalDF[$0]) >= minDocuments
+        }
+        if let limit = configuration.maxFeatures, kept.count > limit {
+            kept.sort { a, b in globalTF[a] != globalTF[b] ? globalTF[a] > globalTF[b] : global.precedes(a, b) }
+            kept.removeLast(kept.count - limit)
+        }
+        guard !kept.isEmpty else { throw VectorizerError.noTermsAfterPruning }
+
+        // 4. Columns in byte order of the terms (Python's code point order).
+        kept.sort { global.precedes($0, $1) }
+        var columnOfGlobal = [Int32](repeating: -1, count: global.count)
+        for (column, id) in kept.enumerated() { columnOfGlobal[id] = Int32(column) }
+        let vocabulary = kept.map { global.string($0) }
+        let idf = kept.map { TfidfModel.idf(documentFrequency: globalDF[$0], documents: documentCount, configuration: configuration) }
+        let model = TfidfModel(configuration: configuration, vocabulary: vocabulary, idf: idf, documentCount: documentCount)
+
+        // 5. Rows: remap to columns, drop pruned terms, sort, weigh; then copy into one CSR.
+        let columnOfLocal = globalOfLocal.map { mapping in mapping.map { $0 >= 0 ? columnOfGlobal[Int($0)] : -1 } }
+        let weighting = RowWeighting(model: model)
+        var remapped = batches
+        remapped.withUnsafeMutableBufferPointer { all in
+            let pointer = SharedMutablePointer(all.baseAddress!)
+            Parallelism.forEach(all.count) { index in
+                remapRows(&pointer.base[index], columnOfLocal: columnOfLocal[pointer.base[index].worker], weighting: weighting)
+            }
+        }
+        var rowStarts = [Int](repeating: 0, count: documentCount + 1)
+        var row = 0
+        var batchOffsets: [Int] = []
+        for batch in remapped {
+            batchOffsets.append(rowStarts[row])
+            for local in 0..<batch.rowCount {
+                rowStarts[row + 1] = rowStarts[row] + batch.rowStarts[local + 1] - batch.rowStarts[local]
+                row += 1
+            }
+        }
+        let stored = rowStarts[documentCount]
+        let filled = remapped
+        let offsets = batchOffsets
+        var columns = [Int32](repeating: 0, count: stored)
+        var values = [Float](repeating: 0, count: stored)
+        columns.withUnsafeMutableBufferPointer { columnBuffer in
+            values.withUnsafeMutableBufferPointer { valueBuffer in
+                let columnPointer = SharedMutablePointer(columnBuffer.baseAddress!)
+                let valuePointer = SharedMutablePointer(valueBuffer.baseAddress!)
+                Parallelism.forEach(filled.count) { index in
+                    let batch = filled[index]
+                    let offset = offsets[index]
+                    batch.terms.withUnsafeBufferPointer { terms in
+                        (columnPointer.base + offset).update(from: terms.baseAddress!, count: terms.count)
+                    }
+                    batch.counts.withUnsafeBufferPointer { counts in
+                        (valuePointer.base + offset).update(from: counts.baseAddress!, count: counts.count)
+                    }
+                }
+            }
+        }
+        let matrix = CSRMatrix(rowCount: documentCount, columnCount: vocabulary.count, rowStarts: rowStarts,
+                               columns: columns, values: values)
+        return (model, matrix)
+    }
+
+    /// Rewrites a batch in place: thread-local ids → columns, pruned terms removed, rows weighted.
+    private static func remapRows(_ batch: inout CountedBatch, columnOfLocal: [Int32], weighting: RowWeighting) {
+        var scratch: [Double] = []
+        var write = 0
+        var newStarts = [0]
+        newStarts.reserveCapacity(batch.rowStarts.count)
+        batch.terms.withUnsafeMutableBufferPointer { terms in
+            batch.counts.withUnsafeMutableBufferPointer { counts in
+                for row in 0..<(batch.rowStarts.count - 1) {
+                    let rowStart = write
+                    for index in batch.rowStarts[row]..<batch.rowStarts[row + 1] {
+                        let column = columnOfLocal[Int(terms[index])]
+                        guard column >= 0 else { continue }
+                        terms[write] = column
+                        counts[write] = counts[index]
+                        write += 1
+                    }
+                    weighting.weigh(
+                        columns: UnsafeMutableBufferPointer(rebasing: terms[rowStart..<write]),
+                        counts: UnsafeMutableBufferPointer(rebasing: counts[rowStart..<write]),
+                        scratch: &scratch)
+                    newStarts.append(write)
+                }
+            }
+        }
+        batch.terms.removeLast(batch.terms.count - write)
+        batch.counts.removeLast(batch.counts.count - write)
+        batch.rowStarts = newStarts
+    }
+}

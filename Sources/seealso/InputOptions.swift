@@ -1,0 +1,35 @@
+import ArgumentParser
+import SeeAlsoCorpus
+
+/// Where the articles come from and how to read them.
+struct InputOptions: ParsableArguments {
+    @Option(name: .long, help: "Archive: a .jsonl, .csv or .tsv file (optionally .gz), or a folder of .txt/.md files.")
+    var input: String
+
+    @Option(name: .customLong("input-format"), help: "auto (by extension), jsonl, csv, tsv or folder.")
+    var inputFormat: CorpusFormat = .auto
+
+    @Option(help: "CSV column mapping, e.g. id=Key,title=Headline,body=Text.")
+    var columns: String?
+
+    @Flag(help: "Skip invalid records (and report them) instead of stopping at the first.")
+    var skipInvalid = false
+
+    @Option(help: "Largest record (line, row or file) in bytes.")
+    var maxRecordBytes = 16 << 20
+
+    func corpusOptions() throws -> CorpusOptions {
+        var options = CorpusOptions()
+        options.format = inputFormat
+        options.skipInvalid = skipInvalid
+        options.maxRecordBytes = maxRecordBytes
+        if let columns { options.csvColumns = try CorpusOptions.parseColumns(columns) }
+        return options
+    }
+
+    func reader() throws -> CorpusReader {
+        try CorpusReader(path: input, options: corpusOptions())
+    }
+}
+
+extension CorpusFormat: ExpressibleByArgument {}
