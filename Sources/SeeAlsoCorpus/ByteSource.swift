@@ -3,7 +3,7 @@ import Foundation
 
 /// Sequential bytes of a file, decompressed on the fly when it is gzip.
 ///
-/// The only place SeeAlso calls zlib. zlib's `gzread` reads gzip files (including concatenated
+/// zlib's reading side (`ByteSink.swift` holds the writing side). zlib's `gzread` reads gzip files (including concatenated
 /// members) and passes plain files through unchanged, so one reader serves both; a `.gz` name is
 /// not needed for detection. Memory: one 256 KiB zlib buffer plus the caller's chunk.
 final class ByteSource {
@@ -32,9 +32,10 @@ final class ByteSource {
     func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
         guard let handle else { return 0 }
         let count = gzread(handle, buffer, UInt32(min(capacity, Int(Int32.max))))
-        if count < 0 {
-            var code: Int32 = 0
-            let message = gzerror(handle, &code).map { String(cString: $0) } ?? "read error"
+        // zlib reports a truncated or corrupt stream through gzerror, sometimes with a count ≥ 0.
+        var code: Int32 = Z_OK
+        let message = gzerror(handle, &code).map { String(cString: $0) } ?? "read error"
+        if count < 0 || (code != Z_OK && code != Z_STREAM_END) {
             throw CorpusError(.unreadableFile, file: path, "cannot read (corrupt or truncated gzip?): \(message)")
         }
         return Int(count)

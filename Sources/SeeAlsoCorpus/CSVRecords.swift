@@ -4,6 +4,7 @@
 /// remembers the line it starts on. `\r\n` endings and a UTF-8 byte-order mark are accepted.
 final class CSVSplitter {
     private let source: ByteSource
+    private let delimiter: UInt8
     private let maxRecordBytes: Int
     private let targetBatchBytes: Int
     private var pending: [UInt8] = []
@@ -14,8 +15,9 @@ final class CSVSplitter {
     private var sequence = 0
     private var chunk = [UInt8](repeating: 0, count: 256 * 1024)
 
-    init(source: ByteSource, maxRecordBytes: Int, targetBatchBytes: Int) {
+    init(source: ByteSource, delimiter: UInt8, maxRecordBytes: Int, targetBatchBytes: Int) {
         self.source = source
+        self.delimiter = delimiter
         self.maxRecordBytes = maxRecordBytes
         self.targetBatchBytes = targetBatchBytes
     }
@@ -38,27 +40,45 @@ final class CSVSplitter {
     }
 
     /// The next record's bytes (without its line ending) and start line; nil at end of input.
+    ///
+    /// Quotes are tracked as the field parser reads them: a `"` opens a quoted field only at the
+    /// start of a field, `""` inside one is a literal quote, and any other `"` is literal text.
     func nextRecord() throws -> (bytes: [UInt8], line: Int, error: CorpusError?)? {
-        var inQuotes = false
+        enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+        var state = State.fieldStart
         var index = consumed
         var newlines = 0
         var tooLarge = false
         while true {
             while index < pending.count {
                 let byte = pending[index]
-                if byte == UInt8(ascii: "\"") {
-                    inQuotes.toggle()
-                } else if byte == 0x0A {
-                    if !inQuotes {
+                switch state {
+                case .fieldStart, .unquoted:
+                    if byte == UInt8(ascii: "\""), state == .fieldStart {
+                        state = .quoted
+                    } else if byte == delimiter {
+                        state = .fieldStart
+                    } else if byte == 0x0A {
                         var end = index
                         if end > consumed && pending[end - 1] == 0x0D { end -= 1 }
-                        let record = Array(pending[consumed..<end])
                         let line = pendingStartLine
+                        let record = Array(pending[consumed..<end])
                         consumed = index + 1
                         pendingStartLine += newlines + 1
-                        return tooLarge ? ([], line, oversize(line)) : (record, line, nil)
+                        return tooLarge || record.count > maxRecordBytes ? ([], line, oversize(line)) : (record, line, nil)
+                    } else {
+                        state = .unquoted
                     }
-                    newlines += 1
+                case .quoted:
+                    if byte == UInt8(ascii: "\"") { state = .quoteInQuoted } else if byte == 0x0A { newlines += 1 }
+                case .quoteInQuoted:
+                    // `""` continues the quoted field; anything else ends it (the parser checks what follows).
+                    if byte == UInt8(ascii: "\"") {
+                        state = .quoted
+                    } else {
+                        state = .unquoted
+                        continue
+                    }
                 }
                 index += 1
             }
@@ -90,12 +110,12 @@ final class CSVSplitter {
         var record = Array(pending[consumed...])
         pending = []
         consumed = 0
-        if inQuotes {
+        if state == .quoted {
             return ([], line, CorpusError(.malformedCSV, file: source.path, line: line,
                                           "unterminated quoted field (a '\"' opened here is never closed)"))
         }
         if record.last == 0x0D { record.removeLast() }
-        return tooLarge ? ([], line, oversize(line)) : (record, line, nil)
+        return tooLarge || record.count > maxRecordBytes ? ([], line, oversize(line)) : (record, line, nil)
     }
 
     private func oversize(_ line: Int) -> CorpusError {

@@ -51,14 +51,24 @@ public struct CorpusOptions: Sendable {
 
 /// Streams a corpus in batches: `nextBatch()` reads sequentially (one caller at a time), `decode`
 /// turns a batch into articles on any thread, and a `CorpusValidator` admits them in input order.
+/// Several inputs are read one after the other as one corpus.
 ///
 /// Memory stays constant in the corpus size: one batch per worker plus the reader's buffers.
 public final class CorpusReader: @unchecked Sendable {
+    /// The input paths, joined by ", " (for messages).
     public let path: String
-    public let format: CorpusFormat
+    public let paths: [String]
     public let options: CorpusOptions
-    private let producer: Producer
-    private let csvDecoder: CSVRecordDecoder?
+    private let sources: [Source]
+    private var current = 0
+    private var sequence = 0
+
+    private struct Source {
+        let path: String
+        let format: CorpusFormat
+        let producer: Producer
+        let csvDecoder: CSVRecordDecoder?
+    }
 
     private enum Producer {
         case lines(LineSplitter)
@@ -66,21 +76,34 @@ public final class CorpusReader: @unchecked Sendable {
         case folder(TextFolder)
     }
 
-    public init(path: String, options: CorpusOptions = CorpusOptions()) throws {
-        self.path = path
+    /// The resolved format of the first input.
+    public var format: CorpusFormat { sources[0].format }
+
+    public convenience init(path: String, options: CorpusOptions = CorpusOptions()) throws {
+        try self.init(paths: [path], options: options)
+    }
+
+    public init(paths: [String], options: CorpusOptions = CorpusOptions()) throws {
+        precondition(!paths.isEmpty, "CorpusReader needs at least one input")
+        self.paths = paths
+        path = paths.joined(separator: ", ")
         self.options = options
-        format = options.format.resolved(for: path)
+        sources = try paths.map { try CorpusReader.open($0, options: options) }
+    }
+
+    private static func open(_ path: String, options: CorpusOptions) throws -> Source {
+        let format = options.format.resolved(for: path)
         switch format {
         case .folder:
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw CorpusError(.unreadableFile, file: path, "not a directory (--format folder)")
             }
-            producer = .folder(try TextFolder(root: path, maxRecordBytes: options.maxRecordBytes))
-            csvDecoder = nil
+            return Source(path: path, format: format,
+                          producer: .folder(try TextFolder(root: path, maxRecordBytes: options.maxRecordBytes)), csvDecoder: nil)
         case .csv, .tsv:
             let delimiter: UInt8 = format == .tsv ? 0x09 : UInt8(ascii: ",")
-            let splitter = CSVSplitter(source: try ByteSource(path: path), maxRecordBytes: options.maxRecordBytes,
+            let splitter = CSVSplitter(source: try ByteSource(path: path), delimiter: delimiter, maxRecordBytes: options.maxRecordBytes,
                                        targetBatchBytes: options.batchBytes)
             guard let headerRecord = try splitter.nextRecord() else {
                 throw CorpusError(.emptyCorpus, file: path, "no header row: the file is empty")
@@ -92,41 +115,50 @@ public final class CorpusReader: @unchecked Sendable {
             } catch {
                 throw CorpusError(.malformedCSV, file: path, line: headerRecord.line, "cannot parse the header row")
             }
-            csvDecoder = try CSVRecordDecoder(file: path, header: header, delimiter: delimiter, mapping: options.csvColumns)
-            producer = .csv(splitter)
+            let decoder = try CSVRecordDecoder(file: path, header: header, delimiter: delimiter, mapping: options.csvColumns)
+            return Source(path: path, format: format, producer: .csv(splitter), csvDecoder: decoder)
         case .jsonl, .auto:
-            producer = .lines(LineSplitter(source: try ByteSource(path: path), maxRecordBytes: options.maxRecordBytes,
-                                           targetBatchBytes: options.batchBytes))
-            csvDecoder = nil
+            let splitter = LineSplitter(source: try ByteSource(path: path), maxRecordBytes: options.maxRecordBytes,
+                                        targetBatchBytes: options.batchBytes)
+            return Source(path: path, format: .jsonl, producer: .lines(splitter), csvDecoder: nil)
         }
     }
 
     /// The next batch of raw records, or nil at the end. Not thread-safe: call from one thread at a time.
     public func nextBatch() throws -> RecordBatch? {
-        switch producer {
-        case .lines(let splitter): return try splitter.nextBatch()
-        case .csv(let splitter): return try splitter.nextBatch()
-        case .folder(let folder): return try folder.nextBatch()
+        while current < sources.count {
+            let batch: RecordBatch?
+            switch sources[current].producer {
+            case .lines(let splitter): batch = try splitter.nextBatch()
+            case .csv(let splitter): batch = try splitter.nextBatch()
+            case .folder(let folder): batch = try folder.nextBatch()
+            }
+            if let batch {
+                defer { sequence += 1 }
+                return RecordBatch(sequence: sequence, source: current, bytes: batch.bytes, records: batch.records)
+            }
+            current += 1
         }
+        return nil
     }
 
     /// Decodes every record of `batch`. Thread-safe.
     public func decode(_ batch: RecordBatch) -> DecodedBatch {
-        let jsonDecoder = JSONRecordDecoder(file: path)
+        let source = sources[batch.source]
+        let jsonDecoder = JSONRecordDecoder(file: source.path)
         let records = batch.bytes.withUnsafeBufferPointer { bytes in
             batch.records.map { record -> DecodedRecord in
                 if let error = record.error { return .invalid(error) }
                 let slice = UnsafeBufferPointer(rebasing: bytes[record.start..<record.start + record.count])
-                switch format {
+                switch source.format {
                 case .folder:
-                    let filePath = path + (path.hasSuffix("/") ? "" : "/") + (record.name ?? "")
-                    guard case .article(var article, let line) = TextFolder.decode(slice, file: filePath) else {
-                        return TextFolder.decode(slice, file: filePath)
-                    }
+                    let filePath = source.path + (source.path.hasSuffix("/") ? "" : "/") + (record.name ?? "")
+                    let decoded = TextFolder.decode(slice, file: filePath)
+                    guard case .article(var article, let line) = decoded else { return decoded }
                     article.id = record.name ?? article.id
                     return .article(article, line: line)
                 case .csv, .tsv:
-                    return csvDecoder!.decode(slice, line: record.line)
+                    return source.csvDecoder!.decode(slice, line: record.line)
                 case .jsonl, .auto:
                     return jsonDecoder.decode(slice, line: record.line)
                 }
@@ -198,6 +230,25 @@ public struct CorpusValidator: Sendable {
         guard acceptedCount > 0 else {
             let reason = skipped.count > 0 ? "every record was invalid (\(skipped.summary()))" : "no articles found"
             throw CorpusError(.emptyCorpus, file: file, "empty corpus: \(reason)")
+        }
+    }
+}
+
+extension Article {
+    /// Decodes one article from a JSON object with the JSON Lines fields (`id`, `title`, `body` or
+    /// `text`, `date`, …). `source` names the input in errors. An absent id becomes "query".
+    public static func decodeJSON(_ text: String, source: String) throws -> Article {
+        var bytes = Array(text.utf8)
+        while let last = bytes.last, last == 0x0A || last == 0x0D || last == 0x20 { bytes.removeLast() }
+        let record = bytes.withUnsafeBufferPointer { JSONRecordDecoder(file: source).decode($0, line: 1) }
+        switch record {
+        case .article(let article, _): return article
+        case .invalid(let error):
+            if error.kind == .missingField, error.field == "id" {
+                let patched = "{\"id\":\"query\"," + String(decoding: bytes.drop { $0 != UInt8(ascii: "{") }.dropFirst(), as: UTF8.self)
+                return try decodeJSON(patched, source: source)
+            }
+            throw error
         }
     }
 }

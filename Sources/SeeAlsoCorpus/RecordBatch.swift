@@ -4,8 +4,17 @@
 public struct RecordBatch: Sendable {
     /// Position of this batch in the input (0, 1, 2, …).
     public let sequence: Int
+    /// Which input of the reader the batch comes from.
+    let source: Int
     let bytes: [UInt8]
     let records: [RawRecord]
+
+    init(sequence: Int, source: Int = 0, bytes: [UInt8], records: [RawRecord]) {
+        self.sequence = sequence
+        self.source = source
+        self.bytes = bytes
+        self.records = records
+    }
 
     /// Number of records, including ones already known to be invalid.
     public var count: Int { records.count }

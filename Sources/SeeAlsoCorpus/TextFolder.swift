@@ -59,9 +59,10 @@ final class TextFolder {
         guard let text = String(validating: content, as: UTF8.self) else {
             return .invalid(CorpusError(.invalidUTF8, file: file, line: 1, field: "body", "invalid UTF-8"))
         }
-        let newline = text.firstIndex(of: "\n") ?? text.endIndex
-        let title = text[..<newline].trimmingCharacters(in: .whitespacesAndNewlines)
-        let body = newline < text.endIndex ? String(text[text.index(after: newline)...]) : ""
+        // Split on the first line feed byte (a "\r\n" is one Character to Swift, so search the UTF-8 view).
+        let newline = text.utf8.firstIndex(of: 0x0A) ?? text.utf8.endIndex
+        let title = String(text[..<newline]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = newline < text.utf8.endIndex ? String(text[text.utf8.index(after: newline)...]) : ""
         return .article(Article(id: file, title: title, body: body), line: 1)
     }
 }

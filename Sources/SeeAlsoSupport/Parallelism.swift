@@ -52,3 +52,25 @@ public enum Parallelism {
         }
     }
 }
+
+extension Parallelism {
+    /// Runs `body(item, worker)` for every item in `0..<count` with dynamic scheduling: each of the
+    /// `workerCount` workers takes the next unclaimed item until none is left. Use it for uneven
+    /// work items with per-worker scratch space (indexed by `worker`).
+    /// `workers` (default `workerCount`) bounds the worker indices passed to `body`.
+    public static func forEachDynamic(_ count: Int, workers: Int? = nil, _ body: @Sendable (_ item: Int, _ worker: Int) -> Void) {
+        guard count > 0 else { return }
+        let workers = min(workers ?? workerCount, count)
+        let next = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            while true {
+                let item = next.withLock { value -> Int in
+                    defer { value += 1 }
+                    return value
+                }
+                guard item < count else { return }
+                body(item, worker)
+            }
+        }
+    }
+}

@@ -28,3 +28,21 @@ public struct Stopwatch: Sendable {
     public init() {}
     public var seconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 }
+
+/// Wall-clock durations of named stages, in the order they ran (for `seealso bench` and reports).
+public struct StageTimings: Sendable, CustomStringConvertible {
+    public private(set) var stages: [(name: String, seconds: Double)] = []
+    private var clock = Stopwatch()
+
+    public init() {}
+
+    /// Ends the current stage under `name` and starts the next one.
+    public mutating func lap(_ name: String) {
+        stages.append((name, clock.seconds))
+        clock = Stopwatch()
+    }
+
+    public var description: String {
+        stages.map { "\($0.name) \(String(format: "%.3f", $0.seconds)) s" }.joined(separator: ", ")
+    }
+}

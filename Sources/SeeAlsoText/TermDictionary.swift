@@ -104,6 +104,22 @@ public struct TermDictionary: Sendable {
         }
     }
 
+    /// `ids` sorted by their keys' bytes. Compares 8-byte big-endian prefixes as integers and
+    /// falls back to the full keys only on equal prefixes.
+    public func sortedByBytes(_ ids: [Int]) -> [Int] {
+        var keyed: [(prefix: UInt64, id: Int)] = arena.withUnsafeBufferPointer { arena in
+            ids.map { id in
+                var prefix: UInt64 = 0
+                let start = offsets[id]
+                let length = min(8, offsets[id + 1] - start)
+                for index in 0..<length { prefix |= UInt64(arena[start + index]) << (8 * UInt64(7 - index)) }
+                return (prefix, id)
+            }
+        }
+        keyed.sort { a, b in a.prefix != b.prefix ? a.prefix < b.prefix : precedes(a.id, b.id) }
+        return keyed.map(\.id)
+    }
+
     private func storedKeyEquals(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = offsets[id]
         guard offsets[id + 1] - start == key.count else { return false }

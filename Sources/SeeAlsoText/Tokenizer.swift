@@ -90,7 +90,9 @@ public struct Tokenizer {
                 let (value, width) = decodeScalar(base, index, count)
                 index += width
                 if lowercase && value == 0x3A3 {
-                    // Greek capital sigma: Python lowercases it to final ς or medial σ by context.
+                    // Greek capital sigma: Python lowercases it to final ς or medial σ by context;
+                    // ASCII accent stripping then deletes it like any other non-ASCII letter.
+                    if stripAccents == .ascii { continue }
                     let final = isFinalSigma(base, count, start: index - width, end: index)
                     written += TokenBuffer.encode(final ? 0x3C2 : 0x3C3, at: out + written)
                     characters += 1
@@ -117,6 +119,7 @@ public struct Tokenizer {
     @inline(__always)
     private func decodeScalar(_ base: UnsafePointer<UInt8>, _ index: Int, _ count: Int) -> (UInt32, Int) {
         let lead = UInt32(base[index])
+        if lead < 0x80 { return (lead, 1) }
         if lead < 0xE0, index + 1 < count {
             return ((lead & 0x1F) << 6 | UInt32(base[index + 1] & 0x3F), 2)
         }

@@ -90,6 +90,15 @@ public struct TfidfConfiguration: Codable, Sendable, Equatable {
         if let maxFeatures, maxFeatures < 1 {
             throw VectorizerError.invalidParameter(name: "max_features", value: String(maxFeatures), expected: "an int ≥ 1")
         }
+        for (name, bound) in [("min_df", minDF), ("max_df", maxDF)] {
+            switch bound {
+            case .count(let count) where count < 1:
+                throw VectorizerError.invalidParameter(name: name, value: String(count), expected: "an int ≥ 1 or a float in [0.0, 1.0]")
+            case .fraction(let fraction) where !(0...1).contains(fraction):
+                throw VectorizerError.invalidParameter(name: name, value: String(fraction), expected: "a float in [0.0, 1.0] or an int ≥ 1")
+            default: break
+            }
+        }
         guard titleWeight.isFinite, titleWeight >= 0 else {
             throw VectorizerError.invalidParameter(name: "title_weight", value: String(titleWeight), expected: "a finite number ≥ 0")
         }

@@ -10,6 +10,10 @@ public struct TfidfFit: Sendable {
     public var matrix: CSRMatrix
     public var articles: [ArticleMetadata]
     public var skipped: SkippedRecords
+    /// Wall time of each stage: read+analyze+count, merge vocabularies, weigh rows.
+    public var timings: StageTimings
+    /// With a frozen model: the share of term occurrences outside its vocabulary.
+    public var outOfVocabularyRate: Double?
 }
 
 /// Fits TF-IDF on a corpus in one streaming pass, using every worker thread.
@@ -35,6 +39,22 @@ public enum TfidfVectorizer {
                 configuration: configuration, keepMetadata: true, progress: nil)
     }
 
+    /// Vectorizes a corpus with a frozen model: its vocabulary (unknown terms are dropped) and idf.
+    /// The result's `model` is `model` itself; `outOfVocabularyRate` is the share of term
+    /// occurrences that the vocabulary does not know.
+    public static func transform(
+        reader: CorpusReader, model: TfidfModel, keepMetadata: Bool = true, progress: ProgressReporter? = nil
+    ) throws -> TfidfFit {
+        try fit(source: .reader(reader), file: reader.path, skipInvalid: reader.options.skipInvalid,
+                configuration: model.configuration, keepMetadata: keepMetadata, progress: progress, frozen: model)
+    }
+
+    /// `transform` for articles in memory.
+    public static func transform(articles: [Article], model: TfidfModel) throws -> TfidfFit {
+        try fit(source: .memory(articles), file: "<memory>", skipInvalid: false,
+                configuration: model.configuration, keepMetadata: true, progress: nil, frozen: model)
+    }
+
     enum Source {
         case reader(CorpusReader)
         case memory([Article])
@@ -42,9 +62,10 @@ public enum TfidfVectorizer {
 
     private static func fit(
         source: Source, file: String, skipInvalid: Bool, configuration: TfidfConfiguration,
-        keepMetadata: Bool, progress: ProgressReporter?
+        keepMetadata: Bool, progress: ProgressReporter?, frozen: TfidfModel? = nil
     ) throws -> TfidfFit {
         try configuration.validate()
+        var timings = StageTimings()
         let workerCount = Parallelism.workerCount
         let workers = try (0..<workerCount).map { _ in try CountingWorker(configuration: configuration) }
         var batches: [CountedBatch] = []
@@ -85,11 +106,22 @@ public enum TfidfVectorizer {
                 batches.append(counted)
             })
         try validator.finish()
+        timings.lap("count")
         let dictionaries = workers.map(\.terms)
-        let (model, matrix) = try VocabularyMerge.build(
-            batches: batches, dictionaries: dictionaries, configuration: configuration)
+        let model: TfidfModel
+        let matrix: CSRMatrix
+        var outOfVocabularyRate: Double?
+        if let frozen {
+            (matrix, outOfVocabularyRate) = VocabularyMerge.transform(batches: batches, dictionaries: dictionaries, model: frozen)
+            model = frozen
+            timings.lap("map to frozen vocabulary and weigh")
+        } else {
+            (model, matrix) = try VocabularyMerge.build(
+                batches: batches, dictionaries: dictionaries, configuration: configuration, timings: &timings)
+        }
         let articles = keepMetadata ? batches.flatMap(\.metadata) : []
-        return TfidfFit(model: model, matrix: matrix, articles: articles, skipped: validator.skipped)
+        return TfidfFit(model: model, matrix: matrix, articles: articles, skipped: validator.skipped, timings: timings,
+                        outOfVocabularyRate: outOfVocabularyRate)
     }
 }
 
@@ -162,10 +194,10 @@ final class CountingWorker: @unchecked Sendable {
 struct CountingState {
     var analyzer: Analyzer
     let titleWeight: Float
-    /// For each thread-local term: the stamp of the last document that used it, and its position in that row.
-    private var lastStamp: [Int32] = []
-    private var position: [Int32] = []
-    private var stamp: Int32 = 0
+    /// For each thread-local term: the stamp of the last document that used it (high 32 bits) and
+    /// its position in that row (low 32 bits), packed so one memory access serves both.
+    private var lastUse: [UInt64] = []
+    private var stamp: UInt64 = 0
     private var documentTerms: [Int32] = []
 
     init(analyzer: Analyzer, titleWeight: Float) {
@@ -196,33 +228,25 @@ struct CountingState {
     private mutating func countArticle(_ article: Article, into counted: inout CountedBatch) {
         let titleOnly = analyzer.analyze(title: article.title, body: article.body, languageCode: article.language,
                                          into: &documentTerms)
-        if analyzer.terms.count > lastStamp.count {
-            let size = max(analyzer.terms.count, lastStamp.count * 2, 1024)
-            lastStamp.append(contentsOf: repeatElement(0, count: size - lastStamp.count))
-            position.append(contentsOf: repeatElement(0, count: size - position.count))
+        if analyzer.terms.count > lastUse.count {
+            let size = max(analyzer.terms.count, lastUse.count * 2, 1024)
+            lastUse.append(contentsOf: repeatElement(0, count: size - lastUse.count))
         }
-        stamp &+= 1
-        if stamp == 0 {
-            for index in lastStamp.indices { lastStamp[index] = 0 }
-            stamp = 1
-        }
+        stamp += 1
         let rowStart = counted.terms.count
-        let currentStamp = stamp
+        let currentStamp = stamp << 32
         let titleWeight = titleWeight
         documentTerms.withUnsafeBufferPointer { terms in
-            lastStamp.withUnsafeMutableBufferPointer { lastStamp in
-                position.withUnsafeMutableBufferPointer { position in
-                    for (index, term) in terms.enumerated() {
-                        let weight: Float = index < titleOnly ? titleWeight : 1
-                        let slot = Int(term)
-                        if lastStamp[slot] == currentStamp {
-                            counted.counts[rowStart + Int(position[slot])] += weight
-                        } else {
-                            lastStamp[slot] = currentStamp
-                            position[slot] = Int32(counted.terms.count - rowStart)
-                            counted.terms.append(term)
-                            counted.counts.append(weight)
-                        }
+            lastUse.withUnsafeMutableBufferPointer { lastUse in
+                for (index, term) in terms.enumerated() {
+                    let weight: Float = index < titleOnly ? titleWeight : 1
+                    let use = lastUse[Int(term)]
+                    if use & 0xFFFF_FFFF_0000_0000 == currentStamp {
+                        counted.counts[rowStart + Int(use & 0xFFFF_FFFF)] += weight
+                    } else {
+                        lastUse[Int(term)] = currentStamp | UInt64(counted.terms.count - rowStart)
+                        counted.terms.append(term)
+                        counted.counts.append(weight)
                     }
                 }
             }

@@ -5,7 +5,8 @@ import SeeAlsoText
 /// Merges thread-local term ids into the final vocabulary and builds the weighted CSR matrix.
 enum VocabularyMerge {
     static func build(
-        batches: [CountedBatch], dictionaries: [TermDictionary], configuration: TfidfConfiguration
+        batches: [CountedBatch], dictionaries: [TermDictionary], configuration: TfidfConfiguration,
+        timings: inout StageTimings
     ) throws -> (TfidfModel, CSRMatrix) {
         let documentCount = batches.reduce(0) { $0 + $1.rowCount }
         let workerCount = dictionaries.count
@@ -33,6 +34,8 @@ enum VocabularyMerge {
             }
         }
 
+        timings.lap("document frequencies")
+
         // 2. Global ids for terms that occur in admitted documents.
         var global = TermDictionary()
         var globalDF: [Int] = []
@@ -51,6 +54,8 @@ enum VocabularyMerge {
         }
         guard global.count > 0 else { throw VectorizerError.emptyVocabulary }
 
+        timings.lap("merge vocabularies")
+
         // 3. Pruning, as scikit-learn: max_df, min_df, then max_features by total tf.
         let maxDocuments = configuration.maxDF.documents(of: documentCount)
         let minDocuments = configuration.minDF.documents(of: documentCount)
@@ -67,12 +72,14 @@ enum VocabularyMerge {
         guard !kept.isEmpty else { throw VectorizerError.noTermsAfterPruning }
 
         // 4. Columns in byte order of the terms (Python's code point order).
-        kept.sort { global.precedes($0, $1) }
+        kept = global.sortedByBytes(kept)
         var columnOfGlobal = [Int32](repeating: -1, count: global.count)
         for (column, id) in kept.enumerated() { columnOfGlobal[id] = Int32(column) }
         let vocabulary = kept.map { global.string($0) }
         let idf = kept.map { TfidfModel.idf(documentFrequency: globalDF[$0], documents: documentCount, configuration: configuration) }
         let model = TfidfModel(configuration: configuration, vocabulary: vocabulary, idf: idf, documentCount: documentCount)
+
+        timings.lap("prune and sort vocabulary")
 
         // 5. Rows: remap to columns, drop pruned terms, sort, weigh; then copy into one CSR.
         let columnOfLocal = globalOfLocal.map { mapping in mapping.map { $0 >= 0 ? columnOfGlobal[Int($0)] : -1 } }
@@ -84,10 +91,46 @@ enum VocabularyMerge {
                 remapRows(&pointer.base[index], columnOfLocal: columnOfLocal[pointer.base[index].worker], weighting: weighting)
             }
         }
+        timings.lap("weigh rows")
+        let matrix = assemble(remapped, columnCount: vocabulary.count)
+        timings.lap("assemble matrix")
+        return (model, matrix)
+    }
+
+    /// Maps thread-local terms to a frozen model's columns and weighs the rows with its idf.
+    /// Returns the matrix and the share of term occurrences (by raw tf) the vocabulary lacks.
+    static func transform(batches: [CountedBatch], dictionaries: [TermDictionary], model: TfidfModel) -> (CSRMatrix, Double) {
+        let columnOfLocal = dictionaries.map { dictionary in
+            (0..<dictionary.count).map { local in dictionary.withBytes(of: local) { model.columnOfTerm.find($0) ?? -1 } }
+        }
+        var known = 0.0
+        var total = 0.0
+        for batch in batches {
+            let mapping = columnOfLocal[batch.worker]
+            for (term, count) in zip(batch.terms, batch.counts) {
+                total += Double(count)
+                if mapping[Int(term)] >= 0 { known += Double(count) }
+            }
+        }
+        let weighting = RowWeighting(model: model)
+        var remapped = batches
+        remapped.withUnsafeMutableBufferPointer { all in
+            let pointer = SharedMutablePointer(all.baseAddress!)
+            Parallelism.forEach(all.count) { index in
+                remapRows(&pointer.base[index], columnOfLocal: columnOfLocal[pointer.base[index].worker], weighting: weighting)
+            }
+        }
+        let matrix = assemble(remapped, columnCount: model.vocabulary.count)
+        return (matrix, total > 0 ? 1 - known / total : 0)
+    }
+
+    /// Concatenates remapped batches into one CSR matrix (parallel copy).
+    static func assemble(_ batches: [CountedBatch], columnCount: Int) -> CSRMatrix {
+        let documentCount = batches.reduce(0) { $0 + $1.rowCount }
         var rowStarts = [Int](repeating: 0, count: documentCount + 1)
         var row = 0
         var batchOffsets: [Int] = []
-        for batch in remapped {
+        for batch in batches {
             batchOffsets.append(rowStarts[row])
             for local in 0..<batch.rowCount {
                 rowStarts[row + 1] = rowStarts[row] + batch.rowStarts[local + 1] - batch.rowStarts[local]
@@ -95,29 +138,28 @@ enum VocabularyMerge {
             }
         }
         let stored = rowStarts[documentCount]
-        let filled = remapped
-        let offsets = batchOffsets
         var columns = [Int32](repeating: 0, count: stored)
         var values = [Float](repeating: 0, count: stored)
+        let offsets = batchOffsets
         columns.withUnsafeMutableBufferPointer { columnBuffer in
             values.withUnsafeMutableBufferPointer { valueBuffer in
                 let columnPointer = SharedMutablePointer(columnBuffer.baseAddress!)
                 let valuePointer = SharedMutablePointer(valueBuffer.baseAddress!)
-                Parallelism.forEach(filled.count) { index in
-                    let batch = filled[index]
+                Parallelism.forEach(batches.count) { index in
+                    let batch = batches[index]
                     let offset = offsets[index]
                     batch.terms.withUnsafeBufferPointer { terms in
-                        (columnPointer.base + offset).update(from: terms.baseAddress!, count: terms.count)
+                        guard let base = terms.baseAddress else { return }
+                        (columnPointer.base + offset).update(from: base, count: terms.count)
                     }
                     batch.counts.withUnsafeBufferPointer { counts in
-                        (valuePointer.base + offset).update(from: counts.baseAddress!, count: counts.count)
+                        guard let base = counts.baseAddress else { return }
+                        (valuePointer.base + offset).update(from: base, count: counts.count)
                     }
                 }
             }
         }
-        let matrix = CSRMatrix(rowCount: documentCount, columnCount: vocabulary.count, rowStarts: rowStarts,
-                               columns: columns, values: values)
-        return (model, matrix)
+        return CSRMatrix(rowCount: documentCount, columnCount: columnCount, rowStarts: rowStarts, columns: columns, values: values)
     }
 
     /// Rewrites a batch in place: thread-local ids → columns, pruned terms removed, rows weighted.

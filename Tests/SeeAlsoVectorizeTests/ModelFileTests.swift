@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import SeeAlsoCorpus
+import SeeAlsoText
+import SeeAlsoVectorize
+
+/// The standalone model file: a save/load round trip, and refusal of files it cannot trust.
+@Suite struct ModelFileTests {
+    static func fittedModel(_ name: String = "default") throws -> TfidfModel {
+        let configuration = try TfidfFixtures.configuration(try #require(try TfidfFixtures.golden(name)["config"]))
+        return try TfidfVectorizer.fit(reader: try CorpusReader(path: try TfidfFixtures.docsPath()), configuration: configuration).model
+    }
+
+    static func expectSameModel(_ loaded: TfidfModel, _ model: TfidfModel, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(loaded.configuration == model.configuration, sourceLocation: sourceLocation)
+        #expect(utf8Terms(loaded.vocabulary) == utf8Terms(model.vocabulary), sourceLocation: sourceLocation)
+        #expect(loaded.idf == model.idf, sourceLocation: sourceLocation)
+        #expect(loaded.documentCount == model.documentCount, sourceLocation: sourceLocation)
+    }
+
+    /// Every configuration of the golden files, including `no_lowercase` whose vocabulary holds both
+    /// "kΩ" spellings (ohm sign and omega) and NFC/NFD variants that must stay distinct.
+    @Test(arguments: TfidfFixtures.configurationNames)
+    func saveAndLoadRoundTrip(_ name: String) throws {
+        let model = try Self.fittedModel(name)
+        try withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("model.json").path
+            try ModelFile.save(model, to: path)
+            let loaded = try ModelFile.load(path)
+            Self.expectSameModel(loaded, model)
+            for (column, term) in loaded.vocabulary.enumerated() {
+                #expect(loaded.column(of: term) == column, "\(escaped(term))")
+            }
+            // No temporary file is left beside the model.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["model.json"])
+        }
+    }
+
+    @Test func customConfigurationRoundTrips() throws {
+        var configuration = TfidfConfiguration.news
+        configuration.analyzer.stopWords = .custom(["alpha", "beta"])
+        configuration.analyzer.language = .fixed(.italian)
+        configuration.analyzer.stripAccents = .ascii
+        configuration.analyzer.stemming = true
+        configuration.analyzer.ngramMax = 2
+        configuration.minDF = .fraction(0.0)
+        configuration.maxDF = .count(20)
+        configuration.maxFeatures = 12
+        configuration.norm = .l1
+        configuration.titleWeight = 2.5
+        let model = TfidfModel(configuration: configuration, vocabulary: ["a b", "caf\u{E9}", "cafe\u{301}", "\u{1F600}x"],
+                               idf: [1.0, 2.5, 0.1 + 0.2, .leastNonzeroMagnitude], documentCount: 7)
+        try withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("custom.model").path
+            try ModelFile.save(model, to: path)
+            Self.expectSameModel(try ModelFile.load(path), model)
+            // Saving again replaces the file.
+            try ModelFile.save(try Self.fittedModel(), to: path)
+            #expect(try ModelFile.load(path).documentCount == 29)
+        }
+    }
+
+    private func expectBadModelFile(_ path: String, reasonContains fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            _ = try ModelFile.load(path)
+            Issue.record("loading \(path) should fail", sourceLocation: sourceLocation)
+        } catch let error as VectorizerError {
+            guard case .badModelFile(let errorPath, let reason) = error else {
+                Issue.record("expected badModelFile, got \(error)", sourceLocation: sourceLocation)
+                return
+            }
+            #expect(errorPath == path, sourceLocation: sourceLocation)
+            #expect(error.description.hasPrefix(path + ": "), sourceLocation: sourceLocation)
+            #expect(reason.contains(fragment), "\(reason)", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("expected VectorizerError.badModelFile, got \(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// The saved JSON of the default model, for editing.
+    private func savedJSON(_ dir: URL) throws -> String {
+        let path = dir.appendingPathComponent("good.json").path
+        try ModelFile.save(try Self.fittedModel(), to: path)
+        return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    @Test func missingFile() throws {
+        try withTemporaryDirectory { dir in
+            expectBadModelFile(dir.appendingPathComponent("absent.json").path, reasonContains: "cannot read")
+        }
+    }
+
+    @Test func corruptFile() throws {
+        try withTemporaryDirectory { dir in
+            let json = try savedJSON(dir)
+            let truncated = dir.appendingPathComponent("truncated.json")
+            try Data(json.utf8.prefix(json.utf8.count / 2)).write(to: truncated)
+            expectBadModelFile(truncated.path, reasonContains: "not a SeeAlso model file")
+            let garbage = dir.appendingPathComponent("garbage.json")
+            try Data([0x00, 0xFF, 0x13, 0x37]).write(to: garbage)
+            expectBadModelFile(garbage.path, reasonContains: "not a SeeAlso model file")
+            let empty = dir.appendingPathComponent("empty.json")
+            try Data().write(to: empty)
+            expectBadModelFile(empty.path, reasonContains: "not a SeeAlso model file")
+        }
+    }
+
+    @Test func wrongFormat() throws {
+        try withTemporaryDirectory { dir in
+            let json = try savedJSON(dir)
+            #expect(json.contains(#""format":"seealso-tfidf-model""#))
+            let other = dir.appendingPathComponent("other.json")
+            try Data(json.replacingOccurrences(of: #""format":"seealso-tfidf-model""#, with: #""format":"seealso-index""#).utf8).write(to: other)
+            expectBadModelFile(other.path, reasonContains: "seealso-index")
+            // Some other JSON document altogether.
+            let unrelated = dir.appendingPathComponent("unrelated.json")
+            try Data(#"{"hello":"world"}"#.utf8).write(to: unrelated)
+            expectBadModelFile(unrelated.path, reasonContains: "not a SeeAlso model file")
+        }
+    }
+
+    @Test func newerVersion() throws {
+        try withTemporaryDirectory { dir in
+            let json = try savedJSON(dir)
+            #expect(json.contains(#""version":1"#))
+            let newer = dir.appendingPathComponent("newer.json")
+            try Data(json.replacingOccurrences(of: #""version":1"#, with: #""version":2"#).utf8).write(to: newer)
+            expectBadModelFile(newer.path, reasonContains: "version 2")
+        }
+    }
+
+    @Test func vocabularyAndIdfOfDifferentLengths() throws {
+        try withTemporaryDirectory { dir in
+            let json = try savedJSON(dir)
+            let broken = dir.appendingPathComponent("broken.json")
+            let edited = json.replacingOccurrences(of: #""idf":["#, with: #""idf":[1.5,"#)
+            #expect(edited != json)
+            try Data(edited.utf8).write(to: broken)
+            expectBadModelFile(broken.path, reasonContains: "differ in length")
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+import SeeAlsoCorpus
+import SeeAlsoText
+import SeeAlsoVectorize
+
+/// The TF-IDF golden fixtures (see Fixtures/tfidf/README.md).
+enum TfidfFixtures {
+    /// One file per scikit-learn configuration, besides docs.jsonl and errors.json.
+    static let configurationNames = [
+        "default", "sublinear_df", "bigrams", "l1_nosmooth", "no_idf_binary", "max_features",
+        "strip_unicode", "strip_ascii", "no_lowercase", "max_df_count", "trigrams_stop",
+    ]
+
+    static func url(_ name: String, _ extension: String) throws -> URL {
+        try #require(Bundle.module.url(forResource: "Fixtures/tfidf/\(name)", withExtension: `extension`),
+                     "missing fixture Fixtures/tfidf/\(name).\(`extension`)")
+    }
+
+    static func docsPath() throws -> String { try url("docs", "jsonl").path }
+
+    static func golden(_ name: String) throws -> GoldenJSON { try GoldenJSON.parse(contentsOf: try url(name, "json")) }
+
+    /// Maps scikit-learn `TfidfVectorizer` keyword arguments to a configuration (title weight 1).
+    /// Integers are document counts and floats fractions for `min_df`/`max_df`, by their literal form.
+    static func configuration(_ config: GoldenJSON) throws -> TfidfConfiguration {
+        var configuration = TfidfConfiguration.scikitLearn
+        configuration.titleWeight = 1
+        guard case .object(let members) = config else { throw FixtureError("config is not an object") }
+        for (key, value) in members {
+            switch key {
+            case "lowercase":
+                configuration.analyzer.lowercase = try require(value.bool, key)
+            case "strip_accents":
+                switch value.string {
+                case nil where value.isNull: configuration.analyzer.stripAccents = .none
+                case "unicode": configuration.analyzer.stripAccents = .unicode
+                case "ascii": configuration.analyzer.stripAccents = .ascii
+                default: throw FixtureError("unknown strip_accents \(value)")
+                }
+            case "stop_words":
+                switch value.string {
+                case nil where value.isNull: configuration.analyzer.stopWords = .none
+                case "english": configuration.analyzer.stopWords = .language(.english)
+                default: throw FixtureError("unknown stop_words \(value)")
+                }
+            case "ngram_range":
+                let range = try require(value.array, key)
+                guard range.count == 2 else { throw FixtureError("ngram_range needs 2 values") }
+                configuration.analyzer.ngramMin = try require(range[0].int, key)
+                configuration.analyzer.ngramMax = try require(range[1].int, key)
+            case "min_df":
+                configuration.minDF = try bound(value, key)
+            case "max_df":
+                configuration.maxDF = try bound(value, key)
+            case "max_features":
+                configuration.maxFeatures = value.isNull ? nil : try require(value.int, key)
+            case "norm":
+                switch value.string {
+                case nil where value.isNull: configuration.norm = .none
+                case "l1": configuration.norm = .l1
+                case "l2": configuration.norm = .l2
+                default: throw FixtureError("unknown norm \(value)")
+                }
+            case "use_idf": configuration.useIDF = try require(value.bool, key)
+            case "smooth_idf": configuration.smoothIDF = try require(value.bool, key)
+            case "sublinear_tf": configuration.sublinearTF = try require(value.bool, key)
+            case "binary": configuration.binary = try require(value.bool, key)
+            default:
+                throw FixtureError("unmapped scikit-learn parameter \(key)")
+            }
+        }
+        return configuration
+    }
+
+    private static func bound(_ value: GoldenJSON, _ key: String) throws -> DocumentFrequencyBound {
+        if value.isFloatLiteral { return .fraction(try require(value.double, key)) }
+        return .count(try require(value.int, key))
+    }
+
+    private static func require<T>(_ value: T?, _ key: String) throws -> T {
+        guard let value else { throw FixtureError("bad value for \(key)") }
+        return value
+    }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs `body` with a new temporary directory that is deleted afterwards.
+@discardableResult
+func withTemporaryDirectory<R>(_ body: (URL) throws -> R) throws -> R {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("SeeAlsoVectorizeTests-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: url) }
+    return try body(url)
+}
+
+/// A small seeded generator (SplitMix64).
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Terms as UTF-8 bytes, for exact comparison (String `==` merges canonically equivalent terms).
+func utf8Terms(_ terms: [String]) -> [[UInt8]] { terms.map { Array($0.utf8) } }
+
+/// A term with non-ASCII scalars spelled `\u{…}`.
+func escaped(_ text: String) -> String {
+    text.unicodeScalars.map { $0.isASCII ? String($0) : "\\u{\(String($0.value, radix: 16))}" }.joined()
+}
+
+/// A generated news-like corpus for tests that need more than the fixture's 29 documents.
+func generatedArticles(count: Int, seed: UInt64) -> [Article] {
+    var rng = SeededGenerator(seed: seed)
+    let vocabulary = ["council", "budget", "mayor", "vote", "march", "city", "rain", "storm", "goal", "match", "team",
+                      "market", "bank", "euro", "rate", "school", "teacher", "café", "naïve", "Müller", "東京", "the",
+                      "and", "of", "ΟΔΟΣ", "data_2024", "42", "covid", "vaccine", "election", "party", "minister"]
+    return (0..<count).map { index in
+        let titleLength = Int.random(in: 0...6, using: &rng)
+        let bodyLength = Int.random(in: 0...80, using: &rng)
+        // A skewed choice so that document frequencies vary.
+        func word() -> String {
+            let limit = Int.random(in: 1...vocabulary.count, using: &rng)
+            return vocabulary[Int.random(in: 0..<limit, using: &rng)] + (Int.random(in: 0..<20, using: &rng) == 0 ? "\(index % 50)" : "")
+        }
+        return Article(
+            id: "doc-\(index)",
+            title: (0..<titleLength).map { _ in word() }.joined(separator: " "),
+            body: (0..<bodyLength).map { _ in word() }.joined(separator: " "),
+            language: index % 5 == 0 ? "it" : nil)
+    }
+}
+
+/// Writes `articles` as JSON Lines.
+func writeJSONL(_ articles: [Article], to url: URL) throws {
+    var text = ""
+    for article in articles {
+        var object: [String: String] = ["id": article.id, "title": article.title, "body": article.body]
+        if let language = article.language { object["lang"] = language }
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        text += String(decoding: data, as: UTF8.self) + "\n"
+    }
+    try Data(text.utf8).write(to: url)
+}
