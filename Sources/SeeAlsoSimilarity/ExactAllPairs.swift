@@ -1,0 +1,169 @@
+import Foundation
+import SeeAlsoBLAS
+import SeeAlsoSupport
+import SeeAlsoVectorize
+
+/// Exact top-k inner products between all rows of a sparse matrix (cosine similarity when rows
+/// are L2-normalised, as TF-IDF rows are): for every article, its k most similar other articles.
+///
+/// Method: the columns (terms) are split into a dense *head* of the most frequent terms and a
+/// sparse *tail*. Scores of a tile of rows against a block of rows are the head part, one
+/// `sgemm` of the dense head columns, plus the tail part, accumulated from the tail terms'
+/// postings (an inverted index) into the same buffer; then each row's candidates go through a
+/// threshold-prefiltered top-k heap. The head size H minimises the estimated cost
+/// 2·n²·H / (GEMM rate) + Σ_{tail t} df(t)² / (scatter rate); H = 0 is pure sparse accumulation.
+/// Time O(n²·H + Σ_tail df² + n²) — the last term is the selection scan; memory O(nnz + n·H) plus
+/// one `rowTile × columnBlock` buffer per worker. Only scores > `floor` (default 0) are listed.
+/// The search keeps `CanonicalScores.margin(for: k)` extra candidates per row, then rescores them
+/// canonically and keeps k, so ties are broken by id and lists do not depend on H or the tiling.
+public enum ExactAllPairs {
+    public struct Options: Sendable {
+        public var k = 10
+        /// Number of dense head terms; nil chooses it by the cost model.
+        public var headTerms: Int?
+        public var floor: Float = 0
+        public var rowTile = 128
+        public var columnBlock = 16_384
+        public init(k: Int = 10) { self.k = k }
+    }
+
+    /// Measured on this project's 2-core Zen3 machine (see Benchmarks/RESULTS.md): one-thread sgemm
+    /// FLOP rate for these shapes and nanoseconds per scattered sparse update.
+    static let gemmFlopsPerSecond = 7.0e10
+    static let scatterSeconds = 1.2e-9
+
+    /// The head size the cost model picks, and the estimated seconds per worker-sum for each candidate.
+    public static func chooseHead(frequencies: [Int], rowCount: Int, maximumBytes: Int = 1 << 30) -> Int {
+        let sorted = frequencies.sorted(by: >)
+        var tailCost = sorted.reduce(0.0) { $0 + Double($1) * Double($1) }
+        var best = (terms: 0, cost: tailCost * scatterSeconds)
+        var head = 0
+        for candidate in [16, 32, 64, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048] where candidate <= sorted.count {
+            guard rowCount * candidate * 4 <= maximumBytes else { break }
+            for index in head..<candidate { tailCost -= Double(sorted[index]) * Double(sorted[index]) }
+            head = candidate
+            let n = Double(rowCount)
+            let cost = 2 * n * n * Double(candidate) / gemmFlopsPerSecond + tailCost * scatterSeconds
+            if cost < best.cost { best = (candidate, cost) }
+        }
+        return best.terms
+    }
+
+    public static func run(_ matrix: CSRMatrix, options: Options = Options(), progress: ProgressReporter? = nil) -> NeighborLists {
+        let postings = SparsePostings(matrix)
+        let frequencies = (0..<matrix.columnCount).map { postings.frequency($0) }
+        let headCount = min(options.headTerms ?? chooseHead(frequencies: frequencies, rowCount: matrix.rowCount), matrix.columnCount)
+        let split = HeadTailSplit(matrix: matrix, frequencies: frequencies, headCount: headCount)
+        let layout = TiledSearch.Layout(rowTile: options.rowTile, columnBlock: options.columnBlock)
+        return split.head.values.withUnsafeBufferPointer { headValues in
+            let head = SharedPointer(headValues.baseAddress ?? UnsafePointer(bitPattern: 16)!)
+            let fast = TiledSearch.runSymmetric(
+                count: matrix.rowCount, k: options.k + CanonicalScores.margin(for: options.k), floor: options.floor,
+                layout: layout, progress: progress,
+                prepare: { rows in TailCursors(split: split, postings: postings, rows: rows) },
+                fill: { cursors, rows, columns, buffer, stride in
+                    if headCount > 0 {
+                        BLAS.sgemm(transposeB: true, m: rows.count, n: columns.count, k: headCount,
+                                   a: head.base + rows.lowerBound * headCount, lda: headCount,
+                                   b: head.base + columns.lowerBound * headCount, ldb: headCount,
+                                   c: buffer, ldc: stride)
+                    } else {
+                        buffer.update(repeating: 0, count: rows.count * stride)
+                    }
+                    cursors.accumulate(postings: postings, columns: columns, buffer: buffer, stride: stride)
+                })
+            return CanonicalScores.rescore(fast, matrix: matrix, keep: options.k)
+        }
+    }
+}
+
+/// The matrix split into a dense head (the most frequent columns) and a sparse tail.
+struct HeadTailSplit: Sendable {
+    let head: DenseMatrix
+    /// Tail entries per row, CSR-like: columns and values of non-head terms.
+    let tailStarts: [Int]
+    let tailColumns: [Int32]
+    let tailValues: [Float]
+
+    init(matrix: CSRMatrix, frequencies: [Int], headCount: Int) {
+        var headIndex = [Int32](repeating: -1, count: matrix.columnCount)
+        if headCount > 0 {
+            let order = (0..<matrix.columnCount).sorted { frequencies[$0] != frequencies[$1] ? frequencies[$0] > frequencies[$1] : $0 < $1 }
+            for (position, column) in order.prefix(headCount).enumerated() { headIndex[column] = Int32(position) }
+        }
+        var head = DenseMatrix(rowCount: headCount > 0 ? matrix.rowCount : 0, columnCount: headCount)
+        var starts = [0]
+        starts.reserveCapacity(matrix.rowCount + 1)
+        var columns: [Int32] = []
+        var values: [Float] = []
+        for row in 0..<matrix.rowCount {
+            for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
+                let column = matrix.columns[index]
+                let position = headIndex[Int(column)]
+                if position >= 0 {
+                    head[row, Int(position)] = matrix.values[index]
+                } else {
+                    columns.append(column)
+                    values.append(matrix.values[index])
+                }
+            }
+            starts.append(columns.count)
+        }
+        self.head = head
+        tailStarts = starts
+        tailColumns = columns
+        tailValues = values
+    }
+}
+
+/// For one tile of query rows: a cursor into the postings of each tail entry, advanced block by
+/// block (postings are sorted by row, blocks are visited in increasing order).
+struct TailCursors {
+    let rows: Range<Int>
+    var entryStarts: [Int] = []
+    var positions: [Int] = []
+    var ends: [Int] = []
+    var weights: [Float] = []
+
+    init(split: HeadTailSplit, postings: SparsePostings, rows: Range<Int>) {
+        self.rows = rows
+        entryStarts.reserveCapacity(rows.count + 1)
+        for row in rows {
+            entryStarts.append(positions.count)
+            for index in split.tailStarts[row]..<split.tailStarts[row + 1] {
+                let column = Int(split.tailColumns[index])
+                positions.append(postings.columnStarts[column])
+                ends.append(postings.columnStarts[column + 1])
+                weights.append(split.tailValues[index])
+            }
+        }
+        entryStarts.append(positions.count)
+    }
+
+    /// Adds the tail contributions of every query row against `columns` into `buffer`.
+    mutating func accumulate(postings: SparsePostings, columns: Range<Int>, buffer: UnsafeMutablePointer<Float>, stride: Int) {
+        let limit = Int32(columns.upperBound)
+        let offset = columns.lowerBound
+        postings.rows.withUnsafeBufferPointer { postingRows in
+            postings.values.withUnsafeBufferPointer { postingValues in
+                positions.withUnsafeMutableBufferPointer { positions in
+                    for (local, _) in rows.enumerated() {
+                        let scores = buffer + local * stride - offset
+                        for entry in entryStarts[local]..<entryStarts[local + 1] {
+                            let weight = weights[entry]
+                            var position = positions[entry]
+                            let end = ends[entry]
+                            while position < end {
+                                let row = postingRows[position]
+                                if row >= limit { break }
+                                scores[Int(row)] += weight * postingValues[position]
+                                position += 1
+                            }
+                            positions[entry] = position
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
