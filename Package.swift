@@ -4,7 +4,8 @@ import PackageDescription
 /// SeeAlso: related-story lists and topic/story clustering for news archives.
 ///
 /// Data flows one way: Corpus → Text → Vectorize → Similarity / Clustering → Index → CLI.
-/// Every BLAS/LAPACK call goes through `SeeAlsoBLAS`; every zlib call through `SeeAlsoCorpus/GzipFile.swift`.
+/// Every BLAS/LAPACK call goes through `SeeAlsoBLAS`; zlib is called only by `SeeAlsoCorpus` (ByteSource, ByteSink)
+/// and `SeeAlsoSupport` (CRC-32 in MappedFile.swift).
 let package = Package(
     name: "SeeAlso",
     products: [
@@ -12,6 +13,9 @@ let package = Package(
         .library(name: "SeeAlsoCorpus", targets: ["SeeAlsoCorpus"]),
         .library(name: "SeeAlsoText", targets: ["SeeAlsoText"]),
         .library(name: "SeeAlsoVectorize", targets: ["SeeAlsoVectorize"]),
+        .library(name: "SeeAlsoSimilarity", targets: ["SeeAlsoSimilarity"]),
+        .library(name: "SeeAlsoIndex", targets: ["SeeAlsoIndex"]),
+        .library(name: "SeeAlsoClustering", targets: ["SeeAlsoClustering"]),
         .library(name: "SeeAlsoBLAS", targets: ["SeeAlsoBLAS"]),
     ],
     dependencies: [
@@ -28,22 +32,31 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "SeeAlsoSupport"),
+        .target(name: "SeeAlsoSupport", dependencies: ["CZlib"]),
         .target(name: "SeeAlsoBLAS", dependencies: ["COpenBLAS"]),
         .target(name: "SeeAlsoCorpus", dependencies: ["CZlib", "SeeAlsoSupport"]),
         // Language resources are data in the top-level Models/ folder, found at run time (see ModelsDirectory).
         .target(name: "SeeAlsoText", dependencies: ["SeeAlsoSupport"]),
         .target(name: "SeeAlsoVectorize", dependencies: ["SeeAlsoCorpus", "SeeAlsoText", "SeeAlsoSupport"]),
+        .target(name: "SeeAlsoSynth", dependencies: ["SeeAlsoCorpus", "SeeAlsoSupport"]),
+        .target(name: "SeeAlsoSimilarity", dependencies: ["SeeAlsoVectorize", "SeeAlsoBLAS", "SeeAlsoSupport"]),
+        .target(name: "SeeAlsoClustering", dependencies: ["SeeAlsoSimilarity", "SeeAlsoVectorize", "SeeAlsoSupport"]),
+        .target(name: "SeeAlsoIndex", dependencies: ["SeeAlsoSimilarity", "SeeAlsoVectorize", "SeeAlsoCorpus", "SeeAlsoText", "SeeAlsoSupport"]),
         .executableTarget(
             name: "seealso",
             dependencies: [
-                "SeeAlsoCorpus", "SeeAlsoText", "SeeAlsoVectorize", "SeeAlsoBLAS", "SeeAlsoSupport",
+                "SeeAlsoCorpus", "SeeAlsoText", "SeeAlsoVectorize", "SeeAlsoSimilarity", "SeeAlsoClustering", "SeeAlsoIndex", "SeeAlsoBLAS", "SeeAlsoSupport",
+                "SeeAlsoSynth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SeeAlsoBLASTests", dependencies: ["SeeAlsoBLAS"]),
         .testTarget(name: "SeeAlsoCorpusTests", dependencies: ["SeeAlsoCorpus"]),
         .testTarget(name: "SeeAlsoTextTests", dependencies: ["SeeAlsoText"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SeeAlsoClusteringTests", dependencies: ["SeeAlsoClustering"]),
+        .testTarget(name: "SeeAlsoIndexTests", dependencies: ["SeeAlsoIndex"]),
+        .testTarget(name: "SeeAlsoSimilarityTests", dependencies: ["SeeAlsoSimilarity"]),
         .testTarget(name: "SeeAlsoVectorizeTests", dependencies: ["SeeAlsoVectorize"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SeeAlsoSynthTests", dependencies: ["SeeAlsoSynth", "SeeAlsoCorpus"]),
     ]
 )

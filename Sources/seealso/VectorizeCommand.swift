@@ -32,7 +32,7 @@ struct VectorizeCommand: ParsableCommand {
         let reader = try input.reader()
         let progress = ProgressReporter("vectorize")
         let fit = try TfidfVectorizer.fit(reader: reader, configuration: configuration, keepMetadata: false, progress: progress)
-        progress.finish()
+        progress.finish(fit.timings.description)
         let fitSeconds = clock.seconds
         if fit.skipped.count > 0 { ProgressReporter.note("seealso: " + fit.skipped.summary()) }
         if let output { try ModelFile.save(fit.model, to: output) }

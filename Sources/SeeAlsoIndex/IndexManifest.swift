@@ -1,0 +1,40 @@
+import Foundation
+import SeeAlsoVectorize
+
+/// `manifest.json` of an index generation: what it holds, how it was built, and every file's
+/// size and CRC-32, which `Index.open(verify:)` checks.
+public struct IndexManifest: Codable, Sendable {
+    public static let formatName = "seealso-index"
+    public static let currentVersion = 1
+
+    public struct FileRecord: Codable, Sendable {
+        public var bytes: Int
+        public var crc32: UInt32
+    }
+
+    public var format = IndexManifest.formatName
+    public var version = IndexManifest.currentVersion
+    public var created: String
+    public var articleCount: Int
+    public var vocabularySize: Int
+    public var storedEntries: Int
+    /// Length of each precomputed related list.
+    public var k: Int
+    /// How the lists were computed: "exact", "dense" or "partitioned".
+    public var method: String
+    /// For approximate methods: recall@10 against exact lists measured on a sample at build time.
+    public var measuredRecall: Double?
+    public var configuration: TfidfConfiguration
+    /// n of the idf formula (documents the model was fitted on).
+    public var modelDocumentCount: Int
+    /// Inputs the index was built and extended from, in order (for `add --refit`).
+    public var sources: [String]
+    /// Articles added since the model was fitted, and their out-of-vocabulary token share.
+    public var addedSinceFit: Int
+    public var addedOutOfVocabularyRate: Double?
+    public var denseDimensions: Int?
+    public var partitions: Int?
+    public var files: [String: FileRecord]
+    /// Wall time of each build stage in seconds.
+    public var buildSeconds: [String: Double]
+}

@@ -1,0 +1,115 @@
+import Foundation
+import SeeAlsoCorpus
+import SeeAlsoSimilarity
+import SeeAlsoSupport
+import SeeAlsoVectorize
+
+/// Everything an index generation holds, in memory, ready to be written.
+public struct IndexContents: Sendable {
+    public var model: TfidfModel
+    public var articles: [ArticleMetadata]
+    public var matrix: CSRMatrix
+    public var lists: NeighborLists
+    public var method: String
+    public var measuredRecall: Double?
+    public var sources: [String]
+    public var addedSinceFit = 0
+    public var addedOutOfVocabularyRate: Double?
+    public var buildSeconds: [String: Double] = [:]
+
+    public init(model: TfidfModel, articles: [ArticleMetadata], matrix: CSRMatrix, lists: NeighborLists,
+                method: String, measuredRecall: Double? = nil, sources: [String]) {
+        self.model = model
+        self.articles = articles
+        self.matrix = matrix
+        self.lists = lists
+        self.method = method
+        self.measuredRecall = measuredRecall
+        self.sources = sources
+    }
+}
+
+/// Writes `IndexContents` as a new generation of an index directory (see `IndexDirectory`).
+public enum IndexWriter {
+    public static func write(_ contents: IndexContents, to directory: IndexDirectory) throws {
+        try directory.publish { folder in
+            var files: [String: IndexManifest.FileRecord] = [:]
+            func save(_ writer: SectionFileWriter, _ name: String) throws {
+                let (bytes, crc) = try writer.write(to: folder + "/" + name)
+                files[name] = IndexManifest.FileRecord(bytes: bytes, crc32: crc)
+            }
+            try save(modelFile(contents.model), "model.sal")
+            try save(articlesFile(contents.articles), "articles.sal")
+            try save(matrixFile(contents.matrix), "matrix.sal")
+            try save(postingsFile(SparsePostings(contents.matrix)), "postings.sal")
+            try save(neighborsFile(contents.lists), "neighbors.sal")
+            let formatter = ISO8601DateFormatter()
+            let manifest = IndexManifest(
+                created: formatter.string(from: Date()), articleCount: contents.articles.count,
+                vocabularySize: contents.model.vocabulary.count, storedEntries: contents.matrix.storedCount,
+                k: contents.lists.k, method: contents.method, measuredRecall: contents.measuredRecall,
+                configuration: contents.model.configuration, modelDocumentCount: contents.model.documentCount,
+                sources: contents.sources, addedSinceFit: contents.addedSinceFit,
+                addedOutOfVocabularyRate: contents.addedOutOfVocabularyRate, files: files,
+                buildSeconds: contents.buildSeconds)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let data = try encoder.encode(manifest)
+            let path = folder + "/manifest.json"
+            guard FileManager.default.createFile(atPath: path, contents: data) else {
+                throw IndexError.io(path: path, reason: "cannot write")
+            }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.synchronize()
+            try handle.close()
+        }
+    }
+
+    static func modelFile(_ model: TfidfModel) -> SectionFileWriter {
+        let writer = SectionFileWriter(kind: "model")
+        writer.addStrings("vocabulary", model.vocabulary)
+        writer.add("idf", model.idf)
+        return writer
+    }
+
+    static func articlesFile(_ articles: [ArticleMetadata]) -> SectionFileWriter {
+        let writer = SectionFileWriter(kind: "articles")
+        writer.addStrings("id", articles.map(\.id))
+        writer.addStrings("title", articles.map(\.title))
+        writer.addStrings("url", articles.map { $0.url ?? "" })
+        writer.addStrings("label", articles.map { $0.label ?? "" })
+        writer.addStrings("event", articles.map { $0.event ?? "" })
+        writer.addStrings("lang", articles.map { $0.language ?? "" })
+        writer.add("date", articles.map { $0.date?.secondsSinceEpoch ?? Int64.min })
+        writer.add("dateHasTime", articles.map { UInt8($0.date?.hasTime == true ? 1 : 0) })
+        // Rows sorted by id bytes, for binary search by id.
+        let order = (0..<articles.count).sorted { articles[$0].id.utf8.lexicographicallyPrecedes(articles[$1].id.utf8) }
+        writer.add("idOrder", order.map { Int32($0) })
+        return writer
+    }
+
+    static func matrixFile(_ matrix: CSRMatrix) -> SectionFileWriter {
+        let writer = SectionFileWriter(kind: "matrix")
+        writer.add("shape", [Int64(matrix.rowCount), Int64(matrix.columnCount)])
+        writer.add("rowStarts", matrix.rowStarts.map { Int64($0) })
+        writer.add("columns", matrix.columns)
+        writer.add("values", matrix.values)
+        return writer
+    }
+
+    static func postingsFile(_ postings: SparsePostings) -> SectionFileWriter {
+        let writer = SectionFileWriter(kind: "postings")
+        writer.add("columnStarts", postings.columnStarts.map { Int64($0) })
+        writer.add("rows", postings.rows)
+        writer.add("values", postings.values)
+        return writer
+    }
+
+    static func neighborsFile(_ lists: NeighborLists) -> SectionFileWriter {
+        let writer = SectionFileWriter(kind: "lists")
+        writer.add("k", [Int64(lists.k)])
+        writer.add("ids", lists.ids)
+        writer.add("scores", lists.scores)
+        return writer
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// How a "See also" list is chosen from similarity scores. Defaults suit news pages; see README.
+public struct RelatedOptions: Sendable {
+    public enum Direction: String, Sendable, CaseIterable {
+        /// Only articles published before (or at) the query's date: what a page can show when it is published.
+        case before
+        /// Only articles published after (or at) the query's date: follow-ups.
+        case after
+        /// Any date.
+        case any
+    }
+
+    /// Items in the list.
+    public var k = 5
+    /// Lowest cosine similarity an item may have.
+    public var minScore: Float = 0.1
+    public var direction: Direction = .any
+    /// Only items within this many seconds of the query's date (nil: no window).
+    public var withinSeconds: Int64?
+    /// Time decay: the ranking score is cosine · 0.5^(|Δt| / halfLife) (nil: no decay).
+    public var halfLifeSeconds: Int64?
+    /// Items at cosine ≥ this to the query are copies of it and are left out; items at cosine ≥
+    /// this to a higher-ranked item fold into it, keeping the earliest. 1.01 turns folding off.
+    public var duplicateThreshold: Float = 0.8
+    /// Maximal marginal relevance: λ·score − (1 − λ)·max cosine to the items already chosen.
+    /// 1 = rank by score alone.
+    public var mmrLambda: Float = 1
+    public var excludedIds: Set<String> = []
+    public var excludedLabels: Set<String> = []
+    /// Terms to explain each item with (0 = no explanation).
+    public var explainTerms = 0
+    /// How many of the best-scoring candidates the folding and MMR steps look at.
+    public var candidatePool = 100
+
+    public init() {}
+
+    /// Parses a duration such as `365d`, `12h`, `2w`, `90m` or `3600s` (a bare number is days).
+    public static func parseDuration(_ text: String) throws -> Int64 {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [("w", 7 * 86_400), ("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)]
+        // Up to about 290 billion years: far beyond any archive, and inside Int64.
+        func seconds(_ number: Substring, _ unit: Double) -> Int64? {
+            guard let value = Double(number), value.isFinite, value >= 0, value * unit < 9e18 else { return nil }
+            return Int64(value * unit)
+        }
+        for (suffix, unit) in units where trimmed.hasSuffix(suffix) {
+            if let value = seconds(trimmed.dropLast(suffix.count), unit) { return value }
+        }
+        if let value = seconds(trimmed[...], 86_400) { return value }
+        throw IndexError.invalid("invalid duration '\(text)': use a number with a unit, e.g. 365d, 12h, 2w")
+    }
+}
+
+/// One item of a "See also" list.
+public struct RelatedItem: Sendable {
+    public var row: Int
+    /// Cosine similarity to the query.
+    public var similarity: Float
+    /// The ranking score (similarity with time decay).
+    public var score: Float
+    /// Near-duplicates folded into this item (rows), later copies of the same story.
+    public var folded: [Int] = []
+    /// The shared terms that contribute most to the similarity: (term, q_t · d_t), largest first.
+    public var explanation: [(term: String, contribution: Float)] = []
+}
+
+/// A whole answer: the list, plus what was left out as copies of the query.
+public struct RelatedResult: Sendable {
+    public var items: [RelatedItem]
+    /// Rows that are near-copies of the query itself (cosine ≥ duplicate threshold).
+    public var copiesOfQuery: [Int]
+}

@@ -1,0 +1,178 @@
+import Foundation
+import SeeAlsoCorpus
+import SeeAlsoSupport
+
+/// Answers "See also" queries against an index: exact cosine over the postings, then date
+/// filters, exclusions, time decay, near-duplicate folding, optional MMR and explanations.
+///
+/// One query costs O(Σ_{t ∈ query} df(t)) for the scores plus O(n) for the selection scan, with an
+/// n-float accumulator; the folding and MMR steps cost O(pool² · row length).
+public struct RelatedSearch {
+    public let index: Index
+
+    public init(index: Index) { self.index = index }
+
+    /// The list for the indexed article `row` (itself excluded).
+    public func related(toRow row: Int, options: RelatedOptions) -> RelatedResult {
+        related(to: index.vector(row), date: index.date(row), excluding: row, options: options)
+    }
+
+    /// The list for any TF-IDF vector in the index's space (a new text), optionally dated.
+    public func related(to query: SparseVector, date: ArticleDate?, excluding excludedRow: Int? = nil,
+                        options: RelatedOptions) -> RelatedResult {
+        let scores = exactScores(query)
+        var candidates: [(row: Int, similarity: Float, score: Float)] = []
+        let queryDate = date?.secondsSinceEpoch
+        for row in 0..<index.articleCount {
+            let similarity = scores[row]
+            guard similarity >= options.minScore, similarity > 0, row != excludedRow else { continue }
+            guard let score = rankingScore(row: row, similarity: similarity, queryDate: queryDate, options: options) else { continue }
+            candidates.append((row, similarity, score))
+        }
+        candidates.sort { NeighborOrder.before($0.score, $0.row, $1.score, $1.row) }
+        let pool = Array(candidates.prefix(max(options.candidatePool, options.k)))
+        return finish(query: query, pool: pool, options: options)
+    }
+
+    /// The list for `row` built from its precomputed list (for `--all`): the same filters, applied
+    /// to the index's k stored neighbours only, so it may hold fewer items than `related(toRow:)`.
+    public func relatedFromStoredList(row: Int, options: RelatedOptions) -> RelatedResult {
+        let queryDate = index.date(row)?.secondsSinceEpoch
+        var pool: [(row: Int, similarity: Float, score: Float)] = []
+        for (neighbor, similarity) in index.storedList(row) where similarity >= options.minScore {
+            guard let score = rankingScore(row: neighbor, similarity: similarity, queryDate: queryDate, options: options) else { continue }
+            pool.append((neighbor, similarity, score))
+        }
+        pool.sort { NeighborOrder.before($0.score, $0.row, $1.score, $1.row) }
+        return finish(query: index.vector(row), pool: pool, options: options)
+    }
+
+    /// Exact cosine of `query` with every article, accumulated over the postings of its terms.
+    func exactScores(_ query: SparseVector) -> [Float] {
+        var scores = [Float](repeating: 0, count: index.articleCount)
+        scores.withUnsafeMutableBufferPointer { scores in
+            for (column, weight) in zip(query.columns, query.values) {
+                let start = Int(index.postingStarts[Int(column)])
+                let end = Int(index.postingStarts[Int(column) + 1])
+                for position in start..<end {
+                    scores[Int(index.postingRows[position])] += weight * index.postingValues[position]
+                }
+            }
+        }
+        return scores
+    }
+
+    /// The decayed score of a candidate, or nil when a filter rejects it.
+    private func rankingScore(row: Int, similarity: Float, queryDate: Int64?, options: RelatedOptions) -> Float? {
+        if !options.excludedIds.isEmpty && options.excludedIds.contains(index.id(row)) { return nil }
+        if !options.excludedLabels.isEmpty, let label = index.label(row), options.excludedLabels.contains(label) { return nil }
+        let needsDate = options.direction != .any || options.withinSeconds != nil || options.halfLifeSeconds != nil
+        guard needsDate else { return similarity }
+        guard let queryDate else {
+            // An undated query cannot be placed in time: date filters cannot hold, decay does not apply.
+            return options.direction == .any && options.withinSeconds == nil ? similarity : nil
+        }
+        let itemDate = index.dates[row]
+        guard itemDate != Int64.min else { return nil }
+        let delta = itemDate - queryDate
+        switch options.direction {
+        case .before: if delta > 0 { return nil }
+        case .after: if delta < 0 { return nil }
+        case .any: break
+        }
+        if let window = options.withinSeconds, abs(delta) > window { return nil }
+        if let halfLife = options.halfLifeSeconds, halfLife > 0 {
+            return similarity * Float(pow(0.5, Double(abs(delta)) / Double(halfLife)))
+        }
+        return similarity
+    }
+
+    /// Copies of the query, folding of near-duplicates (keeping the earliest), MMR, explanations.
+    private func finish(query: SparseVector, pool: [(row: Int, similarity: Float, score: Float)], options: RelatedOptions) -> RelatedResult {
+        var copies: [Int] = []
+        var kept: [RelatedItem] = []
+        var vectors: [SparseVector] = []
+        for candidate in pool {
+            if candidate.similarity >= options.duplicateThreshold {
+                copies.append(candidate.row)
+                continue
+            }
+            let vector = index.vector(candidate.row)
+            if let twin = vectors.firstIndex(where: { $0.dot(vector) >= options.duplicateThreshold }) {
+                // Fold into the earlier-published of the two; the group keeps the better rank.
+                if isEarlier(candidate.row, than: kept[twin].row) {
+                    kept[twin].folded.append(kept[twin].row)
+                    kept[twin].row = candidate.row
+                    vectors[twin] = vector
+                } else {
+                    kept[twin].folded.append(candidate.row)
+                }
+                continue
+            }
+            kept.append(RelatedItem(row: candidate.row, similarity: candidate.similarity, score: candidate.score))
+            vectors.append(vector)
+        }
+        var chosen: [Int] = []
+        if options.mmrLambda < 1 {
+            var remaining = Array(kept.indices)
+            while chosen.count < options.k, !remaining.isEmpty {
+                var best = 0
+                var bestValue = -Float.infinity
+                for (position, candidate) in remaining.enumerated() {
+                    let redundancy = chosen.map { vectors[$0].dot(vectors[candidate]) }.max() ?? 0
+                    let value = options.mmrLambda * kept[candidate].score - (1 - options.mmrLambda) * redundancy
+                    if value > bestValue { bestValue = value; best = position }
+                }
+                chosen.append(remaining.remove(at: best))
+            }
+        } else {
+            chosen = Array(kept.indices.prefix(options.k))
+        }
+        var items = chosen.map { kept[$0] }
+        if options.explainTerms > 0 {
+            for position in items.indices {
+                items[position].explanation = explain(query: query, item: index.vector(items[position].row), terms: options.explainTerms)
+            }
+        }
+        for position in items.indices {
+            items[position].folded.sort { isEarlier($0, than: $1) }
+        }
+        return RelatedResult(items: items, copiesOfQuery: copies)
+    }
+
+    private func isEarlier(_ a: Int, than b: Int) -> Bool {
+        let dateA = index.dates[a]
+        let dateB = index.dates[b]
+        if dateA == Int64.min { return false }
+        if dateB == Int64.min { return true }
+        return dateA < dateB || (dateA == dateB && a < b)
+    }
+
+    /// The shared terms with the largest products q_t · d_t (their sum is the cosine).
+    func explain(query: SparseVector, item: SparseVector, terms: Int) -> [(term: String, contribution: Float)] {
+        var contributions: [(column: Int32, value: Float)] = []
+        var i = 0
+        var j = 0
+        while i < query.columns.count && j < item.columns.count {
+            if query.columns[i] == item.columns[j] {
+                contributions.append((query.columns[i], query.values[i] * item.values[j]))
+                i += 1
+                j += 1
+            } else if query.columns[i] < item.columns[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        contributions.sort { $0.value != $1.value ? $0.value > $1.value : $0.column < $1.column }
+        return contributions.prefix(terms).map { (index.term(Int($0.column)), $0.value) }
+    }
+}
+
+/// Score descending, then row ascending: SeeAlso's deterministic tie order.
+enum NeighborOrder {
+    @inline(__always)
+    static func before(_ scoreA: Float, _ rowA: Int, _ scoreB: Float, _ rowB: Int) -> Bool {
+        scoreA > scoreB || (scoreA == scoreB && rowA < rowB)
+    }
+}

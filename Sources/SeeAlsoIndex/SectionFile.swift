@@ -1,0 +1,223 @@
+import Foundation
+import SeeAlsoSupport
+
+/// SeeAlso's binary container: a header, a table of named sections, and the sections' payloads
+/// (arrays of fixed-size little-endian elements), each aligned to 64 bytes so that a memory map
+/// can be read in place as typed arrays.
+///
+/// Layout (version 1): 64-byte header — magic `SEEALSO1`, an 8-byte kind tag, UInt32 version,
+/// UInt32 section count, UInt64 table offset — then 64-byte table entries — a 40-byte name,
+/// UInt32 element size, UInt32 reserved, UInt64 payload offset, UInt64 element count — then the
+/// payloads. Integrity is checked by a whole-file CRC-32 kept in the index manifest.
+enum SectionFile {
+    static let magic = Array("SEEALSO1".utf8)
+    static let version: UInt32 = 1
+    static let headerSize = 64
+    static let entrySize = 64
+    static let nameSize = 40
+    static let alignment = 64
+}
+
+/// Collects sections, then writes the file in one pass and returns its size and CRC-32.
+final class SectionFileWriter {
+    private struct Section {
+        var name: String
+        var elementSize: Int
+        var count: Int
+        var write: (FileHandle, inout UInt32) throws -> Void
+    }
+
+    let kind: String
+    private var sections: [Section] = []
+
+    init(kind: String) { self.kind = kind }
+
+    /// Adds an array of plain values (integers, floats) as a section.
+    func add<Element: BitwiseCopyable>(_ name: String, _ values: [Element]) {
+        sections.append(Section(name: name, elementSize: MemoryLayout<Element>.stride, count: values.count) { handle, crc in
+            try values.withUnsafeBytes { bytes in
+                try SectionFileWriter.writeChunked(bytes, to: handle, crc: &crc)
+            }
+        })
+    }
+
+    /// Adds a string table: `<name>.offsets` (Int64, count + 1) and `<name>.bytes` (UTF-8).
+    func addStrings(_ name: String, _ strings: [String]) {
+        var offsets: [Int64] = [0]
+        offsets.reserveCapacity(strings.count + 1)
+        var bytes: [UInt8] = []
+        for string in strings {
+            bytes.append(contentsOf: string.utf8)
+            offsets.append(Int64(bytes.count))
+        }
+        add(name + ".offsets", offsets)
+        add(name + ".bytes", bytes)
+    }
+
+    /// Writes the file (not atomically: callers write into a not-yet-published generation folder)
+    /// and fsyncs it. Returns (bytes, CRC-32 of the whole file).
+    func write(to path: String) throws -> (bytes: Int, crc32: UInt32) {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw IndexError.io(path: path, reason: "cannot create: \(String(cString: strerror(errno)))")
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        var offset = SectionFile.headerSize + sections.count * SectionFile.entrySize
+        var entries: [(Section, Int)] = []
+        for section in sections {
+            offset = (offset + SectionFile.alignment - 1) / SectionFile.alignment * SectionFile.alignment
+            entries.append((section, offset))
+            offset += section.elementSize * section.count
+        }
+        var header = [UInt8](repeating: 0, count: SectionFile.headerSize + sections.count * SectionFile.entrySize)
+        header.replaceSubrange(0..<8, with: SectionFile.magic)
+        let kindBytes = Array(kind.utf8.prefix(8))
+        header.replaceSubrange(8..<8 + kindBytes.count, with: kindBytes)
+        store(SectionFile.version, into: &header, at: 16)
+        store(UInt32(sections.count), into: &header, at: 20)
+        store(UInt64(SectionFile.headerSize), into: &header, at: 24)
+        for (index, (section, payloadOffset)) in entries.enumerated() {
+            let base = SectionFile.headerSize + index * SectionFile.entrySize
+            let name = Array(section.name.utf8.prefix(SectionFile.nameSize))
+            header.replaceSubrange(base..<base + name.count, with: name)
+            store(UInt32(section.elementSize), into: &header, at: base + 40)
+            store(UInt64(payloadOffset), into: &header, at: base + 48)
+            store(UInt64(section.count), into: &header, at: base + 56)
+        }
+        var crc: UInt32 = 0
+        var position = 0
+        try header.withUnsafeBytes { try SectionFileWriter.writeChunked($0, to: handle, crc: &crc) }
+        position = header.count
+        for (section, payloadOffset) in entries {
+            if payloadOffset > position {
+                let padding = [UInt8](repeating: 0, count: payloadOffset - position)
+                try padding.withUnsafeBytes { try SectionFileWriter.writeChunked($0, to: handle, crc: &crc) }
+            }
+            try section.write(handle, &crc)
+            position = payloadOffset + section.elementSize * section.count
+        }
+        try handle.synchronize()
+        return (position, crc)
+    }
+
+    private func store<T: FixedWidthInteger>(_ value: T, into bytes: inout [UInt8], at offset: Int) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset..<offset + MemoryLayout<T>.size, with: $0) }
+    }
+
+    fileprivate static func writeChunked(_ bytes: UnsafeRawBufferPointer, to handle: FileHandle, crc: inout UInt32) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let length = min(bytes.count - offset, 64 << 20)
+            let chunk = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length])
+            crc = CRC32.checksum(chunk, continuing: crc)
+            try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: chunk.baseAddress!),
+                                              count: length, deallocator: .none))
+            offset += length
+        }
+    }
+}
+
+/// A section file opened by memory map; sections are read in place.
+final class SectionFileReader: @unchecked Sendable {
+    let path: String
+    let kind: String
+    private let file: MappedFile
+    private var sections: [String: (offset: Int, elementSize: Int, count: Int)] = [:]
+
+    init(path: String, expectedKind: String) throws {
+        self.path = path
+        file = try MappedFile(path: path)
+        let bytes = file.bytes
+        guard bytes.count >= SectionFile.headerSize, Array(bytes[0..<8]) == SectionFile.magic else {
+            throw IndexError.corrupt(path: path, reason: "not a SeeAlso index file (bad magic)")
+        }
+        kind = String(decoding: bytes[8..<16].prefix { $0 != 0 }, as: UTF8.self)
+        guard kind == expectedKind else {
+            throw IndexError.corrupt(path: path, reason: "holds '\(kind)', expected '\(expectedKind)'")
+        }
+        let version = bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self).littleEndian
+        guard version <= SectionFile.version else {
+            throw IndexError.corrupt(path: path, reason: "format version \(version) is newer than this seealso reads (\(SectionFile.version))")
+        }
+        let count = Int(bytes.loadUnaligned(fromByteOffset: 20, as: UInt32.self).littleEndian)
+        let table = Int(bytes.loadUnaligned(fromByteOffset: 24, as: UInt64.self).littleEndian)
+        guard table + count * SectionFile.entrySize <= bytes.count else {
+            throw IndexError.corrupt(path: path, reason: "section table beyond the end of the file (truncated?)")
+        }
+        for index in 0..<count {
+            let base = table + index * SectionFile.entrySize
+            let name = String(decoding: bytes[base..<base + SectionFile.nameSize].prefix { $0 != 0 }, as: UTF8.self)
+            let elementSize = Int(bytes.loadUnaligned(fromByteOffset: base + 40, as: UInt32.self).littleEndian)
+            let offset = Int(bytes.loadUnaligned(fromByteOffset: base + 48, as: UInt64.self).littleEndian)
+            let elements = Int(bytes.loadUnaligned(fromByteOffset: base + 56, as: UInt64.self).littleEndian)
+            guard offset % SectionFile.alignment == 0, offset + elementSize * elements <= bytes.count else {
+                throw IndexError.corrupt(path: path, reason: "section '\(name)' lies beyond the end of the file (truncated?)")
+            }
+            sections[name] = (offset, elementSize, elements)
+        }
+    }
+
+    /// Whole-file CRC-32 (reads every page).
+    func checksum() -> UInt32 { CRC32.checksum(file.bytes) }
+
+    var byteCount: Int { file.bytes.count }
+
+    /// A section as a typed buffer, read in place.
+    func array<Element: BitwiseCopyable>(_ name: String, as type: Element.Type = Element.self) throws -> UnsafeBufferPointer<Element> {
+        guard let section = sections[name] else {
+            throw IndexError.corrupt(path: path, reason: "missing section '\(name)'")
+        }
+        guard section.elementSize == MemoryLayout<Element>.stride else {
+            throw IndexError.corrupt(path: path, reason: "section '\(name)' has \(section.elementSize)-byte elements, expected \(MemoryLayout<Element>.stride)")
+        }
+        guard section.count > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let start = file.bytes.baseAddress!.advanced(by: section.offset).assumingMemoryBound(to: Element.self)
+        return UnsafeBufferPointer(start: start, count: section.count)
+    }
+
+    func strings(_ name: String) throws -> StringTable {
+        StringTable(offsets: try array(name + ".offsets"), bytes: try array(name + ".bytes"), owner: self)
+    }
+
+    func has(_ name: String) -> Bool { sections[name] != nil }
+}
+
+/// A table of strings read in place from a section file.
+struct StringTable: @unchecked Sendable {
+    let offsets: UnsafeBufferPointer<Int64>
+    let bytes: UnsafeBufferPointer<UInt8>
+    let owner: SectionFileReader
+
+    var count: Int { max(0, offsets.count - 1) }
+
+    subscript(index: Int) -> String {
+        String(decoding: utf8(index), as: UTF8.self)
+    }
+
+    func utf8(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        let start = Int(offsets[index])
+        let end = Int(offsets[index + 1])
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+}
+
+/// Why an index could not be written or read.
+public enum IndexError: Error, CustomStringConvertible {
+    case io(path: String, reason: String)
+    case corrupt(path: String, reason: String)
+    case notAnIndex(path: String, reason: String)
+    case unknownArticle(id: String)
+    case busy(path: String)
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .io(let path, let reason): return "\(path): \(reason)"
+        case .corrupt(let path, let reason): return "\(path): corrupt index: \(reason)"
+        case .notAnIndex(let path, let reason): return "\(path): not a SeeAlso index: \(reason)"
+        case .unknownArticle(let id): return "no article with id \"\(id)\" in the index"
+        case .busy(let path): return "\(path): another seealso process is writing this index"
+        case .invalid(let message): return message
+        }
+    }
+}

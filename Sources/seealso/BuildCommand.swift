@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import SeeAlsoIndex
+import SeeAlsoSupport
+import SeeAlsoVectorize
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build a similarity index: vectorize an archive and compute every article's related list.")
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var vectorizer: VectorizerOptions
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Index directory to create or replace (atomically).")
+    var index: String
+
+    @Option(help: "Length of each stored related list.")
+    var k = 20
+
+    @Option(help: "auto (exact up to \(IndexBuilder.exactLimit) articles), exact, dense or partitioned.")
+    var method: ListMethod = .auto
+
+    @Option(help: "Use this model file's vocabulary and idf instead of fitting (see `vectorize --output`).")
+    var model: String?
+
+    @Option(help: "Summary format on standard output: text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        global.apply()
+        var options = IndexBuildOptions()
+        options.configuration = try vectorizer.configuration()
+        options.k = k
+        options.method = method
+        if let model { options.frozenModel = try ModelFile.load(model) }
+        let clock = Stopwatch()
+        let contents = try IndexBuilder.build(reader: try input.reader(), options: options)
+        let writeClock = Stopwatch()
+        try IndexWriter.write(contents, to: IndexDirectory(path: index))
+        let summary = BuildSummary(
+            index: index, articles: contents.articles.count, vocabulary: contents.model.vocabulary.count,
+            method: contents.method, k: k, seconds: clock.seconds, writeSeconds: writeClock.seconds,
+            stageSeconds: contents.buildSeconds, peakResidentBytes: ResourceUsage.peakResidentBytes() ?? 0)
+        print(format == .json ? summary.json() : summary.text())
+    }
+}
+
+extension ListMethod: ExpressibleByArgument {}
+
+struct BuildSummary: Encodable {
+    var index: String
+    var articles: Int
+    var vocabulary: Int
+    var method: String
+    var k: Int
+    var seconds: Double
+    var writeSeconds: Double
+    var stageSeconds: [String: Double]
+    var peakResidentBytes: Int
+
+    func text() -> String {
+        let stages = stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2f", $0.value)) s" }
+        return """
+        \(index): \(articles) articles, \(vocabulary) terms, \(method) lists of \(k)
+        built in \(String(format: "%.2f", seconds)) s (\(stages.joined(separator: ", ")), write \(String(format: "%.2f", writeSeconds)) s), \
+        peak memory \(peakResidentBytes >> 20) MiB
+        """
+    }
+
+    func json() -> String { encodeJSON(self) }
+}
+
+/// Compact JSON with sorted keys.
+func encodeJSON(_ value: some Encodable) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self)
+}

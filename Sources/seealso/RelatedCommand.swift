@@ -1,0 +1,155 @@
+import ArgumentParser
+import Foundation
+import SeeAlsoCorpus
+import SeeAlsoIndex
+import SeeAlsoSupport
+
+struct RelatedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "related",
+        abstract: "Print the \"See also\" list of an article of the index, of a new text, or of every article.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, jsonl }
+
+    @Option(help: "Index directory.")
+    var index: String
+
+    @Option(help: "An article of the index, by id.")
+    var id: String?
+
+    @Option(help: "A new article from a text file: first line title, the rest body.")
+    var textFile: String?
+
+    @Flag(help: "A new article as one JSON object on standard input (JSON Lines fields).")
+    var stdin = false
+
+    @Flag(help: "Every article of the index, from the stored lists (one JSON line each with --format jsonl).")
+    var all = false
+
+    @Option(name: [.short, .long], help: "Items in the list.")
+    var k = 5
+
+    @Option(help: "Lowest cosine similarity of an item.")
+    var minScore: Float = 0.1
+
+    @Flag(help: "Only articles published before the query (what a page can show when it is published).")
+    var before = false
+
+    @Flag(help: "Only articles published after the query (follow-ups).")
+    var after = false
+
+    @Option(help: "Only articles within this time of the query, e.g. 365d, 8w, 12h.")
+    var within: String?
+
+    @Option(help: "Time decay: the score halves every such interval away from the query, e.g. 180d.")
+    var halfLife: String?
+
+    @Option(help: "Cosine at or above which items are copies (of the query, or of a better item, folded into the earliest).")
+    var duplicateThreshold: Float = 0.8
+
+    @Option(help: "MMR diversity: λ·score − (1−λ)·similarity to chosen items; 1 ranks by score alone.")
+    var mmrLambda: Float = 1
+
+    @Option(help: "Ids to leave out (comma-separated).")
+    var excludeId: String?
+
+    @Option(help: "Labels to leave out (comma-separated).")
+    var excludeLabel: String?
+
+    @Option(help: "Show the N terms that contribute most to each item's similarity.")
+    var explain = 0
+
+    @Option(help: "Date of a --text-file query (ISO 8601), for --before/--after/--within.")
+    var date: String?
+
+    @Option(help: "Date display: iso, or a pattern such as \"d MMMM yyyy\" (the default).")
+    var dateFormat = "d MMMM yyyy"
+
+    @Option(help: "text (a See also box), json, or jsonl (with --all).")
+    var format: Format = .text
+
+    @Flag(help: "Check every index file's checksum before answering.")
+    var verify = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        let sources = [id != nil, textFile != nil, stdin, all].filter { $0 }.count
+        guard sources == 1 else { throw ValidationError("give exactly one of --id, --text-file, --stdin, --all") }
+        guard !(before && after) else { throw ValidationError("--before and --after exclude each other") }
+        guard k >= 1 else { throw ValidationError("-k must be at least 1") }
+        guard (0...1).contains(mmrLambda) else { throw ValidationError("--mmr-lambda must be in [0, 1], got \(mmrLambda)") }
+    }
+
+    func run() throws {
+        global.apply()
+        let loaded = try Index(path: index, verify: verify)
+        let search = RelatedSearch(index: loaded)
+        let options = try relatedOptions()
+        let printer = RelatedPrinter(index: loaded, dateFormat: dateFormat)
+        if all {
+            let progress = ProgressReporter("related --all", total: loaded.articleCount)
+            for row in 0..<loaded.articleCount {
+                let result = search.relatedFromStoredList(row: row, options: options)
+                print(format == .text ? printer.box(query: loaded.metadata(row), result: result)
+                                      : printer.json(query: loaded.metadata(row), result: result))
+                progress.advance()
+            }
+            progress.finish()
+            return
+        }
+        let result: RelatedResult
+        let query: ArticleMetadata
+        if let id {
+            guard let row = loaded.row(ofId: id) else { throw IndexError.unknownArticle(id: id) }
+            result = search.related(toRow: row, options: options)
+            query = loaded.metadata(row)
+        } else {
+            let article = try newArticle()
+            var vectorizer = try QueryVectorizer(index: loaded)
+            result = search.related(to: vectorizer.vector(for: article), date: article.date, options: options)
+            query = ArticleMetadata(article)
+        }
+        print(format == .text ? printer.box(query: query, result: result) : printer.json(query: query, result: result))
+    }
+
+    private func relatedOptions() throws -> RelatedOptions {
+        var options = RelatedOptions()
+        options.k = k
+        options.minScore = minScore
+        options.direction = before ? .before : after ? .after : .any
+        options.withinSeconds = try within.map(RelatedOptions.parseDuration)
+        options.halfLifeSeconds = try halfLife.map(RelatedOptions.parseDuration)
+        options.duplicateThreshold = duplicateThreshold
+        options.mmrLambda = mmrLambda
+        options.excludedIds = Set((excludeId ?? "").split(separator: ",").map { String($0) })
+        options.excludedLabels = Set((excludeLabel ?? "").split(separator: ",").map { String($0) })
+        options.explainTerms = explain
+        return options
+    }
+
+    private func newArticle() throws -> Article {
+        if stdin {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            return try Article.decodeJSON(String(decoding: data, as: UTF8.self), source: "<stdin>")
+        }
+        let path = textFile!
+        guard let data = FileManager.default.contents(atPath: path),
+              let text = String(data: data, encoding: .utf8) else {
+            throw IndexError.io(path: path, reason: "cannot read the file as UTF-8 text")
+        }
+        let newline = text.firstIndex(of: "\n") ?? text.endIndex
+        let title = text[..<newline].trimmingCharacters(in: .whitespaces)
+        let body = newline < text.endIndex ? String(text[text.index(after: newline)...]) : ""
+        var parsedDate: ArticleDate?
+        if let date {
+            guard let value = ArticleDate(iso: date) else {
+                throw ValidationError("--date: unparseable date \"\(date)\" (expected ISO 8601, e.g. 2017-02-07)")
+            }
+            parsedDate = value
+        }
+        return Article(id: path, title: title, body: body, date: parsedDate)
+    }
+}
+
+extension RelatedOptions.Direction: ExpressibleByArgument {}

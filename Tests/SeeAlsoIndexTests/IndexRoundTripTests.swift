@@ -1,0 +1,327 @@
+import Foundation
+import Testing
+import SeeAlsoCorpus
+import SeeAlsoIndex
+import SeeAlsoSimilarity
+import SeeAlsoVectorize
+
+@Suite struct IndexRoundTripTests {
+    /// Generated articles plus a few edge cases (a pre-1970 date-time, odd titles, ids in byte order traps).
+    static func corpus(count: Int, seed: UInt64) -> [Article] {
+        let world = NewsWorld(seed: seed)
+        var articles = world.articles(count: count, seed: seed &+ 100)
+        let words = world.stories[0][0]
+        let body = (0..<30).map { words[$0 % words.count] }.joined(separator: " ")
+        articles.append(Article(id: "Z-upper", title: "Quotes \"inside\" and a\nnewline — ünïcödé 🗞", body: body,
+                                date: ArticleDate(secondsSinceEpoch: -1, hasTime: true), url: "", label: "", event: "",
+                                language: "en"))
+        articles.append(Article(id: "a", title: "", body: body + " " + words[1],
+                                date: ArticleDate(secondsSinceEpoch: -86_400 * 400, hasTime: false)))
+        articles.append(Article(id: "~last", title: words.joined(separator: " "), body: body, date: nil, url: "u", label: "x", event: "y", language: "it"))
+        return articles
+    }
+
+    @Test func buildWriteOpenReturnsWhatWasBuilt() throws {
+        let scratch = try ScratchDirectory("roundtrip")
+        defer { scratch.remove() }
+        let articles = Self.corpus(count: 400, seed: 1)
+        let indexPath = scratch.path("idx")
+        let contents = try IndexFixtures.build(articles, in: scratch, indexPath: indexPath, k: 8)
+        let index = try Index(path: indexPath)
+
+        #expect(index.articleCount == articles.count)
+        #expect(contents.articles.count == articles.count)
+        #expect(index.k == 8)
+        #expect(index.manifest.articleCount == articles.count)
+        #expect(index.manifest.method == "exact")
+        #expect(index.manifest.configuration == TfidfConfiguration.news)
+        #expect(index.manifest.modelDocumentCount == articles.count)
+        #expect(index.generationPath.hasSuffix("/generation-000001"))
+
+        // Metadata, in input order.
+        for (row, article) in articles.enumerated() {
+            let expected = IndexFixtures.expectedMetadata(ArticleMetadata(article))
+            #expect(contents.articles[row].id == article.id)
+            #expect(index.metadata(row) == expected, "row \(row)")
+            #expect(index.id(row) == article.id)
+            #expect(index.title(row) == article.title)
+            #expect(index.date(row) == article.date)
+            #expect(index.date(row)?.hasTime == article.date?.hasTime)
+        }
+        #expect(articles.contains { $0.date?.hasTime == true } && articles.contains { $0.date?.hasTime == false }
+                && articles.contains { $0.date == nil } && articles.contains { $0.title.isEmpty })
+        #expect(index.allMetadata() == contents.articles.map(IndexFixtures.expectedMetadata))
+
+        // Vocabulary and idf.
+        #expect(index.vocabularySize == contents.model.vocabulary.count)
+        for (column, term) in contents.model.vocabulary.enumerated() {
+            #expect(index.term(column) == term)
+            #expect(index.idf(column).bitPattern == contents.model.idf[column].bitPattern)
+            var bytes = term
+            #expect(bytes.withUTF8 { index.column(ofTerm: $0) } == column, "term \(term)")
+        }
+        for unknown in ["", "zzzzzzzz", "qqq", contents.model.vocabulary[0] + "x", String(contents.model.vocabulary[0].dropLast())] {
+            var bytes = unknown
+            if !contents.model.vocabulary.contains(unknown) {
+                #expect(bytes.withUTF8 { index.column(ofTerm: $0) } == nil, "unknown term \(unknown)")
+            }
+        }
+        let model = index.model()
+        #expect(model.vocabulary == contents.model.vocabulary)
+        #expect(model.idf.map(\.bitPattern) == contents.model.idf.map(\.bitPattern))
+        #expect(model.documentCount == contents.model.documentCount)
+        #expect(model.configuration == contents.model.configuration)
+
+        // Matrix rows and stored lists.
+        #expect(index.matrix() == contents.matrix)
+        for row in 0..<articles.count {
+            let range = contents.matrix.rowStarts[row]..<contents.matrix.rowStarts[row + 1]
+            let vector = index.vector(row)
+            #expect(vector.columns == Array(contents.matrix.columns[range]))
+            #expect(vector.values.map(\.bitPattern) == contents.matrix.values[range].map(\.bitPattern))
+            let stored = index.storedList(row)
+            let built = contents.lists.neighbors(of: row)
+            #expect(stored.map(\.row) == built.map(\.id))
+            #expect(stored.map(\.score.bitPattern) == built.map(\.score.bitPattern))
+        }
+        #expect(index.lists() == contents.lists)
+
+        // Ids.
+        for (row, article) in articles.enumerated() { #expect(index.row(ofId: article.id) == row, "id \(article.id)") }
+        let ids = Set(articles.map(\.id))
+        for unknown in ["", "b", "A0", "a0x", "é", "éa", "zzz", "~", "~last~", "\u{10FFFF}", " a0", "a00"] where !ids.contains(unknown) {
+            #expect(index.row(ofId: unknown) == nil, "unknown id \(unknown)")
+        }
+    }
+
+    @Test func storedListsEqualBruteForceOnTheIndexMatrix() throws {
+        let scratch = try ScratchDirectory("bruteforce")
+        defer { scratch.remove() }
+        for (seed, k) in [(UInt64(2), 5), (3, 12)] {
+            let articles = Self.corpus(count: 300, seed: seed)
+            let indexPath = scratch.path("idx-\(seed)")
+            try IndexFixtures.build(articles, in: scratch, indexPath: indexPath, k: k)
+            let index = try Index(path: indexPath)
+            let truth = IndexBruteForce.scores(index.matrix())
+            let problems = IndexBruteForce.problems({ index.storedList($0).map { (id: $0.row, score: $0.score) } }, truth: truth, k: k)
+            #expect(problems.isEmpty, "seed \(seed): \(problems.prefix(5).joined(separator: "\n"))")
+            // Stored scores are the canonical ones: the Double dot product rounded once.
+            for row in 0..<index.articleCount {
+                for item in index.storedList(row) { #expect(item.score == Float(truth[row][item.row])) }
+            }
+        }
+    }
+}
+
+@Suite struct IndexCorruptionTests {
+    static let files = ["model.sal", "articles.sal", "matrix.sal", "postings.sal", "neighbors.sal"]
+
+    /// Builds one small index and returns (scratch, index path).
+    static func makeIndex(_ label: String) throws -> (ScratchDirectory, String) {
+        let scratch = try ScratchDirectory(label)
+        let articles = NewsWorld(seed: 7).articles(count: 150, seed: 8)
+        let indexPath = scratch.path("idx")
+        try IndexFixtures.build(articles, in: scratch, indexPath: indexPath, k: 6)
+        return (scratch, indexPath)
+    }
+
+    /// A copy of the index directory, to damage.
+    static func copy(_ indexPath: String, in scratch: ScratchDirectory, _ name: String) throws -> (copy: String, generation: String) {
+        let target = scratch.path(name)
+        try FileManager.default.copyItem(atPath: indexPath, toPath: target)
+        let generation = try #require(try IndexDirectory(path: target).liveGeneration())
+        return (target, generation)
+    }
+
+    static func expectCorrupt(_ path: String, verify: Bool, naming file: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            _ = try Index(path: path, verify: verify)
+            Issue.record("opened a damaged index (\(file), verify \(verify))", sourceLocation: sourceLocation)
+        } catch IndexError.corrupt(let errorPath, let reason) {
+            #expect(errorPath.hasSuffix("/" + file), "error names \(errorPath): \(reason)", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("expected IndexError.corrupt naming \(file), got \(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func aFlippedByteInAnyFileIsDetected() throws {
+        let (scratch, indexPath) = try Self.makeIndex("flip")
+        defer { scratch.remove() }
+        _ = try Index(path: indexPath, verify: true)
+        for file in Self.files {
+            for verify in [false, true] {
+                let (copy, generation) = try Self.copy(indexPath, in: scratch, "flip-\(file)-\(verify)")
+                let path = generation + "/" + file
+                var data = try Data(contentsOf: URL(fileURLWithPath: path))
+                #expect(data.count <= Index.verifyLimitBytes)
+                data[data.count / 2] ^= 0x5A
+                try data.write(to: URL(fileURLWithPath: path))
+                Self.expectCorrupt(copy, verify: verify, naming: file)
+            }
+        }
+    }
+
+    @Test func aTruncatedFileIsDetected() throws {
+        let (scratch, indexPath) = try Self.makeIndex("truncate")
+        defer { scratch.remove() }
+        for file in Self.files {
+            for keep in [0, 40, -1, -64] {
+                let (copy, generation) = try Self.copy(indexPath, in: scratch, "truncate-\(file)\(keep)")
+                let path = generation + "/" + file
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                let length = keep >= 0 ? keep : data.count + keep
+                try data.prefix(length).write(to: URL(fileURLWithPath: path))
+                Self.expectCorrupt(copy, verify: keep == -1, naming: file)
+            }
+        }
+    }
+
+    @Test func aMissingFileIsDetected() throws {
+        let (scratch, indexPath) = try Self.makeIndex("missing")
+        defer { scratch.remove() }
+        for file in Self.files + ["manifest.json"] {
+            let (copy, generation) = try Self.copy(indexPath, in: scratch, "missing-\(file)")
+            try FileManager.default.removeItem(atPath: generation + "/" + file)
+            Self.expectCorrupt(copy, verify: false, naming: file)
+        }
+    }
+
+    @Test func brokenCurrentOrManifestGivesAClearError() throws {
+        let (scratch, indexPath) = try Self.makeIndex("current")
+        defer { scratch.remove() }
+
+        // CURRENT naming a generation that does not exist.
+        var (copy, _) = try Self.copy(indexPath, in: scratch, "nowhere")
+        try Data("generation-000099\n".utf8).write(to: URL(fileURLWithPath: copy + "/CURRENT"))
+        #expect { try Index(path: copy) } throws: { error in
+            "\(error)".contains("generation-000099") && (error as? IndexError).map { if case .corrupt = $0 { true } else { false } } == true
+        }
+
+        // CURRENT that names no generation at all.
+        (copy, _) = try Self.copy(indexPath, in: scratch, "garbage")
+        try Data("../../etc\n".utf8).write(to: URL(fileURLWithPath: copy + "/CURRENT"))
+        #expect { try Index(path: copy) } throws: { error in
+            guard case IndexError.corrupt(let path, _)? = error as? IndexError else { return false }
+            return path.hasSuffix("/CURRENT")
+        }
+
+        // No CURRENT: not an index.
+        (copy, _) = try Self.copy(indexPath, in: scratch, "nocurrent")
+        try FileManager.default.removeItem(atPath: copy + "/CURRENT")
+        #expect { try Index(path: copy) } throws: { error in
+            guard case IndexError.notAnIndex(let path, _)? = error as? IndexError else { return false }
+            return path == copy
+        }
+        #expect(throws: IndexError.self) { try Index(path: scratch.path("does-not-exist")) }
+
+        // Unreadable manifest.
+        var generation: String
+        (copy, generation) = try Self.copy(indexPath, in: scratch, "badjson")
+        try Data("{ not json".utf8).write(to: URL(fileURLWithPath: generation + "/manifest.json"))
+        Self.expectCorrupt(copy, verify: false, naming: "manifest.json")
+    }
+
+    @Test func aNewerFormatVersionIsRefused() throws {
+        let (scratch, indexPath) = try Self.makeIndex("version")
+        defer { scratch.remove() }
+        let (copy, generation) = try Self.copy(indexPath, in: scratch, "newer")
+        let manifestPath = generation + "/manifest.json"
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifestPath))) as? [String: Any])
+        #expect(object["version"] as? Int == IndexManifest.currentVersion)
+        object["version"] = IndexManifest.currentVersion + 1
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: manifestPath))
+        #expect { try Index(path: copy) } throws: { error in "\(error)".contains("newer") }
+
+        // Another format name is not an index.
+        object["version"] = IndexManifest.currentVersion
+        object["format"] = "something-else"
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: manifestPath))
+        #expect { try Index(path: copy) } throws: { error in
+            if case IndexError.notAnIndex? = error as? IndexError { return true }
+            return false
+        }
+    }
+}
+
+@Suite struct IndexAtomicityTests {
+    struct Interrupted: Error {}
+
+    static func entries(_ path: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+    }
+
+    @Test func aSecondGenerationReplacesTheFirst() throws {
+        let scratch = try ScratchDirectory("generations")
+        defer { scratch.remove() }
+        let world = NewsWorld(seed: 21)
+        let indexPath = scratch.path("idx")
+        try IndexFixtures.build(world.articles(count: 120, seed: 1), in: scratch, indexPath: indexPath, k: 4)
+        #expect(Self.entries(indexPath) == ["CURRENT", "LOCK", "generation-000001"])
+        let second = try IndexFixtures.build(world.articles(count: 90, seed: 2), in: scratch, indexPath: indexPath, k: 5)
+        #expect(Self.entries(indexPath) == ["CURRENT", "LOCK", "generation-000002"])
+        let current = try String(contentsOfFile: indexPath + "/CURRENT", encoding: .utf8)
+        #expect(current.trimmingCharacters(in: .whitespacesAndNewlines) == "generation-000002")
+        let index = try Index(path: indexPath, verify: true)
+        #expect(index.articleCount == 90 && index.k == 5)
+        #expect(index.lists() == second.lists)
+    }
+
+    @Test func aFailedPublishLeavesThePreviousIndexUnchanged() throws {
+        let scratch = try ScratchDirectory("failed-publish")
+        defer { scratch.remove() }
+        let indexPath = scratch.path("idx")
+        let built = try IndexFixtures.build(NewsWorld(seed: 22).articles(count: 120, seed: 1), in: scratch, indexPath: indexPath, k: 4)
+        let before = IndexFixtures.snapshot(indexPath)
+        let directory = IndexDirectory(path: indexPath)
+        var sawFolder: String?
+        #expect(throws: Interrupted.self) {
+            try directory.publish { folder in
+                sawFolder = folder
+                #expect(folder.hasSuffix(".partial"))
+                try Data("half an index".utf8).write(to: URL(fileURLWithPath: folder + "/model.sal"))
+                try Data("{}".utf8).write(to: URL(fileURLWithPath: folder + "/manifest.json"))
+                throw Interrupted()
+            }
+        }
+        #expect(sawFolder != nil)
+        #expect(IndexFixtures.snapshot(indexPath) == before)
+        #expect(!Self.entries(indexPath).contains { $0.hasSuffix(".partial") })
+        let index = try Index(path: indexPath, verify: true)
+        #expect(index.lists() == built.lists)
+        #expect(index.allMetadata() == built.articles.map(IndexFixtures.expectedMetadata))
+    }
+
+    @Test func aSecondWriterIsRefusedWhileOneHoldsTheLock() throws {
+        let scratch = try ScratchDirectory("lock")
+        defer { scratch.remove() }
+        let directory = IndexDirectory(path: scratch.path("idx"))
+        var innerError: Error?
+        try directory.publish { folder in
+            do { try directory.publish { _ in } } catch { innerError = error }
+            try Data().write(to: URL(fileURLWithPath: folder + "/empty"))
+        }
+        guard case IndexError.busy? = innerError as? IndexError else {
+            Issue.record("expected IndexError.busy, got \(String(describing: innerError))")
+            return
+        }
+    }
+
+    @Test func leftoverPartialFoldersAreRemovedByTheNextWrite() throws {
+        let scratch = try ScratchDirectory("leftover")
+        defer { scratch.remove() }
+        let world = NewsWorld(seed: 23)
+        let indexPath = scratch.path("idx")
+        let first = try IndexFixtures.build(world.articles(count: 100, seed: 1), in: scratch, indexPath: indexPath, k: 4)
+        // What a killed writer leaves behind.
+        let leftover = indexPath + "/generation-000005.partial"
+        try FileManager.default.createDirectory(atPath: leftover, withIntermediateDirectories: false)
+        try Data(repeating: 7, count: 1000).write(to: URL(fileURLWithPath: leftover + "/matrix.sal"))
+        let index = try Index(path: indexPath, verify: true)
+        #expect(index.lists() == first.lists)
+        try IndexFixtures.build(world.articles(count: 80, seed: 2), in: scratch, indexPath: indexPath, k: 4)
+        let names = Self.entries(indexPath)
+        #expect(!names.contains { $0.hasSuffix(".partial") }, "\(names)")
+        #expect(names.filter { $0.hasPrefix("generation-") }.count == 1)
+        #expect(try Index(path: indexPath).articleCount == 80)
+    }
+}
