@@ -34,6 +34,10 @@ public final class Index: @unchecked Sendable {
     let postingValues: UnsafeBufferPointer<Float>
     let listIds: UnsafeBufferPointer<Int32>
     let listScores: UnsafeBufferPointer<Float>
+    let topicAssignments: UnsafeBufferPointer<Int32>
+    let storyAssignments: UnsafeBufferPointer<Int32>
+    /// Topic and story descriptions, when `seealso cluster` stored them.
+    public let clusters: IndexClusters?
     private let files: [SectionFileReader]
 
     /// Files up to this size are always checksummed on open.
@@ -87,7 +91,28 @@ public final class Index: @unchecked Sendable {
         let matrix = try open("matrix.sal", "matrix")
         let postings = try open("postings.sal", "postings")
         let lists = try open("neighbors.sal", "lists")
-        files = [model, articles, matrix, postings, lists]
+        var all = [model, articles, matrix, postings, lists]
+        if manifest.files["clusters.sal"] != nil, manifest.files["clusters.json"] != nil {
+            let clusterFile = try open("clusters.sal", "clusters")
+            all.append(clusterFile)
+            topicAssignments = try clusterFile.array("topics")
+            storyAssignments = try clusterFile.array("stories")
+            let jsonPath = generation + "/clusters.json"
+            guard let json = FileManager.default.contents(atPath: jsonPath),
+                  json.withUnsafeBytes({ CRC32.checksum($0) }) == manifest.files["clusters.json"]!.crc32 else {
+                throw IndexError.corrupt(path: jsonPath, reason: "missing or checksum mismatch")
+            }
+            do {
+                clusters = try JSONDecoder().decode(IndexClusters.self, from: json)
+            } catch {
+                throw IndexError.corrupt(path: jsonPath, reason: "unreadable (\(error))")
+            }
+        } else {
+            topicAssignments = UnsafeBufferPointer(start: nil, count: 0)
+            storyAssignments = UnsafeBufferPointer(start: nil, count: 0)
+            clusters = nil
+        }
+        files = all
         vocabulary = try model.strings("vocabulary")
         idf = try model.array("idf")
         ids = try articles.strings("id")
@@ -172,6 +197,16 @@ public final class Index: @unchecked Sendable {
     public func vector(_ row: Int) -> SparseVector {
         let range = Int(rowStarts[row])..<Int(rowStarts[row + 1])
         return SparseVector(columns: Array(columns[range]), values: Array(values[range]))
+    }
+
+    /// The topic cluster of `row` (nil when none is stored).
+    public func topic(_ row: Int) -> Int? {
+        row < topicAssignments.count && topicAssignments[row] >= 0 ? Int(topicAssignments[row]) : nil
+    }
+
+    /// The story cluster of `row` (nil when none is stored).
+    public func story(_ row: Int) -> Int? {
+        row < storyAssignments.count && storyAssignments[row] >= 0 ? Int(storyAssignments[row]) : nil
     }
 
     /// The precomputed list of `row` (best first, without padding).

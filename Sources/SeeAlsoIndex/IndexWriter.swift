@@ -54,14 +54,7 @@ public enum IndexWriter {
                 buildSeconds: contents.buildSeconds)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let data = try encoder.encode(manifest)
-            let path = folder + "/manifest.json"
-            guard FileManager.default.createFile(atPath: path, contents: data) else {
-                throw IndexError.io(path: path, reason: "cannot write")
-            }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            try handle.synchronize()
-            try handle.close()
+            try writeSynced(try encoder.encode(manifest), to: folder + "/manifest.json")
         }
     }
 

@@ -1,0 +1,97 @@
+import Foundation
+import SeeAlsoSupport
+
+/// Topic and story clusters stored with an index (`clusters.json` for descriptions,
+/// `clusters.sal` for the per-article assignments), so `related` can show an item's topic and story.
+public struct IndexClusters: Codable, Sendable {
+    /// One clustering of the articles.
+    public struct Clustering: Codable, Sendable {
+        /// How it was made, e.g. "kmeans k=20 seed=0 on lsa-100".
+        public var method: String
+        /// Cluster of each article (−1: none). Stored in clusters.sal, not in the JSON.
+        public var assignments: [Int32]
+        public var clusters: [Description]
+
+        public init(method: String, assignments: [Int32], clusters: [Description]) {
+            self.method = method
+            self.assignments = assignments
+            self.clusters = clusters
+        }
+
+        enum CodingKeys: String, CodingKey { case method, clusters }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            method = try container.decode(String.self, forKey: .method)
+            clusters = try container.decode([Description].self, forKey: .clusters)
+            assignments = []
+        }
+    }
+
+    /// What a cluster is about.
+    public struct Description: Codable, Sendable {
+        public var id: Int
+        public var size: Int
+        /// Terms with the largest centroid weight.
+        public var topTerms: [String]
+        /// The article nearest the centroid (its id).
+        public var representative: String
+        public var firstDate: String?
+        public var lastDate: String?
+
+        public init(id: Int, size: Int, topTerms: [String], representative: String, firstDate: String?, lastDate: String?) {
+            self.id = id
+            self.size = size
+            self.topTerms = topTerms
+            self.representative = representative
+            self.firstDate = firstDate
+            self.lastDate = lastDate
+        }
+    }
+
+    public var topics: Clustering?
+    public var stories: Clustering?
+
+    public init(topics: Clustering? = nil, stories: Clustering? = nil) {
+        self.topics = topics
+        self.stories = stories
+    }
+}
+
+extension IndexWriter {
+    /// Publishes a new generation equal to the live one plus `clusters` (replacing any earlier
+    /// clusters). Unchanged files are hard-linked, not copied, so this costs O(articles).
+    public static func attachClusters(_ clusters: IndexClusters, to index: Index) throws {
+        let live = index.generationPath
+        try IndexDirectory(path: index.path).publish { folder in
+            var manifest = index.manifest
+            for name in manifest.files.keys where name != "clusters.sal" && name != "clusters.json" {
+                guard link(live + "/" + name, folder + "/" + name) == 0 else {
+                    throw IndexError.io(path: folder + "/" + name, reason: "cannot link: \(String(cString: strerror(errno)))")
+                }
+            }
+            manifest.files = manifest.files.filter { $0.key != "clusters.sal" && $0.key != "clusters.json" }
+            let writer = SectionFileWriter(kind: "clusters")
+            writer.add("topics", clusters.topics?.assignments ?? [])
+            writer.add("stories", clusters.stories?.assignments ?? [])
+            let (bytes, crc) = try writer.write(to: folder + "/clusters.sal")
+            manifest.files["clusters.sal"] = IndexManifest.FileRecord(bytes: bytes, crc32: crc)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let json = try encoder.encode(clusters)
+            let crcJSON = json.withUnsafeBytes { CRC32.checksum($0) }
+            try writeSynced(json, to: folder + "/clusters.json")
+            manifest.files["clusters.json"] = IndexManifest.FileRecord(bytes: json.count, crc32: crcJSON)
+            try writeSynced(try encoder.encode(manifest), to: folder + "/manifest.json")
+        }
+    }
+
+    static func writeSynced(_ data: Data, to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: data) else {
+            throw IndexError.io(path: path, reason: "cannot write")
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.synchronize()
+        try handle.close()
+    }
+}
