@@ -24,6 +24,10 @@ public struct IndexBuildOptions: Sendable {
     /// Length of the stored related lists.
     public var k = 20
     public var method: ListMethod = .auto
+    /// Settings of the dense and partitioned methods.
+    public var approximate = ApproximateAllPairs.Options()
+    /// Rows on which recall@10 against exact lists is measured for approximate methods (0: skip).
+    public var recallSample = 200
     public init() {}
 }
 
@@ -47,10 +51,10 @@ public enum IndexBuilder {
         seconds["vectorize"] = clock.seconds
         clock = Stopwatch()
         let method = resolve(options.method, articleCount: fit.matrix.rowCount)
-        let lists = try computeLists(fit.matrix, k: options.k, method: method)
-        seconds["lists"] = clock.seconds
-        var contents = IndexContents(model: fit.model, articles: fit.articles, matrix: fit.matrix, lists: lists,
-                                     method: method.rawValue, sources: [reader.path])
+        var contents = IndexContents(model: fit.model, articles: fit.articles, matrix: fit.matrix,
+                                     lists: NeighborLists(rowCount: 0, k: options.k, ids: [], scores: []),
+                                     method: method.rawValue, sources: reader.paths)
+        try computeLists(into: &contents, k: options.k, method: method, options: options, seconds: &seconds)
         if options.frozenModel != nil {
             contents.addedSinceFit = fit.matrix.rowCount
             contents.addedOutOfVocabularyRate = fit.outOfVocabularyRate
@@ -64,14 +68,38 @@ public enum IndexBuilder {
         return articleCount <= exactLimit ? .exact : .partitioned
     }
 
-    static func computeLists(_ matrix: CSRMatrix, k: Int, method: ListMethod) throws -> NeighborLists {
-        let progress = ProgressReporter("related lists (\(method.rawValue))", total: matrix.rowCount)
-        defer { progress.finish() }
+    /// Fills `contents.lists` (and, for approximate methods, the dense vectors, partitions and measured recall).
+    static func computeLists(into contents: inout IndexContents, k: Int, method: ListMethod, options: IndexBuildOptions,
+                             seconds: inout [String: Double]) throws {
+        let matrix = contents.matrix
+        var clock = Stopwatch()
         switch method {
         case .exact, .auto:
-            return ExactAllPairs.run(matrix, options: ExactAllPairs.Options(k: k), progress: progress)
+            let progress = ProgressReporter("related lists (exact)", total: matrix.rowCount)
+            contents.lists = ExactAllPairs.run(matrix, options: ExactAllPairs.Options(k: k), progress: progress)
+            progress.finish()
+            seconds["lists"] = clock.seconds
         case .dense, .partitioned:
-            throw IndexError.invalid("method \(method.rawValue) is not available yet; use --method exact")
+            var approximate = options.approximate
+            approximate.k = k
+            if method == .dense { approximate.partitions = 0 }
+            let postings = SparsePostings(matrix)
+            let result = try ApproximateAllPairs.run(matrix, options: approximate, postings: postings)
+            contents.lists = result.lists
+            contents.dense = DenseSection(vectors: result.vectors, projection: result.svd.rightSingularVectors,
+                                          singularValues: result.svd.singularValues, centroids: result.centroids,
+                                          partitionOfRow: result.partitionOfRow)
+            for (name, value) in result.timings.stages { seconds["lists: " + name] = value }
+            seconds["lists"] = clock.seconds
+            if options.recallSample > 0 {
+                clock = Stopwatch()
+                let measured = ApproximateAllPairs.measureRecall(result.lists, matrix: matrix, postings: postings,
+                                                                 sampleSize: options.recallSample)
+                contents.measuredRecall = measured.recall
+                seconds["recall check (\(measured.rows) rows)"] = clock.seconds
+                ProgressReporter.note(String(format: "seealso: recall@10 against exact lists on %d sampled articles: %.3f",
+                                             measured.rows, measured.recall))
+            }
         }
     }
 }

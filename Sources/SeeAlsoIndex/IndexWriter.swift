@@ -4,6 +4,16 @@ import SeeAlsoSimilarity
 import SeeAlsoSupport
 import SeeAlsoVectorize
 
+/// The dense side of an approximate index: unit LSA vectors (n × d), the projection V (terms × d)
+/// that maps new TF-IDF rows into the same space, the singular values, and the k-means partitions.
+public struct DenseSection: Sendable {
+    public var vectors: DenseMatrix
+    public var projection: DenseMatrix
+    public var singularValues: [Float]
+    public var centroids: DenseMatrix?
+    public var partitionOfRow: [Int32]?
+}
+
 /// Everything an index generation holds, in memory, ready to be written.
 public struct IndexContents: Sendable {
     public var model: TfidfModel
@@ -16,6 +26,8 @@ public struct IndexContents: Sendable {
     public var addedSinceFit = 0
     public var addedOutOfVocabularyRate: Double?
     public var buildSeconds: [String: Double] = [:]
+    /// Reduced vectors and partitions of the approximate methods.
+    public var dense: DenseSection?
 
     public init(model: TfidfModel, articles: [ArticleMetadata], matrix: CSRMatrix, lists: NeighborLists,
                 method: String, measuredRecall: Double? = nil, sources: [String]) {
@@ -43,6 +55,7 @@ public enum IndexWriter {
             try save(matrixFile(contents.matrix), "matrix.sal")
             try save(postingsFile(SparsePostings(contents.matrix)), "postings.sal")
             try save(neighborsFile(contents.lists), "neighbors.sal")
+            if let dense = contents.dense { try save(denseFile(dense), "dense.sal") }
             let formatter = ISO8601DateFormatter()
             let manifest = IndexManifest(
                 created: formatter.string(from: Date()), articleCount: contents.articles.count,
@@ -50,12 +63,24 @@ public enum IndexWriter {
                 k: contents.lists.k, method: contents.method, measuredRecall: contents.measuredRecall,
                 configuration: contents.model.configuration, modelDocumentCount: contents.model.documentCount,
                 sources: contents.sources, addedSinceFit: contents.addedSinceFit,
-                addedOutOfVocabularyRate: contents.addedOutOfVocabularyRate, files: files,
-                buildSeconds: contents.buildSeconds)
+                addedOutOfVocabularyRate: contents.addedOutOfVocabularyRate,
+                denseDimensions: contents.dense?.vectors.columnCount, partitions: contents.dense?.centroids?.rowCount,
+                files: files, buildSeconds: contents.buildSeconds)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try writeSynced(try encoder.encode(manifest), to: folder + "/manifest.json")
         }
+    }
+
+    static func denseFile(_ dense: DenseSection) -> SectionFileWriter {
+        let writer = SectionFileWriter(kind: "dense")
+        writer.add("shape", [Int64(dense.vectors.rowCount), Int64(dense.vectors.columnCount)])
+        writer.add("vectors", dense.vectors.values)
+        writer.add("projection", dense.projection.values)
+        writer.add("singularValues", dense.singularValues)
+        writer.add("centroids", dense.centroids?.values ?? [])
+        writer.add("partitionOfRow", dense.partitionOfRow ?? [])
+        return writer
     }
 
     static func modelFile(_ model: TfidfModel) -> SectionFileWriter {

@@ -40,6 +40,22 @@ public enum CanonicalScores {
         return NeighborLists(rowCount: lists.rowCount, k: keep, ids: ids, scores: scores)
     }
 
+    /// The same value as `dot(matrix, row, other)`, with `row` scattered into `denseRow` (its values
+    /// as Double at their columns, zero elsewhere): a gather over `other`'s entries instead of a
+    /// merge. Terms `other` does not share contribute +0, so the Double sum is bit-identical.
+    @inline(__always)
+    public static func dot(denseRow: UnsafePointer<Double>, _ matrix: CSRMatrix, _ other: Int) -> Float {
+        var sum: Double = 0
+        matrix.columns.withUnsafeBufferPointer { columns in
+            matrix.values.withUnsafeBufferPointer { values in
+                for index in matrix.rowStarts[other]..<matrix.rowStarts[other + 1] {
+                    sum += denseRow[Int(columns[index])] * Double(values[index])
+                }
+            }
+        }
+        return Float(sum)
+    }
+
     /// Extra candidates a fast search keeps beyond k so that canonical rescoring decides ties.
     public static func margin(for k: Int) -> Int { max(4, k / 4) }
 

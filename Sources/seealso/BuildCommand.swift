@@ -22,6 +22,30 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "auto (exact up to \(IndexBuilder.exactLimit) articles), exact, dense or partitioned.")
     var method: ListMethod = .auto
 
+    @Option(help: "dense/partitioned: LSA dimensions of the reduced vectors.")
+    var dimensions = 128
+
+    @Option(help: "partitioned: number of k-means partitions (default about articles / 1000).")
+    var partitions: Int?
+
+    @Option(help: "partitioned: partitions each article scans.")
+    var probes = 8
+
+    @Option(help: "dense/partitioned: candidates per article from the reduced vectors.")
+    var denseCandidates = 100
+
+    @Option(help: "dense/partitioned: an article's heaviest terms that vote for candidates.")
+    var sparseTerms = 40
+
+    @Option(help: "dense/partitioned: candidates per article from the term votes.")
+    var sparseCandidates = 200
+
+    @Option(help: "dense/partitioned: terms in more articles than this do not vote.")
+    var sparseMaxDf = 3000
+
+    @Option(help: "dense/partitioned: measure recall@10 against exact lists on N sampled articles (0: skip).")
+    var checkRecall = 200
+
     @Option(help: "Use this model file's vocabulary and idf instead of fitting (see `vectorize --output`).")
     var model: String?
 
@@ -34,6 +58,14 @@ struct BuildCommand: ParsableCommand {
         options.configuration = try vectorizer.configuration()
         options.k = k
         options.method = method
+        options.approximate.dimensions = dimensions
+        options.approximate.partitions = partitions
+        options.approximate.probes = probes
+        options.approximate.denseCandidates = denseCandidates
+        options.approximate.sparseTerms = sparseTerms
+        options.approximate.sparseCandidates = sparseCandidates
+        options.approximate.sparseMaxDocuments = sparseMaxDf
+        options.recallSample = checkRecall
         if let model { options.frozenModel = try ModelFile.load(model) }
         let clock = Stopwatch()
         let contents = try IndexBuilder.build(reader: try input.reader(), options: options)
@@ -41,7 +73,7 @@ struct BuildCommand: ParsableCommand {
         try IndexWriter.write(contents, to: IndexDirectory(path: index))
         let summary = BuildSummary(
             index: index, articles: contents.articles.count, vocabulary: contents.model.vocabulary.count,
-            method: contents.method, k: k, seconds: clock.seconds, writeSeconds: writeClock.seconds,
+            method: contents.method, k: k, measuredRecall: contents.measuredRecall, seconds: clock.seconds, writeSeconds: writeClock.seconds,
             stageSeconds: contents.buildSeconds, peakResidentBytes: ResourceUsage.peakResidentBytes() ?? 0)
         print(format == .json ? summary.json() : summary.text())
     }
@@ -55,6 +87,7 @@ struct BuildSummary: Encodable {
     var vocabulary: Int
     var method: String
     var k: Int
+    var measuredRecall: Double?
     var seconds: Double
     var writeSeconds: Double
     var stageSeconds: [String: Double]
@@ -63,7 +96,7 @@ struct BuildSummary: Encodable {
     func text() -> String {
         let stages = stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2f", $0.value)) s" }
         return """
-        \(index): \(articles) articles, \(vocabulary) terms, \(method) lists of \(k)
+        \(index): \(articles) articles, \(vocabulary) terms, \(method) lists of \(k)\(measuredRecall.map { String(format: " (recall@10 %.3f)", $0) } ?? "")
         built in \(String(format: "%.2f", seconds)) s (\(stages.joined(separator: ", ")), write \(String(format: "%.2f", writeSeconds)) s), \
         peak memory \(peakResidentBytes >> 20) MiB
         """

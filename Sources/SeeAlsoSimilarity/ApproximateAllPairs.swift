@@ -1,0 +1,285 @@
+import Foundation
+import SeeAlsoBLAS
+import SeeAlsoSupport
+import SeeAlsoVectorize
+
+/// Related lists for archives too large for exact all-pairs: candidates from reduced dense vectors
+/// and from each article's rarest strong terms, re-ranked by exact TF-IDF cosine.
+///
+/// 1. LSA: a randomized truncated SVD (fitted on a row sample for large archives) projects every
+///    row to d unit-length dimensions.
+/// 2. Dense candidates, the `denseCandidates` best per row by inner product of the reduced
+///    vectors: exhaustive (tiled GEMM, `partitions == 0`) or partitioned — spherical k-means
+///    splits the vectors into P lists and each row scans the `probes` lists nearest to it, one
+///    GEMM per list (cost 2·d·n²·probes / P FLOPs instead of d·n²).
+/// 3. Sparse candidates: the row's `sparseTerms` heaviest terms whose document frequency is at most
+///    `sparseMaxDocuments` (3000) vote for the articles sharing them (exact partial scores over their
+///    postings); the `sparseCandidates` best partial scores join the dense ones. Same-story
+///    articles share rare names, which LSA blurs: this is what lifts recall.
+/// 4. Every candidate is scored by the exact sparse cosine (`CanonicalScores.dot`), and the best k kept.
+///
+/// Reduced vectors alone are not TF-IDF neighbours (LSA-256 top-10 reaches ~0.7 recall@10 on 20
+/// Newsgroups); with both candidate sources the measured recall@10 against exact lists is reported
+/// by `measureRecall` on a sample.
+public enum ApproximateAllPairs {
+    public struct Options: Sendable {
+        public var k = 20
+        public var dimensions = 128
+        /// Rows the SVD is fitted on (a hashed sample when the archive is larger).
+        public var svdSampleRows = 100_000
+        /// Number of k-means partitions; 0 = exhaustive dense search; nil = about n / 1000 (at least 16).
+        public var partitions: Int?
+        public var probes = 8
+        public var denseCandidates = 100
+        public var sparseTerms = 40
+        public var sparseCandidates = 200
+        /// Terms in more documents than this do not vote (rare terms carry stories; frequent ones cost
+        /// long postings and vote for everything).
+        public var sparseMaxDocuments = 3000
+        public var seed: UInt64 = 0
+        public init(k: Int = 20) { self.k = k }
+    }
+
+    public struct Result: Sendable {
+        public var lists: NeighborLists
+        public var svd: RandomizedSVD
+        public var vectors: DenseMatrix
+        public var centroids: DenseMatrix?
+        public var partitionOfRow: [Int32]?
+        public var timings: StageTimings
+    }
+
+    public static func run(_ matrix: CSRMatrix, options: Options, postings: SparsePostings? = nil) throws -> Result {
+        var timings = StageTimings()
+        let n = matrix.rowCount
+        BLAS.setThreads(1)
+        let rank = max(1, min(options.dimensions, min(n, matrix.columnCount) - 1))
+        let sample: RandomizedSVD.RowSample = n > options.svdSampleRows
+            ? .hashed(fraction: Double(options.svdSampleRows) / Double(n), seed: options.seed) : .all
+        let svd = try RandomizedSVD.fit(matrix, rank: rank, seed: options.seed, sample: sample)
+        let vectors = svd.project(matrix, normalize: true)
+        timings.lap("reduce (LSA \(rank))")
+
+        let partitions = options.partitions ?? max(16, n / 1000)
+        var centroids: DenseMatrix?
+        var partitionOfRow: [Int32]?
+        let dense: NeighborLists
+        let denseK = min(options.denseCandidates, max(1, n - 1))
+        if partitions == 0 || partitions >= n / 4 {
+            let progress = ProgressReporter("dense candidates (exhaustive)", total: n)
+            dense = DenseAllPairs.allPairs(vectors, k: denseK, floor: -.infinity, progress: progress)
+            progress.finish()
+            timings.lap("dense candidates")
+        } else {
+            let configuration = SphericalKMeans.MiniBatchConfiguration(
+                clusterCount: partitions, batchSize: 4096, maxBatches: 300, patience: 20, seed: options.seed,
+                seedingSampleSize: min(n, max(20 * partitions, 20_000)))
+            let clustering = SphericalKMeans.fitMiniBatch(vectors, configuration: configuration)
+            centroids = clustering.centroids
+            partitionOfRow = clustering.assignments
+            timings.lap("partitions (k-means \(partitions))")
+            let progress = ProgressReporter("dense candidates (\(options.probes) of \(partitions) partitions)", total: partitions)
+            dense = PartitionedSearch.allPairs(vectors, centroids: clustering.centroids, assignments: clustering.assignments,
+                                               probes: min(options.probes, partitions), k: denseK, progress: progress)
+            progress.finish()
+            timings.lap("dense candidates")
+        }
+
+        let postings = postings ?? SparsePostings(matrix)
+        let maxDocuments = options.sparseMaxDocuments
+        let progress = ProgressReporter("sparse candidates and exact re-ranking", total: n)
+        let lists = rerank(matrix: matrix, postings: postings, dense: dense, options: options, maxDocuments: maxDocuments,
+                           progress: progress)
+        progress.finish()
+        timings.lap("sparse candidates and re-ranking")
+        return Result(lists: lists, svd: svd, vectors: vectors, centroids: centroids, partitionOfRow: partitionOfRow,
+                      timings: timings)
+    }
+
+    /// Joins dense and sparse candidates per row and keeps the k best by exact canonical cosine.
+    static func rerank(matrix: CSRMatrix, postings: SparsePostings, dense: NeighborLists, options: Options,
+                       maxDocuments: Int, progress: ProgressReporter?) -> NeighborLists {
+        let n = matrix.rowCount
+        let k = options.k
+        var ids = [Int32](repeating: -1, count: n * k)
+        var scores = [Float](repeating: 0, count: n * k)
+        ids.withUnsafeMutableBufferPointer { idBuffer in
+            scores.withUnsafeMutableBufferPointer { scoreBuffer in
+                let idOut = SharedMutablePointer(idBuffer.baseAddress!)
+                let scoreOut = SharedMutablePointer(scoreBuffer.baseAddress!)
+                let chunk = 1024
+                let chunkCount = (n + chunk - 1) / chunk
+                let workers = Parallelism.workerCount
+                let scratch = (0..<workers).map { _ in VoteScratch(count: n, columns: matrix.columnCount) }
+                Parallelism.forEachDynamic(chunkCount, workers: workers) { chunkIndex, worker in
+                    let votes = scratch[worker]
+                    var candidates: [Int32] = []
+                    var ranked: [(id: Int32, score: Float)] = []
+                    for row in chunkIndex * chunk..<min(n, (chunkIndex + 1) * chunk) {
+                        candidates.removeAll(keepingCapacity: true)
+                        for slot in row * dense.k..<(row + 1) * dense.k where dense.ids[slot] >= 0 {
+                            candidates.append(dense.ids[slot])
+                        }
+                        votes.collect(row: row, matrix: matrix, postings: postings, terms: options.sparseTerms,
+                                      maxDocuments: maxDocuments, keep: options.sparseCandidates, into: &candidates)
+                        candidates.sort()
+                        ranked.removeAll(keepingCapacity: true)
+                        votes.scatter(row: row, matrix: matrix)
+                        var previous: Int32 = -1
+                        for candidate in candidates where candidate != previous && Int(candidate) != row {
+                            previous = candidate
+                            let score = votes.withDenseRow { CanonicalScores.dot(denseRow: $0, matrix, Int(candidate)) }
+                            if score > 0 { ranked.append((candidate, score)) }
+                        }
+                        votes.clear(row: row, matrix: matrix)
+                        ranked.sort { NeighborLists.ranksBefore($0.score, $0.id, $1.score, $1.id) }
+                        for (position, pair) in ranked.prefix(k).enumerated() {
+                            idOut[row * k + position] = pair.id
+                            scoreOut[row * k + position] = pair.score
+                        }
+                    }
+                    progress?.advance(by: min(n, (chunkIndex + 1) * chunk) - chunkIndex * chunk)
+                }
+            }
+        }
+        return NeighborLists(rowCount: n, k: k, ids: ids, scores: scores)
+    }
+
+    /// recall@m of `lists` against exact lists, on `sampleSize` rows chosen by a seeded hash
+    /// (exact lists of the sample by full postings accumulation). Returns (recall, rows measured).
+    public static func measureRecall(_ lists: NeighborLists, matrix: CSRMatrix, postings: SparsePostings, at m: Int = 10,
+                                     sampleSize: Int, seed: UInt64 = 7) -> (recall: Double, rows: Int) {
+        let n = matrix.rowCount
+        guard n > 1, sampleSize > 0 else { return (1, 0) }
+        var generator = SplitMixGenerator(seed: seed)
+        var rows = Set<Int>()
+        while rows.count < min(sampleSize, n) { rows.insert(Int(generator.next() % UInt64(n))) }
+        let sample = rows.sorted()
+        let results = Locked([Double]())
+        Parallelism.forEachDynamic(sample.count) { index, _ in
+            let row = sample[index]
+            var accumulator = [Float](repeating: 0, count: n)
+            for entry in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
+                let column = Int(matrix.columns[entry])
+                let weight = matrix.values[entry]
+                for position in postings.columnStarts[column]..<postings.columnStarts[column + 1] {
+                    accumulator[Int(postings.rows[position])] += weight * postings.values[position]
+                }
+            }
+            accumulator[row] = 0
+            // Preselect by the float accumulation (a generous margin), then score canonically.
+            var preselected = (0..<n).filter { accumulator[$0] > 0 }
+            if preselected.count > 4 * m + 64 {
+                preselected.sort { accumulator[$0] != accumulator[$1] ? accumulator[$0] > accumulator[$1] : $0 < $1 }
+                preselected.removeLast(preselected.count - (4 * m + 64))
+            }
+            var best = preselected.map { (id: Int32($0), score: CanonicalScores.dot(matrix, row, $0)) }
+            best.sort { NeighborLists.ranksBefore($0.score, $0.id, $1.score, $1.id) }
+            let exact = Set(best.prefix(m).map(\.id))
+            guard !exact.isEmpty else { return }
+            let found = lists.neighbors(of: row).prefix(m).filter { exact.contains(Int32($0.id)) }.count
+            results.withLock { $0.append(Double(found) / Double(exact.count)) }
+        }
+        let values = results.value
+        return (values.isEmpty ? 1 : values.reduce(0, +) / Double(values.count), values.count)
+    }
+}
+
+/// A worker's scratch for sparse voting: an n-float accumulator and the list of rows it touched.
+final class VoteScratch: @unchecked Sendable {
+    private var scores: [Float]
+    private var touched: [Int32] = []
+    private var terms: [(weight: Float, column: Int32)] = []
+    private var heap: [(score: Float, id: Int32)] = []
+    private let denseRow: UnsafeMutablePointer<Double>
+
+    init(count: Int, columns: Int) {
+        scores = [Float](repeating: 0, count: count)
+        denseRow = .allocate(capacity: max(1, columns))
+        denseRow.initialize(repeating: 0, count: max(1, columns))
+    }
+
+    deinit { denseRow.deallocate() }
+
+    /// Writes `row`'s values (as Double) at their columns of the dense scratch row.
+    func scatter(row: Int, matrix: CSRMatrix) {
+        for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
+            denseRow[Int(matrix.columns[index])] = Double(matrix.values[index])
+        }
+    }
+
+    /// Zeroes what `scatter` wrote.
+    func clear(row: Int, matrix: CSRMatrix) {
+        for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] { denseRow[Int(matrix.columns[index])] = 0 }
+    }
+
+    func withDenseRow<R>(_ body: (UnsafePointer<Double>) -> R) -> R { body(denseRow) }
+
+    func collect(row: Int, matrix: CSRMatrix, postings: SparsePostings, terms count: Int, maxDocuments: Int, keep: Int,
+                 into candidates: inout [Int32]) {
+        terms.removeAll(keepingCapacity: true)
+        for entry in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
+            let column = matrix.columns[entry]
+            if postings.frequency(Int(column)) <= maxDocuments { terms.append((matrix.values[entry], column)) }
+        }
+        terms.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.column < $1.column }
+        touched.removeAll(keepingCapacity: true)
+        scores.withUnsafeMutableBufferPointer { scores in
+            for (weight, column) in terms.prefix(count) {
+                for position in postings.columnStarts[Int(column)]..<postings.columnStarts[Int(column) + 1] {
+                    let other = Int(postings.rows[position])
+                    if scores[other] == 0 { touched.append(Int32(other)) }
+                    scores[other] += weight * postings.values[position]
+                }
+            }
+            if touched.count <= keep {
+                candidates.append(contentsOf: touched)
+            } else {
+                // The `keep` best partial scores (ties by lower id), by a bounded min-heap.
+                heap.removeAll(keepingCapacity: true)
+                for other in touched {
+                    let score = scores[Int(other)]
+                    if heap.count < keep {
+                        heap.append((score, other))
+                        var child = heap.count - 1
+                        while child > 0 {
+                            let parent = (child - 1) / 2
+                            guard NeighborLists.ranksBefore(heap[parent].score, heap[parent].id, heap[child].score, heap[child].id) else { break }
+                            heap.swapAt(parent, child)
+                            child = parent
+                        }
+                    } else if NeighborLists.ranksBefore(score, other, heap[0].score, heap[0].id) {
+                        heap[0] = (score, other)
+                        var parent = 0
+                        while true {
+                            let left = 2 * parent + 1
+                            guard left < keep else { break }
+                            var worst = left
+                            if left + 1 < keep && NeighborLists.ranksBefore(heap[left].score, heap[left].id, heap[left + 1].score, heap[left + 1].id) {
+                                worst = left + 1
+                            }
+                            guard NeighborLists.ranksBefore(heap[parent].score, heap[parent].id, heap[worst].score, heap[worst].id) else { break }
+                            heap.swapAt(parent, worst)
+                            parent = worst
+                        }
+                    }
+                }
+                candidates.append(contentsOf: heap.map(\.id))
+            }
+            for other in touched { scores[Int(other)] = 0 }
+        }
+    }
+}
+
+/// SplitMix64, for reproducible sampling.
+struct SplitMixGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
