@@ -1,0 +1,230 @@
+import Foundation
+import SeeAlsoSimilarity
+import SeeAlsoVectorize
+
+/// Story clustering: groups articles about the same event without being given the number of stories.
+///
+/// Average-linkage agglomerative clustering on the related-article graph, with a similarity threshold
+/// and a time window:
+///
+/// - Candidates: two articles can be linked only when one lists the other among its stored neighbours
+///   (the index's exact-cosine lists) with cosine ≥ `threshold`. Two stories are candidates for a merge
+///   when some such link joins them.
+/// - Linkage: the exact mean cosine over all cross pairs, (Σ_A x)·(Σ_B y) / (|A|·|B|), computed from each
+///   story's sum of (L2-normalised) TF-IDF rows, so pairs absent from the top-k lists count with their
+///   true cosine, not as 0. The pair with the highest linkage merges first (ties: lower ids), while that
+///   linkage is ≥ `threshold`.
+/// - Time window: a merge is refused when the dated members of the union would span more than
+///   `windowSeconds` (latest − earliest date). So two articles further apart in time than the window are
+///   never in the same story; undated articles are bound by the threshold only.
+///
+/// Why average linkage rather than a single pass in date order: the result does not depend on the order
+/// of the articles (a single pass does, and undated articles have no order), and unlike single linkage
+/// it does not chain two different stories through one or two bridging articles (a near-duplicate
+/// roundup that mentions both). Average linkage has no inversions, so the greedy best-first merge with a
+/// priority queue is exact for the candidate graph.
+///
+/// Cost: O(n·k) candidate links from the lists; each merge scatters the merged story's sum vector into
+/// a dense scratch and re-scores it against its neighbouring stories (O(Σ their stored entries)), plus
+/// O(log) per queue operation. Memory: the story sums (at most the nnz of the rows), the adjacency sets
+/// and the queue (≤ n·k entries), plus one V-float scratch.
+public enum StoryClustering {
+    public struct Configuration: Sendable {
+        /// Lowest mean cosine between two stories that still merge.
+        public var threshold: Float
+        /// Widest date span of a story's dated members, in seconds; nil: no time limit.
+        public var windowSeconds: Int64?
+
+        public init(threshold: Float = 0.3, windowSeconds: Int64? = 7 * 86_400) {
+            self.threshold = threshold
+            self.windowSeconds = windowSeconds
+        }
+    }
+
+    public struct Story: Sendable, Equatable {
+        public var id: Int
+        /// Rows, increasing.
+        public var members: [Int]
+        /// Earliest and latest date of the dated members (seconds since 1970), nil when none is dated.
+        public var firstDate: Int64?
+        public var lastDate: Int64?
+    }
+
+    public struct Result: Sendable {
+        /// Story id of every row; ids are ordered by size (largest first), ties by smallest member row.
+        public var assignments: [Int32]
+        public var stories: [Story]
+        public var merges: Int
+        /// Stories with at least two members.
+        public var multiMemberCount: Int { stories.filter { $0.members.count > 1 }.count }
+    }
+
+    /// Clusters `rows` (L2-normalised TF-IDF, n×V) using the related lists `neighbors` as candidate links
+    /// and `dates` (seconds since 1970, nil = undated) for the time window.
+    public static func cluster(rows: CSRMatrix, neighbors: NeighborLists, dates: [Int64?],
+                               configuration: Configuration) -> Result {
+        let n = rows.rowCount
+        precondition(neighbors.rowCount == n && dates.count == n, "StoryClustering: rows, lists and dates disagree")
+        let threshold = configuration.threshold
+        let window = configuration.windowSeconds
+
+        // Story state, indexed by the story's root row.
+        var alive = [Bool](repeating: true, count: n)
+        var version = [UInt32](repeating: 0, count: n)
+        var size = [Int](repeating: 1, count: n)
+        var firstDate = dates, lastDate = dates
+        var sumColumns: [[Int32]] = (0..<n).map { Array(rows.columns[rows.rowStarts[$0]..<rows.rowStarts[$0 + 1]]) }
+        var sumValues: [[Float]] = (0..<n).map { Array(rows.values[rows.rowStarts[$0]..<rows.rowStarts[$0 + 1]]) }
+        var adjacent = [Set<Int32>](repeating: [], count: n)
+        var members: [[Int32]] = (0..<n).map { [Int32($0)] }
+
+        func spanAllowed(_ a: Int, _ b: Int) -> Bool {
+            guard let window else { return true }
+            guard let lowA = firstDate[a], let highA = lastDate[a], let lowB = firstDate[b], let highB = lastDate[b] else {
+                return true
+            }
+            return max(highA, highB) - min(lowA, lowB) <= window
+        }
+
+        var queue = MergeQueue()
+        for row in 0..<n {
+            for (other, score) in neighbors.neighbors(of: row) where other != row && score >= threshold {
+                let (a, b) = (min(row, other), max(row, other))
+                guard adjacent[a].insert(Int32(b)).inserted else { continue }
+                adjacent[b].insert(Int32(a))
+                if spanAllowed(a, b) {
+                    queue.push(MergeCandidate(score: score, a: Int32(a), b: Int32(b), versionA: 0, versionB: 0))
+                }
+            }
+        }
+
+        var scratch = [Float](repeating: 0, count: rows.columnCount)
+        var merges = 0
+        while let candidate = queue.pop() {
+            guard candidate.score >= threshold else { break }
+            let a = Int(candidate.a), b = Int(candidate.b)
+            guard alive[a], alive[b], version[a] == candidate.versionA, version[b] == candidate.versionB else { continue }
+            guard spanAllowed(a, b) else { continue }
+            // Merge the smaller story into the larger (ties: into the lower row).
+            let (keep, gone) = size[a] > size[b] || (size[a] == size[b] && a < b) ? (a, b) : (b, a)
+            merges += 1
+            alive[gone] = false
+            version[keep] &+= 1
+            size[keep] += size[gone]
+            members[keep].append(contentsOf: members[gone])
+            members[gone] = []
+            if let low = firstDate[gone] { firstDate[keep] = min(firstDate[keep] ?? low, low) }
+            if let high = lastDate[gone] { lastDate[keep] = max(lastDate[keep] ?? high, high) }
+            (sumColumns[keep], sumValues[keep]) = addSparse(sumColumns[keep], sumValues[keep], sumColumns[gone], sumValues[gone])
+            sumColumns[gone] = []
+            sumValues[gone] = []
+            var union = adjacent[keep].union(adjacent[gone])
+            union.remove(Int32(keep))
+            union.remove(Int32(gone))
+            for other in adjacent[gone] where Int(other) != keep {
+                adjacent[Int(other)].remove(Int32(gone))
+                adjacent[Int(other)].insert(Int32(keep))
+            }
+            adjacent[gone] = []
+            adjacent[keep] = union
+            // Re-score the merged story against its neighbours (exact mean cross cosine).
+            for (column, value) in zip(sumColumns[keep], sumValues[keep]) { scratch[Int(column)] = value }
+            for other in union.sorted() {
+                let c = Int(other)
+                guard spanAllowed(keep, c) else { continue }
+                var dot: Float = 0
+                for (column, value) in zip(sumColumns[c], sumValues[c]) { dot += value * scratch[Int(column)] }
+                let linkage = dot / Float(size[keep] * size[c])
+                guard linkage >= threshold else { continue }
+                let (x, y) = (min(keep, c), max(keep, c))
+                queue.push(MergeCandidate(score: linkage, a: Int32(x), b: Int32(y), versionA: version[x], versionB: version[y]))
+            }
+            for column in sumColumns[keep] { scratch[Int(column)] = 0 }
+        }
+
+        // Stories by size (largest first), ties by smallest member row.
+        var roots = (0..<n).filter { alive[$0] }
+        var smallest = [Int](repeating: 0, count: n)
+        for root in roots { smallest[root] = Int(members[root].min()!) }
+        roots.sort { size[$0] != size[$1] ? size[$0] > size[$1] : smallest[$0] < smallest[$1] }
+        var assignments = [Int32](repeating: -1, count: n)
+        var stories: [Story] = []
+        stories.reserveCapacity(roots.count)
+        for (id, root) in roots.enumerated() {
+            let list = members[root].map { Int($0) }.sorted()
+            for row in list { assignments[row] = Int32(id) }
+            stories.append(Story(id: id, members: list, firstDate: firstDate[root], lastDate: lastDate[root]))
+        }
+        return Result(assignments: assignments, stories: stories, merges: merges)
+    }
+
+    /// The sum of two sparse vectors with sorted columns.
+    static func addSparse(_ columnsA: [Int32], _ valuesA: [Float], _ columnsB: [Int32], _ valuesB: [Float]) -> ([Int32], [Float]) {
+        var columns: [Int32] = [], values: [Float] = []
+        columns.reserveCapacity(columnsA.count + columnsB.count)
+        values.reserveCapacity(columnsA.count + columnsB.count)
+        var i = 0, j = 0
+        while i < columnsA.count || j < columnsB.count {
+            if j == columnsB.count || (i < columnsA.count && columnsA[i] < columnsB[j]) {
+                columns.append(columnsA[i]); values.append(valuesA[i]); i += 1
+            } else if i == columnsA.count || columnsB[j] < columnsA[i] {
+                columns.append(columnsB[j]); values.append(valuesB[j]); j += 1
+            } else {
+                columns.append(columnsA[i]); values.append(valuesA[i] + valuesB[j]); i += 1; j += 1
+            }
+        }
+        return (columns, values)
+    }
+}
+
+struct MergeCandidate {
+    var score: Float
+    var a: Int32
+    var b: Int32
+    var versionA: UInt32
+    var versionB: UInt32
+
+    /// Higher score first, then lower (a, b).
+    func ranksBefore(_ other: MergeCandidate) -> Bool {
+        if score != other.score { return score > other.score }
+        if a != other.a { return a < other.a }
+        return b < other.b
+    }
+}
+
+/// A binary max-heap of merge candidates.
+struct MergeQueue {
+    private var heap: [MergeCandidate] = []
+
+    var isEmpty: Bool { heap.isEmpty }
+
+    mutating func push(_ candidate: MergeCandidate) {
+        heap.append(candidate)
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child].ranksBefore(heap[parent]) else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func pop() -> MergeCandidate? {
+        guard let top = heap.first else { return nil }
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var best = parent
+                if left < heap.count && heap[left].ranksBefore(heap[best]) { best = left }
+                if right < heap.count && heap[right].ranksBefore(heap[best]) { best = right }
+                guard best != parent else { break }
+                heap.swapAt(parent, best)
+                parent = best
+            }
+        }
+        return top
+    }
+}
