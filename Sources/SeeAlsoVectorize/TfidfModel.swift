@@ -44,6 +44,9 @@ struct RowWeighting: Sendable {
     let binary: Bool
     let norm: RowNorm
 
+    /// 1 + ln(t) for t = 0 ..< 256 (index 0 unused: absent terms are never weighed).
+    static let sublinearTable: [Double] = (0..<256).map { $0 == 0 ? 0 : 1 + log(Double($0)) }
+
     init(model: TfidfModel) {
         idf = model.idf
         sublinearTF = model.configuration.sublinearTF
@@ -61,7 +64,11 @@ struct RowWeighting: Sendable {
         var total: Double = 0
         for index in 0..<count {
             var tf = binary ? 1 : Double(counts[index])
-            if sublinearTF { tf = 1 + log(tf) }
+            if sublinearTF {
+                // Most tf values are small integers: read 1 + ln(tf) from a table.
+                let whole = Int(tf)
+                tf = Double(whole) == tf && whole < RowWeighting.sublinearTable.count ? RowWeighting.sublinearTable[whole] : 1 + log(tf)
+            }
             let weight = tf * idf[Int(columns[index])]
             scratch.append(weight)
             switch norm {
@@ -81,7 +88,9 @@ struct RowWeighting: Sendable {
 }
 
 /// Sorts parallel arrays by column (columns are distinct within a row): insertion sort for short
-/// rows, a sort of packed (column, value) keys for long ones.
+/// rows; longer rows pack (column, value bits) into UInt64 keys and quicksort them in place
+/// (median-of-three, insertion sort below 24 keys). Hand-written because Swift's generic stable
+/// sort cost several times more on this hot path (every row of every build).
 func sortByColumn(columns: UnsafeMutableBufferPointer<Int32>, values: UnsafeMutableBufferPointer<Float>) {
     let count = columns.count
     if count <= 32 {
@@ -99,13 +108,54 @@ func sortByColumn(columns: UnsafeMutableBufferPointer<Int32>, values: UnsafeMuta
         }
         return
     }
-    var keys = [UInt64](unsafeUninitializedCapacity: count) { keys, initialized in
-        for index in 0..<count { keys[index] = UInt64(UInt32(columns[index])) << 32 | UInt64(values[index].bitPattern) }
-        initialized = count
-    }
-    keys.sort()
+    let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
+    defer { keys.deallocate() }
+    for index in 0..<count { keys[index] = UInt64(UInt32(columns[index])) << 32 | UInt64(values[index].bitPattern) }
+    quicksort(keys, 0, count - 1)
     for index in 0..<count {
         columns[index] = Int32(truncatingIfNeeded: keys[index] >> 32)
         values[index] = Float(bitPattern: UInt32(truncatingIfNeeded: keys[index]))
+    }
+}
+
+private func quicksort(_ keys: UnsafeMutablePointer<UInt64>, _ low: Int, _ high: Int) {
+    var low = low
+    var high = high
+    while high - low >= 24 {
+        let middle = low + (high - low) / 2
+        if keys[middle] < keys[low] { swap(&keys[middle], &keys[low]) }
+        if keys[high] < keys[low] { swap(&keys[high], &keys[low]) }
+        if keys[high] < keys[middle] { swap(&keys[high], &keys[middle]) }
+        let pivot = keys[middle]
+        var i = low
+        var j = high
+        while i <= j {
+            while keys[i] < pivot { i += 1 }
+            while keys[j] > pivot { j -= 1 }
+            if i <= j {
+                if i != j { swap(&keys[i], &keys[j]) }
+                i += 1
+                j -= 1
+            }
+        }
+        // Recurse into the smaller side, loop on the larger (bounded stack depth).
+        if j - low < high - i {
+            quicksort(keys, low, j)
+            low = i
+        } else {
+            quicksort(keys, i, high)
+            high = j
+        }
+    }
+    if high > low {
+        for index in low + 1...high {
+            let key = keys[index]
+            var target = index
+            while target > low && keys[target - 1] > key {
+                keys[target] = keys[target - 1]
+                target -= 1
+            }
+            keys[target] = key
+        }
     }
 }
