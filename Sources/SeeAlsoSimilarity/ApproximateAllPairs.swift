@@ -75,12 +75,15 @@ public enum ApproximateAllPairs {
                 clusterCount: partitions, batchSize: 4096, maxBatches: 300, patience: 20, seed: options.seed,
                 seedingSampleSize: min(n, max(20 * partitions, 20_000)))
             let clustering = SphericalKMeans.fitMiniBatch(vectors, configuration: configuration)
-            centroids = clustering.centroids
-            partitionOfRow = clustering.assignments
-            timings.lap("partitions (k-means \(partitions))")
-            let progress = ProgressReporter("dense candidates (\(options.probes) of \(partitions) partitions)", total: partitions)
-            dense = PartitionedSearch.allPairs(vectors, centroids: clustering.centroids, assignments: clustering.assignments,
-                                               probes: min(options.probes, partitions), k: denseK, progress: progress)
+            let balanced = PartitionedSearch.balance(vectors, centroids: clustering.centroids, assignments: clustering.assignments,
+                                                     maximumSize: max(64, 2 * n / partitions), seed: options.seed)
+            centroids = balanced.centroids
+            partitionOfRow = balanced.assignments
+            let count = balanced.centroids.rowCount
+            timings.lap("partitions (k-means \(partitions), balanced to \(count))")
+            let progress = ProgressReporter("dense candidates (\(options.probes) of \(count) partitions)", total: count)
+            dense = PartitionedSearch.allPairs(vectors, centroids: balanced.centroids, assignments: balanced.assignments,
+                                               probes: min(options.probes, count), k: denseK, progress: progress)
             progress.finish()
             timings.lap("dense candidates")
         }

@@ -65,6 +65,60 @@ enum PartitionedSearch {
         return heaps.lists()
     }
 
+    /// Splits every partition larger than `maximumSize` with spherical k-means on its members
+    /// (k = ⌈size / target⌉, target = maximumSize / 2) until none is too large, so that one huge
+    /// partition cannot dominate the search (its cost grows with members × probing queries).
+    /// Members that k-means cannot separate (identical vectors) are cut into chunks in row order.
+    static func balance(_ vectors: DenseMatrix, centroids: DenseMatrix, assignments: [Int32], maximumSize: Int,
+                        seed: UInt64) -> (centroids: DenseMatrix, assignments: [Int32]) {
+        let d = vectors.columnCount
+        var centroidValues = centroids.values
+        var assignments = assignments
+        var count = centroids.rowCount
+        var pass = 0
+        while pass < 6 {
+            let groups = buckets(count: count, of: (0..<assignments.count).map { (Int(assignments[$0]), Int32($0)) })
+            let oversized = (0..<count).filter { groups.size($0) > maximumSize }
+            if oversized.isEmpty { break }
+            for partition in oversized {
+                let rows = groups.rows(partition)
+                let pieces = (rows.count + maximumSize / 2 - 1) / (maximumSize / 2)
+                var members = DenseMatrix(rowCount: rows.count, columnCount: d)
+                for (position, row) in rows.enumerated() {
+                    for column in 0..<d { members[position, column] = vectors[Int(row), column] }
+                }
+                let split = SphericalKMeans.fit(members, configuration: .init(clusterCount: min(pieces, rows.count), maxIterations: 20,
+                                                                              seed: seed &+ UInt64(partition) &+ UInt64(pass) << 32))
+                let largest = split.clusterSizes.max() ?? rows.count
+                let labels: [Int]
+                if largest >= rows.count * 9 / 10 {
+                    labels = (0..<rows.count).map { $0 * pieces / rows.count }
+                } else {
+                    labels = split.assignments.map { Int($0) }
+                }
+                // Piece 0 keeps the partition's id; the others become new partitions.
+                var sums = [[Double]](repeating: [Double](repeating: 0, count: d), count: pieces)
+                for (position, row) in rows.enumerated() {
+                    let label = labels[position]
+                    assignments[Int(row)] = Int32(label == 0 ? partition : count + label - 1)
+                    for column in 0..<d { sums[label][column] += Double(members[position, column]) }
+                }
+                for label in 0..<pieces {
+                    let norm = sums[label].reduce(0) { $0 + $1 * $1 }.squareRoot()
+                    let centroid = sums[label].map { Float(norm > 0 ? $0 / norm : 0) }
+                    if label == 0 {
+                        centroidValues.replaceSubrange(partition * d..<(partition + 1) * d, with: centroid)
+                    } else {
+                        centroidValues.append(contentsOf: centroid)
+                    }
+                }
+                count += pieces - 1
+            }
+            pass += 1
+        }
+        return (DenseMatrix(rowCount: count, columnCount: d, values: centroidValues), assignments)
+    }
+
     /// Offers a row of scores (one per member) to `row`'s heap, skipping the row itself.
     private static func offer(_ scores: UnsafePointer<Float>, ids: [Int32], row: Int, heaps: TopKHeaps) {
         var threshold = heaps.threshold(row)
