@@ -30,13 +30,19 @@ def main() -> None:
             count = 0
             with gzip.open(out, "wt", encoding="utf-8") as sink:
                 for row in rows:
-                    year, month, day = (int(part) for part in row["publish_date"].split("/"))
+                    # "2017/2/7", sometimes with a time: "2017/1/30 7:11".
+                    day_part, _, time_part = row["publish_date"].strip().partition(" ")
+                    year, month, day = (int(part) for part in day_part.split("/"))
+                    date = f"{year:04d}-{month:02d}-{day:02d}"
+                    if time_part:
+                        hour, minute = (int(part) for part in time_part.split(":")[:2])
+                        date += f"T{hour:02d}:{minute:02d}:00Z"
                     body = "\n".join(part for part in (row["subtitle"], row["text"]) if part)
                     record = {
                         "id": row["article_id"],
                         "title": row["title"],
                         "body": body,
-                        "date": f"{year:04d}-{month:02d}-{day:02d}",
+                        "date": date,
                         "url": row["article_source_link"],
                         "label": urlparse(row["article_source_link"]).hostname or "",
                         "lang": "en",
