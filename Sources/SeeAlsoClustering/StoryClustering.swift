@@ -63,7 +63,23 @@ public enum StoryClustering {
     /// and `dates` (seconds since 1970, nil = undated) for the time window.
     public static func cluster(rows: CSRMatrix, neighbors: NeighborLists, dates: [Int64?],
                                configuration: Configuration) -> Result {
-        let n = rows.rowCount
+        var sums = SparseStorySums(rows)
+        return cluster(sums: &sums, count: rows.rowCount, neighbors: neighbors, dates: dates, configuration: configuration,
+                       candidateFloor: configuration.threshold)
+    }
+
+    /// The same with the linkage measured on dense unit vectors (e.g. LSA), one row per article; the
+    /// candidate links are every pair in `neighbors` (whatever its TF-IDF cosine), merged while the
+    /// mean cross cosine of the dense vectors is ≥ `threshold`.
+    public static func cluster(vectors: DenseMatrix, neighbors: NeighborLists, dates: [Int64?],
+                               configuration: Configuration) -> Result {
+        var sums = DenseStorySums(vectors)
+        return cluster(sums: &sums, count: vectors.rowCount, neighbors: neighbors, dates: dates, configuration: configuration,
+                       candidateFloor: -.infinity)
+    }
+
+    static func cluster<Sums: StorySums>(sums: inout Sums, count n: Int, neighbors: NeighborLists, dates: [Int64?],
+                                         configuration: Configuration, candidateFloor: Float) -> Result {
         precondition(neighbors.rowCount == n && dates.count == n, "StoryClustering: rows, lists and dates disagree")
         let threshold = configuration.threshold
         let window = configuration.windowSeconds
@@ -73,8 +89,6 @@ public enum StoryClustering {
         var version = [UInt32](repeating: 0, count: n)
         var size = [Int](repeating: 1, count: n)
         var firstDate = dates, lastDate = dates
-        var sumColumns: [[Int32]] = (0..<n).map { Array(rows.columns[rows.rowStarts[$0]..<rows.rowStarts[$0 + 1]]) }
-        var sumValues: [[Float]] = (0..<n).map { Array(rows.values[rows.rowStarts[$0]..<rows.rowStarts[$0 + 1]]) }
         var adjacent = [Set<Int32>](repeating: [], count: n)
         var members: [[Int32]] = (0..<n).map { [Int32($0)] }
 
@@ -88,17 +102,17 @@ public enum StoryClustering {
 
         var queue = MergeQueue()
         for row in 0..<n {
-            for (other, score) in neighbors.neighbors(of: row) where other != row && score >= threshold {
+            for (other, listed) in neighbors.neighbors(of: row) where other != row && listed >= candidateFloor {
                 let (a, b) = (min(row, other), max(row, other))
                 guard adjacent[a].insert(Int32(b)).inserted else { continue }
                 adjacent[b].insert(Int32(a))
-                if spanAllowed(a, b) {
+                let score = sums.linkage(a, [b])[0]
+                if spanAllowed(a, b) && score >= threshold {
                     queue.push(MergeCandidate(score: score, a: Int32(a), b: Int32(b), versionA: 0, versionB: 0))
                 }
             }
         }
 
-        var scratch = [Float](repeating: 0, count: rows.columnCount)
         var merges = 0
         while let candidate = queue.pop() {
             guard candidate.score >= threshold else { break }
@@ -115,9 +129,7 @@ public enum StoryClustering {
             members[gone] = []
             if let low = firstDate[gone] { firstDate[keep] = min(firstDate[keep] ?? low, low) }
             if let high = lastDate[gone] { lastDate[keep] = max(lastDate[keep] ?? high, high) }
-            (sumColumns[keep], sumValues[keep]) = addSparse(sumColumns[keep], sumValues[keep], sumColumns[gone], sumValues[gone])
-            sumColumns[gone] = []
-            sumValues[gone] = []
+            sums.merge(keep, gone)
             var union = adjacent[keep].union(adjacent[gone])
             union.remove(Int32(keep))
             union.remove(Int32(gone))
@@ -128,18 +140,14 @@ public enum StoryClustering {
             adjacent[gone] = []
             adjacent[keep] = union
             // Re-score the merged story against its neighbours (exact mean cross cosine).
-            for (column, value) in zip(sumColumns[keep], sumValues[keep]) { scratch[Int(column)] = value }
-            for other in union.sorted() {
-                let c = Int(other)
-                guard spanAllowed(keep, c) else { continue }
-                var dot: Float = 0
-                for (column, value) in zip(sumColumns[c], sumValues[c]) { dot += value * scratch[Int(column)] }
+            let others = union.sorted().map { Int($0) }.filter { spanAllowed(keep, $0) }
+            let dots = sums.linkage(keep, others)
+            for (c, dot) in zip(others, dots) {
                 let linkage = dot / Float(size[keep] * size[c])
                 guard linkage >= threshold else { continue }
                 let (x, y) = (min(keep, c), max(keep, c))
                 queue.push(MergeCandidate(score: linkage, a: Int32(x), b: Int32(y), versionA: version[x], versionB: version[y]))
             }
-            for column in sumColumns[keep] { scratch[Int(column)] = 0 }
         }
 
         // Stories by size (largest first), ties by smallest member row.
@@ -159,7 +167,7 @@ public enum StoryClustering {
     }
 
     /// The sum of two sparse vectors with sorted columns.
-    static func addSparse(_ columnsA: [Int32], _ valuesA: [Float], _ columnsB: [Int32], _ valuesB: [Float]) -> ([Int32], [Float]) {
+    public static func addSparse(_ columnsA: [Int32], _ valuesA: [Float], _ columnsB: [Int32], _ valuesB: [Float]) -> ([Int32], [Float]) {
         var columns: [Int32] = [], values: [Float] = []
         columns.reserveCapacity(columnsA.count + columnsB.count)
         values.reserveCapacity(columnsA.count + columnsB.count)
@@ -226,5 +234,69 @@ struct MergeQueue {
             }
         }
         return top
+    }
+}
+
+/// Each story's sum of member vectors, for the exact mean cross cosine.
+protocol StorySums {
+    /// Inner products of story `story`'s sum with the sums of `others`.
+    mutating func linkage(_ story: Int, _ others: [Int]) -> [Float]
+    /// Story `keep` absorbs story `gone`.
+    mutating func merge(_ keep: Int, _ gone: Int)
+}
+
+/// Sparse sums (sorted columns), scored by scattering into a dense V-float scratch.
+struct SparseStorySums: StorySums {
+    var columns: [[Int32]]
+    var values: [[Float]]
+    var scratch: [Float]
+
+    init(_ rows: CSRMatrix) {
+        columns = (0..<rows.rowCount).map { Array(rows.columns[rows.rowStarts[$0]..<rows.rowStarts[$0 + 1]]) }
+        values = (0..<rows.rowCount).map { Array(rows.values[rows.rowStarts[$0]..<rows.rowStarts[$0 + 1]]) }
+        scratch = [Float](repeating: 0, count: rows.columnCount)
+    }
+
+    mutating func linkage(_ story: Int, _ others: [Int]) -> [Float] {
+        for (column, value) in zip(columns[story], values[story]) { scratch[Int(column)] = value }
+        let result = others.map { other -> Float in
+            var dot: Float = 0
+            for (column, value) in zip(columns[other], values[other]) { dot += value * scratch[Int(column)] }
+            return dot
+        }
+        for column in columns[story] { scratch[Int(column)] = 0 }
+        return result
+    }
+
+    mutating func merge(_ keep: Int, _ gone: Int) {
+        (columns[keep], values[keep]) = StoryClustering.addSparse(columns[keep], values[keep], columns[gone], values[gone])
+        columns[gone] = []
+        values[gone] = []
+    }
+}
+
+/// Dense sums (n×d, updated in place).
+struct DenseStorySums: StorySums {
+    var sums: DenseMatrix
+
+    init(_ vectors: DenseMatrix) { sums = vectors }
+
+    mutating func linkage(_ story: Int, _ others: [Int]) -> [Float] {
+        let d = sums.columnCount
+        return sums.values.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            return others.map { other in
+                var dot: Float = 0
+                for j in 0..<d { dot += base[story * d + j] * base[other * d + j] }
+                return dot
+            }
+        }
+    }
+
+    mutating func merge(_ keep: Int, _ gone: Int) {
+        let d = sums.columnCount
+        sums.values.withUnsafeMutableBufferPointer { buffer in
+            for j in 0..<d { buffer[keep * d + j] += buffer[gone * d + j] }
+        }
     }
 }

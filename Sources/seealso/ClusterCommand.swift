@@ -51,8 +51,8 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "lsa (reduced vectors, the default) or tfidf (sparse rows).")
     var representation: TopicClustering.Representation = .lsa
 
-    @Option(help: "LSA dimensions.")
-    var dimensions = 50
+    @Option(help: "LSA dimensions (default 50 for topics, 100 for stories).")
+    var dimensions: Int?
 
     @Option(help: "Fit the SVD on this fraction of the articles (a seeded hashed sample); default all.")
     var svdSample: Double?
@@ -72,8 +72,8 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "Most mini-batches.")
     var maxBatches = 500
 
-    @Option(help: "Stories: lowest mean cosine between two stories that merge.")
-    var threshold: Float = 0.3
+    @Option(help: "Stories: lowest mean cosine between two stories that merge (default 0.6 on lsa, 0.2 on tfidf).")
+    var threshold: Float?
 
     @Option(help: "Stories: widest date span of a story, e.g. 7d, 48h, or none.")
     var window = "7d"
@@ -98,12 +98,18 @@ struct ClusterCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    /// Defaults chosen on the shared corpora (see the report of issue 4 and Benchmarks).
+    static let topicDimensions = 50
+    static let storyDimensions = 100
+    static let storyThresholdLSA: Float = 0.6
+    static let storyThresholdTfidf: Float = 0.2
+
     func validate() throws {
         guard (index == nil) != (input == nil) else { throw ValidationError("give exactly one of --index and --input") }
         if k != "auto" { guard let value = Int(k), value >= 1 else { throw ValidationError("--k must be a positive number or auto") } }
         guard nInit >= 1 else { throw ValidationError("--n-init must be at least 1") }
-        guard dimensions >= 1 else { throw ValidationError("--dimensions must be at least 1") }
-        guard (-1...1).contains(threshold) else { throw ValidationError("--threshold must be a cosine in [-1, 1]") }
+        if let dimensions { guard dimensions >= 1 else { throw ValidationError("--dimensions must be at least 1") } }
+        if let threshold { guard (-1...1).contains(threshold) else { throw ValidationError("--threshold must be a cosine in [-1, 1]") } }
         if method == .stories && input != nil { throw ValidationError("--method stories needs an --index (it uses the stored related lists)") }
         if let svdSample { guard svdSample > 0 && svdSample <= 1 else { throw ValidationError("--svd-sample must be in (0, 1]") } }
     }
@@ -122,14 +128,30 @@ struct ClusterCommand: ParsableCommand {
         var clusterCount: Int
         if method == .stories {
             let windowSeconds: Int64? = window.lowercased() == "none" ? nil : try RelatedOptions.parseDuration(window)
-            let stories = StoryClustering.cluster(
-                rows: source.matrix, neighbors: source.index!.lists(), dates: dates,
-                configuration: .init(threshold: threshold, windowSeconds: windowSeconds))
+            let storyThreshold = threshold ?? (representation == .lsa ? Self.storyThresholdLSA : Self.storyThresholdTfidf)
+            let configuration = StoryClustering.Configuration(threshold: storyThreshold, windowSeconds: windowSeconds)
+            let stories: StoryClustering.Result
+            var space = "tfidf"
+            if representation == .lsa {
+                let rank = max(1, min(dimensions ?? Self.storyDimensions, source.matrix.rowCount, source.matrix.columnCount))
+                let svd = try RandomizedSVD.fit(source.matrix, rank: rank, seed: seed)
+                let vectors = svd.project(source.matrix)
+                if let exportVectors {
+                    try writeFloat32(vectors, to: exportVectors)
+                    summary.exportedDimensions = vectors.columnCount
+                }
+                space = "lsa-\(rank)"
+                stories = StoryClustering.cluster(vectors: vectors, neighbors: source.index!.lists(), dates: dates,
+                                                  configuration: configuration)
+            } else {
+                stories = StoryClustering.cluster(rows: source.matrix, neighbors: source.index!.lists(), dates: dates,
+                                                  configuration: configuration)
+            }
             assignments = stories.assignments
             clusterCount = stories.stories.count
             describedIds = stories.stories.filter { $0.members.count > 1 }.map(\.id)
-            summary.method = String(format: "stories average-linkage threshold=%.2f window=%@ on the stored lists (k=%d)",
-                                    threshold, window, source.index!.k)
+            summary.method = String(format: "stories average-linkage threshold=%.2f window=%@ on %@, candidates from the stored lists (k=%d)",
+                                    storyThreshold, window, space, source.index!.k)
             summary.multiMemberStories = describedIds!.count
             summary.stageSeconds["stories"] = clock.seconds - loadSeconds
         } else {
@@ -137,7 +159,7 @@ struct ClusterCommand: ParsableCommand {
             options.method = method == .minibatch ? .minibatch : .kmeans
             options.clusterCount = k == "auto" ? nil : Int(k)
             options.representation = representation
-            options.lsaDimensions = dimensions
+            options.lsaDimensions = dimensions ?? Self.topicDimensions
             options.lsaSampleFraction = svdSample
             options.restarts = nInit
             options.maxIterations = maxIterations

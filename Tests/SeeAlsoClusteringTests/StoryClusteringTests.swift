@@ -53,6 +53,11 @@ import SeeAlsoVectorize
         #expect(loose.stories.count == 1)
         let none = StoryClustering.cluster(rows: rows, neighbors: lists, dates: dates, configuration: .init(threshold: 0.999, windowSeconds: nil))
         #expect(none.stories.count == 6 && none.merges == 0)
+        // Dense vectors (as LSA gives) of the same rows: the same stories.
+        var dense = DenseMatrix(rowCount: 6, columnCount: 3)
+        for row in 0..<6 { for entry in rows.rowStarts[row]..<rows.rowStarts[row + 1] { dense[row, Int(rows.columns[entry])] = rows.values[entry] } }
+        let fromDense = StoryClustering.cluster(vectors: dense, neighbors: lists, dates: dates, configuration: .init(threshold: 0.5, windowSeconds: nil))
+        #expect(fromDense.assignments == strict.assignments)
     }
 
     @Test func timeWindowSplitsAndUndatedFollowTheThreshold() {
