@@ -41,6 +41,9 @@ public enum TopicClustering {
         public var batchSize = 4096
         public var maxBatches = 500
         public var kSelection = KSelection.Configuration()
+        /// When set (≥ 2): k-means makes factor·k micro-clusters, merged by average linkage down to k
+        /// (no refinement): the topics may then differ greatly in size, as real topic mixes do.
+        public var overclusterFactor: Int? = nil
         public init() {}
     }
 
@@ -110,6 +113,21 @@ public enum TopicClustering {
             seconds["kselect"] = clock.seconds
         }
         clock = Stopwatch()
+        if let factor = options.overclusterFactor, factor >= 2, options.clusterCount != nil {
+            let micro = min(rows.count, factor * k)
+            let fine = options.method == .kmeans
+                ? TopicKMeans.fit(rows, configuration: .init(clusterCount: micro, restarts: options.restarts,
+                                                             maxIterations: options.maxIterations, seed: options.seed))
+                : TopicKMeans.fitMiniBatch(rows, configuration: .init(clusterCount: micro, batchSize: options.batchSize,
+                                                                      maxBatches: options.maxBatches, restarts: options.restarts, seed: options.seed))
+            let merged = mergeByAverageLinkage(rows, assignments: fine.assignments, clusterCount: micro, target: k)
+            seconds["kmeans"] = (seconds["kmeans"] ?? 0) + clock.seconds
+            return Outcome(assignments: merged, clusterCount: k, objective: fine.objective,
+                           restartObjectives: fine.restartObjectives, iterations: fine.iterations, refinedObjective: nil,
+                           kScores: nil, reducedVectors: reduced, seconds: seconds,
+                           method: "\(options.method.rawValue) k=\(micro) restarts=\(options.restarts) seed=\(options.seed) on \(description), "
+                               + "merged by average linkage to k=\(k)")
+        }
         var method = "\(options.method.rawValue) k=\(k)\(options.clusterCount == nil ? " (auto: silhouette)" : "") "
             + "restarts=\(options.restarts) seed=\(options.seed) on \(description)"
         var refined: Double? = nil
@@ -126,5 +144,63 @@ public enum TopicClustering {
                        restartObjectives: result.restartObjectives, iterations: result.iterations,
                        refinedObjective: refined, kScores: kScores, reducedVectors: reduced, seconds: seconds,
                        method: method)
+    }
+
+    /// Merges clusters greedily by average linkage (exact mean cross cosine from member sums, all pairs)
+    /// until `target` remain; returns assignments renumbered 0..<target by first appearance.
+    /// Cost O(m²·d) for m clusters of dimension d (dense) plus O(n·d) for the sums.
+    public static func mergeByAverageLinkage(_ rows: ClusterRows, assignments: [Int32], clusterCount m: Int,
+                                             target: Int) -> [Int32] {
+        guard m > target else { return assignments }
+        let d = rows.dimension
+        var sums = [[Double]](repeating: [Double](repeating: 0, count: d), count: m)
+        var sizes = [Int](repeating: 0, count: m)
+        var vector = [Float](repeating: 0, count: d)
+        for (row, cluster) in assignments.enumerated() where cluster >= 0 {
+            vector.withUnsafeMutableBufferPointer { rows.copyRow(row, into: $0.baseAddress!) }
+            for j in 0..<d { sums[Int(cluster)][j] += Double(vector[j]) }
+            sizes[Int(cluster)] += 1
+        }
+        var alive = (0..<m).map { sizes[$0] > 0 }
+        var parent = Array(0..<m)
+        func linkage(_ a: Int, _ b: Int) -> Double {
+            var dot = 0.0
+            for j in 0..<d { dot += sums[a][j] * sums[b][j] }
+            return dot / Double(sizes[a] * sizes[b])
+        }
+        var score = [[Double]](repeating: [Double](repeating: -.infinity, count: m), count: m)
+        for a in 0..<m where alive[a] { for b in (a + 1)..<max(a + 1, m) where alive[b] { score[a][b] = linkage(a, b) } }
+        var remaining = alive.filter { $0 }.count
+        while remaining > target {
+            var best = (-Double.infinity, 0, 0)
+            for a in 0..<m where alive[a] {
+                for b in (a + 1)..<max(a + 1, m) where alive[b] && score[a][b] > best.0 { best = (score[a][b], a, b) }
+            }
+            let (_, a, b) = best
+            guard a != b else { break }
+            for j in 0..<d { sums[a][j] += sums[b][j] }
+            sizes[a] += sizes[b]
+            alive[b] = false
+            parent[b] = a
+            remaining -= 1
+            for c in 0..<m where alive[c] && c != a {
+                let value = linkage(a, c)
+                if c < a { score[c][a] = value } else { score[a][c] = value }
+            }
+        }
+        func root(_ cluster: Int) -> Int {
+            var current = cluster
+            while parent[current] != current { current = parent[current] }
+            return current
+        }
+        var numbering: [Int: Int32] = [:]
+        return assignments.map { cluster in
+            guard cluster >= 0 else { return -1 }
+            let top = root(Int(cluster))
+            if let known = numbering[top] { return known }
+            let next = Int32(numbering.count)
+            numbering[top] = next
+            return next
+        }
     }
 }

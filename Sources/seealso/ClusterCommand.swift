@@ -66,6 +66,9 @@ struct ClusterCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "After clustering LSA vectors, refine with spherical k-means on the TF-IDF rows.")
     var refine = true
 
+    @Option(help: "Make N·k k-means clusters, then merge them by average linkage down to k (topics of very unequal sizes).")
+    var overcluster: Int?
+
     @Option(help: "Mini-batch size.")
     var batchSize = 4096
 
@@ -166,6 +169,7 @@ struct ClusterCommand: ParsableCommand {
             options.seed = seed
             options.refineOnTfidf = refine
             options.batchSize = batchSize
+            options.overclusterFactor = overcluster
             options.maxBatches = maxBatches
             let outcome = try TopicClustering.run(source.matrix, options: options)
             assignments = outcome.assignments

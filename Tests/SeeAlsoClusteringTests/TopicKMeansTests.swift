@@ -140,4 +140,25 @@ import SeeAlsoVectorize
         #expect(outcome.reducedVectors?.columnCount == 10)
         #expect(ClusterMetrics.evaluate(gold: labels, predicted: outcome.assignments).normalizedMutualInformation == 1)
     }
+
+    @Test func overclusterAndMergeKeepsUnequalTopics() throws {
+        // One large planted cluster and two small ones: micro-clusters merged by average linkage recover them.
+        let (big, _) = ClusteringTestData.plantedDense(clusters: 3, perCluster: 10, dimension: 16, noise: 0.15, seed: 41)
+        var random = ClusteringTestRandom(seed: 42)
+        var values: [Float] = [], labels: [Int] = []
+        for (label, count) in [(0, 400), (1, 30), (2, 30)] {
+            for _ in 0..<count {
+                var row = (0..<16).map { big[label * 10, $0] + 0.15 * random.normal() }
+                let norm = row.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+                row = row.map { $0 / norm }
+                values += row
+                labels.append(label)
+            }
+        }
+        let rows = ClusterRows.dense(DenseMatrix(rowCount: labels.count, columnCount: 16, values: values))
+        let fine = TopicKMeans.fit(rows, configuration: .init(clusterCount: 12, restarts: 2, seed: 1))
+        let merged = TopicClustering.mergeByAverageLinkage(rows, assignments: fine.assignments, clusterCount: 12, target: 3)
+        #expect(Set(merged).count == 3)
+        #expect(ClusteringTestData.recovers(merged, labels, k: 3))
+    }
 }
