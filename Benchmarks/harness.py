@@ -1,14 +1,36 @@
 #!/usr/bin/env python3
 """SeeAlso's benchmark harness: runs SeeAlso and the peers a user would pick instead on the same
-data in the same run, records wall time, CPU time, peak RSS and quality, and regenerates
-Benchmarks/RESULTS.md from the stored results (Benchmarks/results/*.json, one file per stage, each
-with the command that produced it). Started by `Benchmarks/run`; `--help` lists the options."""
+data in the same run, records wall time, CPU time, peak RSS and quality, and regenerates RESULTS.md
+and the SVG plots from the stored results (results/*.json, one file per stage, each with the command
+that produced it). Started by `Benchmarks/run`.
+
+Stages (--stages, default all):
+  tfidf        TF-IDF end to end: SeeAlso vs scikit-learn TfidfVectorizer (corpora + synthetic sizes)
+  exact        exact all-pairs top-10 on the same TF-IDF matrix: SeeAlso vs sparse_dot_topn, sklearn brute
+  quality      related-list quality of exact TF-IDF lists under each analysis choice
+  dense        dense all-pairs top-10 on the same unit vectors (d = 128, 256): SeeAlso DenseAllPairs vs
+               FAISS IndexFlatIP and IndexIVFFlat (recall against exact); SeeAlso's GFLOP/s vs bare sgemm
+  partitioned  `seealso build` with --method partitioned, dense and exact on synthetic archives of
+               --sizes: time, CPU, peak RSS, recall@10; sparse_dot_topn as the exact peer
+  kmeans       `seealso cluster` k-means vs scikit-learn KMeans (TF-IDF rows, LSA) and scikit-learn /
+               FAISS k-means on SeeAlso's LSA vectors, through peers/kmeans_peers.py (SeeAlso's rows only
+               when it is missing or fails): NMI/ARI, time, RSS
+  stories      `seealso cluster --method stories` on the gold-story corpora: NMI/ARI, time
+  limits       OpenBLAS sgemm GFLOP/s for SeeAlso's tile shapes and STREAM-like memory bandwidth
+               (Benchmarks/limits/stream.c, compiled here with gcc -O2)
+
+--quick: small corpora and sizes, one repeat (a few minutes); its results go to Benchmarks/work/quick/
+so that quick runs never overwrite the committed Benchmarks/results, RESULTS.md and plots.
+--report-only regenerates RESULTS.md and the plots from the stored results without running anything."""
 import argparse
 import gzip
 import json
+import math
 import os
 import shlex
+import shutil
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,10 +41,27 @@ from measure import run_measured  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "Benchmarks"
 WORK = BENCH / "work"
-RESULTS = BENCH / "results"
+PEERS = BENCH / "peers"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 DEFAULT_CORPORA = ["20ng", "reuters21578"]
 QUICK_CORPORA = ["ecbplus", "newsarticles"]
+DEFAULT_SIZES = "10k,100k,1m"
+QUICK_SIZES = "10k"
+DEFAULT_DENSE_SIZES = "10k,30k,100k"
+QUICK_DENSE_SIZES = "5k,10k"
+DENSE_DIMENSIONS = [128, 256]
+REFERENCE_FLAGS = ["--preset", "sklearn", "--sublinear-tf", "--min-df", "2", "--max-df", "0.5", "--stop-words", "english"]
+STAGE_ORDER = ["tfidf", "exact", "quality", "dense", "partitioned", "kmeans", "stories", "limits"]
+TITLES = {
+    "tfidf": "TF-IDF: SeeAlso vs scikit-learn",
+    "exact": "Exact all-pairs top-10: SeeAlso vs sparse_dot_topn and scikit-learn",
+    "quality": "Related-list quality by analysis choice",
+    "dense": "Dense all-pairs top-10 on unit vectors: SeeAlso vs FAISS",
+    "partitioned": "Approximate and exact builds on synthetic archives",
+    "kmeans": "Topic k-means: SeeAlso vs scikit-learn and FAISS",
+    "stories": "Story clustering",
+    "limits": "Physical limits of this machine",
+}
 
 
 def log(message):
@@ -45,6 +84,13 @@ def plain_copy(path: Path) -> Path:
     return target
 
 
+def corpus_name(path: Path) -> str:
+    name = path.name
+    for suffix in [".gz", ".jsonl", ".json", ".csv", ".tsv"]:
+        name = name[:-len(suffix)] if name.endswith(suffix) else name
+    return name
+
+
 def median_run(command, repeats, env=None):
     runs = [run_measured(command, env=env) for _ in range(repeats)]
     walls = [r["wall"] for r in runs]
@@ -53,34 +99,99 @@ def median_run(command, repeats, env=None):
             "rss": max(r["rss"] for r in runs), "stdout": best["stdout"]}
 
 
+def last_json(text):
+    """The last line of a process's output that parses as a JSON object."""
+    for line in reversed(text.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except json.JSONDecodeError:
+                continue
+    raise ValueError(f"no JSON object in output: {text[-500:]!r}")
+
+
+def parse_size(text):
+    text = text.strip().lower().replace("_", "")
+    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    return int(float(text[:-1] if scale > 1 else text) * scale)
+
+
+def size_label(n):
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}m"
+    if n >= 1_000 and n % 1_000 == 0:
+        return f"{n // 1_000}k"
+    return str(n)
+
+
+def repeats_for(args, n):
+    """Every repeat below 100k items; one run above (the large runs dominate the total time)."""
+    return args.repeats if n <= 100_000 else 1
+
+
+def synth_archive(args, n):
+    """A synthetic archive of n articles (`seealso synth --seed 1`), generated once into Benchmarks/work/synth."""
+    folder = WORK / "synth"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"synth-{size_label(n)}-seed1.jsonl"
+    if not target.exists():
+        partial = folder / (target.name + ".partial")
+        log(f"synth: writing {n} articles to {target}")
+        run_measured([args.seealso, "synth", "--articles", str(n), "--seed", "1", "--out", str(partial), "--quiet"])
+        partial.rename(target)
+    return target
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage: tfidf
+
+
 def stage_tfidf(args, corpora):
-    """End-to-end TF-IDF (read, tokenize, count, weight): SeeAlso vs scikit-learn's TfidfVectorizer."""
-    rows = []
-    for corpus in corpora:
-        data = plain_copy(corpus)
+    """End-to-end TF-IDF (read, tokenize, count, weight): SeeAlso vs scikit-learn's TfidfVectorizer,
+    on the corpora and the synthetic archives of --sizes."""
+    rows, notes = [], []
+    inputs = [(corpus.name, plain_copy(corpus)) for corpus in corpora]
+    inputs += [(f"synth-{size_label(n)}", synth_archive(args, n)) for n in args.size_list]
+    for name, data in inputs:
         megabytes = data.stat().st_size / 1e6
+        documents_hint = next((n for n in args.size_list if name == f"synth-{size_label(n)}"), None)
+        repeats = repeats_for(args, documents_hint or 0)
         for config in ["default", "sublinear"]:
-            flags = [] if config == "default" else ["--sublinear-tf", "--min-df", "2", "--max-df", "0.5", "--stop-words", "english"]
+            flags = [] if config == "default" else REFERENCE_FLAGS[2:]
             ours = median_run([args.seealso, "vectorize", "--input", str(data), "--preset", "sklearn", *flags,
-                               "--quiet", "--format", "json"], args.repeats)
-            peer = median_run([PYTHON, str(BENCH / "peers" / "sklearn_tfidf.py"), str(data), config], args.repeats)
+                               "--quiet", "--format", "json"], repeats)
             summary = json.loads(ours["stdout"])
-            peer_summary = json.loads(peer["stdout"])
+            row = {"corpus": name, "config": config, "megabytes": round(megabytes, 2),
+                   "documents": summary["documents"], "terms": summary["vocabulary"],
+                   "seealso_wall": ours["wall"], "seealso_walls": ours["walls"], "seealso_cpu": ours["cpu"],
+                   "seealso_rss": ours["rss"]}
+            if summary["documents"] > args.peer_max:
+                note = f"scikit-learn skipped on {name} ({summary['documents']} documents > --peer-max {args.peer_max})"
+                if note not in notes:
+                    notes.append(note)
+                log(f"tfidf {name} {config}: SeeAlso {ours['wall']:.3f} s; {note}")
+                rows.append(row)
+                continue
             # scikit-learn's own timing (read to matrix) leaves out ~1-2 s of interpreter start and imports.
-            peer_seconds = [json.loads(run_measured([PYTHON, str(BENCH / "peers" / "sklearn_tfidf.py"), str(data), config])["stdout"])["seconds"]
-                            for _ in range(args.repeats - 1)] + [peer_summary["seconds"]]
-            peer["wall"] = statistics.median(peer_seconds)
-            peer["walls"] = peer_seconds
-            rows.append({
-                "corpus": corpus.name, "config": config, "megabytes": round(megabytes, 2),
-                "documents": summary["documents"], "terms": summary["vocabulary"], "peer_terms": peer_summary["terms"],
-                "seealso_wall": ours["wall"], "seealso_walls": ours["walls"], "seealso_cpu": ours["cpu"], "seealso_rss": ours["rss"],
-                "sklearn_wall": peer["wall"], "sklearn_walls": peer["walls"], "sklearn_cpu": peer["cpu"], "sklearn_rss": peer["rss"],
-                "speedup": peer["wall"] / ours["wall"], "rss_ratio": ours["rss"] / peer["rss"],
+            peer_runs = [run_measured([PYTHON, str(PEERS / "sklearn_tfidf.py"), str(data), config]) for _ in range(repeats)]
+            peer_seconds = [json.loads(r["stdout"])["seconds"] for r in peer_runs]
+            peer_summary = json.loads(peer_runs[-1]["stdout"])
+            peer_wall = statistics.median(peer_seconds)
+            row.update({
+                "peer_terms": peer_summary["terms"], "sklearn_wall": peer_wall, "sklearn_walls": peer_seconds,
+                "sklearn_cpu": statistics.median(r["cpu"] for r in peer_runs),
+                "sklearn_rss": max(r["rss"] for r in peer_runs),
+                "speedup": peer_wall / ours["wall"], "rss_ratio": ours["rss"] / max(r["rss"] for r in peer_runs),
             })
-            log(f"tfidf {corpus.name} {config}: SeeAlso {ours['wall']:.3f} s, scikit-learn {peer['wall']:.3f} s, "
-                f"×{peer['wall'] / ours['wall']:.1f}, RSS {ours['rss'] >> 20} vs {peer['rss'] >> 20} MiB")
-    return rows
+            rows.append(row)
+            log(f"tfidf {name} {config}: SeeAlso {ours['wall']:.3f} s, scikit-learn {peer_wall:.3f} s, "
+                f"×{peer_wall / ours['wall']:.1f}, RSS {ours['rss'] >> 20} vs {row['sklearn_rss'] >> 20} MiB")
+    return {"rows": rows, "notes": notes}
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage: exact
 
 
 def load_our_lists(path):
@@ -107,6 +218,12 @@ def compare_lists(ours, theirs, tolerance=1e-5):
     return differing
 
 
+def export_mtx(args, data, flags, target):
+    if not target.exists() or target.stat().st_mtime < data.stat().st_mtime:
+        run_measured([args.seealso, "vectorize", "--input", str(data), *flags, "--export-mtx", str(target), "--quiet"])
+    return target
+
+
 def stage_exact(args, corpora):
     """Exact all-pairs top-10 cosine on the same TF-IDF matrix: SeeAlso vs sparse_dot_topn and
     scikit-learn NearestNeighbors(brute, cosine)."""
@@ -114,42 +231,49 @@ def stage_exact(args, corpora):
     k = 10
     for corpus in corpora:
         data = plain_copy(corpus)
-        flags = ["--preset", "sklearn", "--sublinear-tf", "--min-df", "2", "--max-df", "0.5", "--stop-words", "english"]
-        mtx = WORK / f"{corpus.name}.mtx"
-        run_measured([args.seealso, "vectorize", "--input", str(data), *flags, "--export-mtx", str(mtx), "--quiet"])
+        mtx = export_mtx(args, data, REFERENCE_FLAGS, WORK / f"{corpus.name}.mtx")
         index = WORK / f"{corpus.name}.index"
-        seconds = []
+        seconds, cpus, rsss = [], [], []
         for _ in range(args.repeats):
-            result = run_measured([args.seealso, "build", "--input", str(data), *flags, "--method", "exact",
+            result = run_measured([args.seealso, "build", "--input", str(data), *REFERENCE_FLAGS, "--method", "exact",
                                    "--k", str(k), "--index", str(index), "--quiet", "--format", "json"])
             seconds.append(json.loads(result["stdout"])["stageSeconds"]["lists"])
+            cpus.append(result["cpu"])
+            rsss.append(result["rss"])
         ours_seconds = statistics.median(seconds)
         lists_path = WORK / f"{corpus.name}.lists.jsonl"
         with open(lists_path, "w") as sink:
             sink.write(run_measured([args.seealso, "related", "--index", str(index), "--all", "--format", "jsonl",
                                      "-k", str(k), "--min-score", "0", "--duplicate-threshold", "2", "--quiet"])["stdout"])
         ours = load_our_lists(lists_path)
-        row = {"corpus": corpus.name, "documents": len(ours), "seealso_seconds": ours_seconds, "seealso_runs": seconds}
+        row = {"corpus": corpus.name, "documents": len(ours), "seealso_seconds": ours_seconds, "seealso_runs": seconds,
+               "seealso_cpu": statistics.median(cpus), "seealso_rss": max(rsss)}
         for peer in ["sparse_dot_topn", "sklearn_brute"]:
-            peer_seconds = []
+            peer_seconds, peer_cpu, peer_rss = [], [], []
             out = WORK / f"{corpus.name}.{peer}.json"
             for _ in range(args.repeats if peer == "sparse_dot_topn" else 1):
-                result = run_measured([PYTHON, str(BENCH / "peers" / "topn_peers.py"), str(mtx), str(k), peer, str(out)])
+                result = run_measured([PYTHON, str(PEERS / "topn_peers.py"), str(mtx), str(k), peer, str(out)])
                 peer_seconds.append(json.loads(result["stdout"])["seconds"])
+                peer_cpu.append(result["cpu"])
+                peer_rss.append(result["rss"])
             theirs = json.load(open(out))
             row[f"{peer}_seconds"] = statistics.median(peer_seconds)
             row[f"{peer}_runs"] = peer_seconds
+            row[f"{peer}_cpu"] = statistics.median(peer_cpu)
+            row[f"{peer}_rss"] = max(peer_rss)
             row[f"{peer}_speedup"] = statistics.median(peer_seconds) / ours_seconds
             row[f"{peer}_differing_rows"] = compare_lists(ours, theirs)
             log(f"exact {corpus.name}: SeeAlso {ours_seconds:.2f} s, {peer} {row[f'{peer}_seconds']:.2f} s "
                 f"(×{row[f'{peer}_speedup']:.1f}), rows differing beyond ties: {row[f'{peer}_differing_rows']}")
         rows.append(row)
-    return rows
+    return {"rows": rows, "notes": []}
 
+
+# ---------------------------------------------------------------------------------------------
+# Stage: quality
 
 QUALITY_CONFIGS = [
-    ("scikit-learn reference (sublinear, min_df 2, max_df 0.5, English stop words, title = body)",
-     ["--preset", "sklearn", "--sublinear-tf", "--min-df", "2", "--max-df", "0.5", "--stop-words", "english"]),
+    ("scikit-learn reference (sublinear, min_df 2, max_df 0.5, English stop words, title = body)", REFERENCE_FLAGS),
     ("news defaults", ["--preset", "news"]),
     ("news, title weight 1", ["--preset", "news", "--title-weight", "1"]),
     ("news, title weight 3", ["--preset", "news", "--title-weight", "3"]),
@@ -179,10 +303,325 @@ def stage_quality(args, corpora):
                                                "--format", "json"])["stdout"])
             rows.append({"corpus": name, "gold": gold, "config": label, "flags": " ".join(flags), **metrics})
             log(f"quality {name} {label}: P@1 {metrics['precisionAt1']:.3f} P@10 {metrics['precisionAtK']:.3f}")
-    return rows
+    return {"rows": rows, "notes": []}
 
 
-STAGES = {"tfidf": stage_tfidf, "exact": stage_exact, "quality": stage_quality}
+# ---------------------------------------------------------------------------------------------
+# Stage: dense
+
+
+# Helpers that prepare or score data (not timed): one BLAS thread, since several OpenBLAS threads on a
+# busy 2-core machine spin and make a 3 s SVD take 30 s.
+HELPER_ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+
+
+def random_unit_vectors(n, d):
+    import numpy as np
+    folder = WORK / "dense"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"random-{size_label(n)}-{d}.f32"
+    if not path.exists():
+        rng = np.random.default_rng(1000 * n + d)
+        X = rng.standard_normal((n, d), dtype=np.float32)
+        X /= np.linalg.norm(X, axis=1, keepdims=True)
+        X.astype("<f4").tofile(path)
+    return path
+
+
+def lsa_vectors(args, corpus, d):
+    data = plain_copy(corpus)
+    mtx = export_mtx(args, data, REFERENCE_FLAGS, WORK / f"{corpus.name}.mtx")
+    folder = WORK / "dense"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"lsa-{corpus_name(corpus)}-{d}.f32"
+    if not path.exists() or path.stat().st_mtime < mtx.stat().st_mtime:
+        summary = last_json(run_measured([PYTHON, str(PEERS / "lsa_vectors.py"), str(mtx), str(d), str(path)], env=HELPER_ENV)["stdout"])
+        log(f"dense: LSA-{summary['dimension']} of {corpus.name} by TruncatedSVD in {summary['seconds']:.1f} s")
+    return path
+
+
+def ivf_lists(n):
+    """SeeAlso's default partition count for n vectors (ApproximateAllPairs: max(16, n / 1000))."""
+    return max(16, n // 1000)
+
+
+def dense_row(args, kind, name, path, d, k=10):
+    n = path.stat().st_size // (4 * d)
+    repeats = repeats_for(args, n)
+    ids = {system: path.with_suffix(f".{system}.ids") for system in ["seealso", "flat", "ivf"]}
+    ours = run_measured([args.seealso, "bench", "--dense-vectors", str(path), "--dimension", str(d), "--k", str(k),
+                         "--repeats", str(repeats), "--lists-out", str(ids["seealso"]), "--quiet"])
+    report = json.loads(ours["stdout"])
+    row = {"kind": kind, "vectors": name, "n": n, "d": d, "k": k,
+           "seealso": {**report, "wall": ours["wall"], "cpu": ours["cpu"], "rss": ours["rss"]}}
+    nlist, nprobe = ivf_lists(n), 8
+    for peer, extra in [("flat", []), ("ivf", [str(nlist), str(nprobe)])]:
+        runs = [run_measured([PYTHON, str(PEERS / "faiss_dense.py"), str(path), str(d), str(k), peer, str(ids[peer]), *extra])
+                for _ in range(repeats)]
+        figures = [last_json(r["stdout"]) for r in runs]
+        seconds = [f["seconds"] for f in figures]
+        middle = figures[seconds.index(statistics.median_low(seconds))]
+        row[f"faiss_{peer}"] = {**middle, "seconds": statistics.median(seconds), "runs": seconds,
+                                "cpu": statistics.median(r["cpu"] for r in runs), "rss": max(r["rss"] for r in runs)}
+    recalls = last_json(run_measured([PYTHON, str(PEERS / "recall.py"), str(path), str(d), str(k), str(ids["flat"]),
+                                      str(ids["seealso"]), str(ids["ivf"])], env=HELPER_ENV)["stdout"])
+    row["recall_seealso"] = recalls[str(ids["seealso"])]
+    row["recall_ivf"] = recalls[str(ids["ivf"])]
+    s = row["seealso"]
+    log(f"dense {name} n={n} d={d}: SeeAlso {s['allPairsSeconds']:.2f} s ({s['allPairsGflops']:.0f} GFLOP/s, "
+        f"{100 * s['fractionOfSgemm']:.0f}% of tiled sgemm), FAISS flat {row['faiss_flat']['seconds']:.2f} s, "
+        f"IVF {nlist}/{nprobe} {row['faiss_ivf']['seconds']:.2f} s recall {row['recall_ivf']:.3f}; "
+        f"SeeAlso recall {row['recall_seealso']:.4f}")
+    return row
+
+
+def stage_dense(args, corpora):
+    """Dense all-pairs top-10 on the same unit vectors: random vectors at --dense-sizes (speed) and LSA
+    vectors of the corpora (recall of FAISS IVF against exact)."""
+    rows, notes = [], []
+    for n in args.dense_size_list:
+        for d in DENSE_DIMENSIONS:
+            rows.append(dense_row(args, "random", f"random-{size_label(n)}", random_unit_vectors(n, d), d))
+    for corpus in corpora:
+        for d in DENSE_DIMENSIONS:
+            rows.append(dense_row(args, "lsa", f"LSA of {corpus_name(corpus)}", lsa_vectors(args, corpus, d), d))
+    notes.append("SeeAlso's partitioned (IVF) search is internal to `ApproximateAllPairs` (not callable on given "
+                 "vectors), so FAISS IVF is compared with SeeAlso's exhaustive search here; SeeAlso's partitioned "
+                 "method is measured end to end in the `partitioned` stage.")
+    return {"rows": rows, "notes": notes}
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage: partitioned
+
+
+def build_figures(args, data, method, n, k=10):
+    index = WORK / "synth" / f"{data.stem}.{method}.index"
+    runs = []
+    for _ in range(repeats_for(args, n)):
+        result = run_measured([args.seealso, "build", "--input", str(data), "--method", method, "--k", str(k),
+                               "--index", str(index), "--format", "json", "--quiet"])
+        runs.append((result, json.loads(result["stdout"])))
+    lists = [summary["stageSeconds"]["lists"] for _, summary in runs]
+    result, summary = runs[lists.index(statistics.median_low(lists))]
+    shutil.rmtree(index, ignore_errors=True)
+    recall_check = sum(v for key, v in summary["stageSeconds"].items() if key.startswith("recall check"))
+    return {"wall": statistics.median(r["wall"] for r, _ in runs), "cpu": result["cpu"],
+            "rss": max(r["rss"] for r, _ in runs), "lists_seconds": statistics.median(lists), "lists_runs": lists,
+            "vectorize_seconds": summary["stageSeconds"].get("vectorize"), "write_seconds": summary.get("writeSeconds"),
+            "recall_check_seconds": recall_check, "recall": summary.get("measuredRecall", 1.0 if method == "exact" else None),
+            "stage_seconds": summary["stageSeconds"], "vocabulary": summary["vocabulary"], "articles": summary["articles"]}
+
+
+def stage_partitioned(args, corpora):
+    """`seealso build` (--method partitioned, dense, exact) on synthetic archives of --sizes; sparse_dot_topn
+    on the same TF-IDF matrix as the exact peer."""
+    rows, notes = [], []
+    for n in args.size_list:
+        data = synth_archive(args, n)
+        row = {"n": n, "label": size_label(n), "megabytes": round(data.stat().st_size / 1e6, 1), "systems": {}}
+        for method in ["partitioned", "dense", "exact"]:
+            limit = {"dense": args.dense_max, "exact": args.exact_max}.get(method)
+            if limit is not None and n > limit:
+                notes.append(f"{method} skipped at {size_label(n)} (> --{method}-max {limit})")
+                continue
+            figures = build_figures(args, data, method, n)
+            row["systems"][method] = figures
+            log(f"partitioned {size_label(n)} {method}: lists {figures['lists_seconds']:.2f} s, build {figures['wall']:.2f} s, "
+                f"recall@10 {figures['recall'] if figures['recall'] is not None else float('nan'):.3f}, "
+                f"RSS {figures['rss'] >> 20} MiB")
+        if n <= args.peer_max:
+            mtx = export_mtx(args, data, ["--preset", "news"], data.with_suffix(".news.mtx"))
+            runs = [run_measured([PYTHON, str(PEERS / "topn_peers.py"), str(mtx), "10", "sparse_dot_topn",
+                                  str(data.with_suffix(".sparse_dot_topn.json"))]) for _ in range(repeats_for(args, n))]
+            seconds = [json.loads(r["stdout"])["seconds"] for r in runs]
+            row["systems"]["sparse_dot_topn"] = {"lists_seconds": statistics.median(seconds), "lists_runs": seconds,
+                                                 "cpu": statistics.median(r["cpu"] for r in runs),
+                                                 "rss": max(r["rss"] for r in runs), "recall": 1.0}
+            log(f"partitioned {size_label(n)} sparse_dot_topn: {statistics.median(seconds):.2f} s")
+        else:
+            notes.append(f"sparse_dot_topn skipped at {size_label(n)} (> --peer-max {args.peer_max})")
+        rows.append(row)
+    return {"rows": rows, "notes": notes}
+
+
+# ---------------------------------------------------------------------------------------------
+# Stages: kmeans and stories
+
+KMEANS_CORPORA = [("20ng", "label"), ("agnews_test", "label"), ("ecbplus", "event"), ("wikinewssum_en_sample", "event")]
+QUICK_KMEANS_CORPORA = [("agnews_test", "label"), ("ecbplus", "event")]
+KMEANS_LABELS = {
+    ("seealso", "tfidf"): "SeeAlso k-means on TF-IDF rows",
+    ("sklearn", "tfidf"): "scikit-learn KMeans on TF-IDF rows",
+    ("seealso", "lsa"): "SeeAlso LSA + k-means (cluster defaults)",
+    ("sklearn", "lsa"): "scikit-learn TruncatedSVD + KMeans",
+    ("seealso", "same-vectors"): "SeeAlso k-means stage on its LSA vectors",
+    ("sklearn", "same-vectors"): "scikit-learn KMeans on SeeAlso's LSA vectors",
+    ("faiss", "same-vectors"): "FAISS k-means on SeeAlso's LSA vectors",
+}
+
+
+def has_cluster_command(args):
+    return subprocess.run([args.seealso, "cluster", "--help"], capture_output=True).returncode == 0
+
+
+def gold_values(path, field):
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as lines:
+        return [json.loads(line).get(field) or None for line in lines]
+
+
+def summarize_runs(tool, representation, runs):
+    aris = [r["ari"] for r in runs if r.get("ari") is not None]
+    nmis = [r["nmi"] for r in runs if r.get("nmi") is not None]
+    cpus = [r["cpu"] for r in runs if r.get("cpu") is not None]
+    return {"tool": tool, "representation": representation, "seconds": statistics.median(r["seconds"] for r in runs),
+            "nmi": statistics.mean(nmis) if nmis else None, "ari": statistics.mean(aris) if aris else None,
+            "cpu": statistics.median(cpus) if cpus else None, "rss": max(r["rss"] for r in runs), "runs": runs}
+
+
+def kmeans_with_peers(args, script, path, gold, k, seeds, folder):
+    """Runs the clustering engineer's peers/kmeans_peers.py (SeeAlso `cluster` and the peers, same k and
+    n_init, on the TF-IDF rows, on LSA, and on SeeAlso's exported LSA vectors) over an index built from
+    the corpus with the scikit-learn reference settings. Returns (systems, dimensions, process figures)."""
+    name = corpus_name(path)
+    index = folder / f"{name}.index"
+    run_measured([args.seealso, "build", "--input", str(path), *REFERENCE_FLAGS, "--method", "exact", "--k", "10",
+                  "--index", str(index), "--quiet"])
+    process = run_measured([PYTHON, str(script), "--seealso", str(args.seealso), "--corpus", str(path), "--index",
+                            str(index), "--gold", gold, "--k", str(k), "--n-init", "5", "--seeds", *map(str, seeds)])
+    output = json.loads(process["stdout"])
+    groups = {}
+    for r in output["rows"]:
+        groups.setdefault((r["tool"], r["representation"]), []).append(r)
+        if r["tool"] == "seealso" and r["representation"] == "lsa" and "kmeans" in r.get("stage_seconds", {}):
+            refined = "refine" in r["stage_seconds"]
+            groups.setdefault(("seealso", "same-vectors"), []).append(
+                {"seconds": r["stage_seconds"]["kmeans"], "rss": r["rss"], "nmi": None if refined else r["nmi"],
+                 "ari": None if refined else r.get("ari")})
+    systems = {}
+    for key in KMEANS_LABELS:
+        if key in groups:
+            systems[KMEANS_LABELS[key]] = summarize_runs(*key, groups[key])
+    for key in groups:
+        if key not in KMEANS_LABELS:
+            systems[f"{key[0]} {key[1]}"] = summarize_runs(*key, groups[key])
+    return systems, output.get("dimensions"), {"wall": process["wall"], "cpu": process["cpu"], "rss": process["rss"]}
+
+
+def kmeans_seealso_only(args, path, gold, k, seeds):
+    runs = []
+    for seed in seeds:
+        result = run_measured([args.seealso, "cluster", "--input", str(path), *REFERENCE_FLAGS, "--k", str(k), "--n-init", "5",
+                               "--seed", str(seed), "--gold", gold, "--format", "json", "--no-store", "--quiet"])
+        summary = json.loads(result["stdout"])
+        runs.append({"seed": seed, "seconds": summary["clusteringSeconds"], "cpu": result["cpu"], "rss": result["rss"],
+                     "nmi": summary["metrics"]["normalizedMutualInformation"], "ari": summary["metrics"]["adjustedRandIndex"]})
+    return {KMEANS_LABELS[("seealso", "lsa")]: summarize_runs("seealso", "lsa", runs)}
+
+
+def stage_kmeans(args, corpora):
+    """Topic k-means: SeeAlso's `seealso cluster` vs scikit-learn KMeans and FAISS k-means (same k = the
+    number of gold classes, n_init 5), through peers/kmeans_peers.py when it is there; NMI/ARI against the
+    gold field (means over the seeds), time (medians), peak RSS."""
+    rows, notes = [], []
+    if not has_cluster_command(args):
+        return {"rows": [], "notes": ["skipped: this seealso has no `cluster` command yet"]}
+    script = PEERS / "kmeans_peers.py"
+    if not script.exists():
+        notes.append("peers skipped: Benchmarks/peers/kmeans_peers.py is not there (SeeAlso's rows only)")
+    seeds = [0] if args.quick else [0, 1, 2]
+    folder = WORK / "kmeans"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, gold in (QUICK_KMEANS_CORPORA if args.quick else KMEANS_CORPORA):
+        path = corpora_dir() / f"{name}.jsonl.gz"
+        truth = gold_values(path, gold)
+        k = len({g for g in truth if g is not None})
+        row = {"corpus": name, "gold": gold, "k": k, "n": len(truth), "seeds": seeds}
+        systems = None
+        if script.exists():
+            try:
+                systems, row["dimensions"], row["peer_process"] = kmeans_with_peers(args, script, path, gold, k, seeds, folder)
+            except Exception as error:  # another engineer's script, still changing: record why, fall back
+                notes.append(f"kmeans_peers.py failed on {name}, SeeAlso's rows only: {str(error)[-400:]}")
+        if systems is None:
+            systems = kmeans_seealso_only(args, path, gold, k, seeds)
+        row["systems"] = systems
+        rows.append(row)
+        for system, f in systems.items():
+            log(f"kmeans {name} ({gold}, k={k}) {system}: {f['seconds']:.2f} s, NMI "
+                f"{f['nmi'] if f['nmi'] is not None else float('nan'):.3f}, RSS {f['rss'] >> 20} MiB")
+    return {"rows": rows, "notes": notes}
+
+
+STORY_CORPORA = [("ecbplus", "event"), ("wikinewssum_en_sample", "event")]
+
+
+def stage_stories(args, corpora):
+    """Story clustering (`seealso cluster --method stories`, default threshold and window) over exact
+    related lists (news defaults, k = 20) on the corpora with gold stories."""
+    if not has_cluster_command(args):
+        return {"rows": [], "notes": ["skipped: this seealso has no `cluster` command yet"]}
+    rows = []
+    for name, gold in STORY_CORPORA:
+        path = corpora_dir() / f"{name}.jsonl.gz"
+        index = WORK / f"stories-{name}.index"
+        build = run_measured([args.seealso, "build", "--input", str(path), "--method", "exact", "--k", "20",
+                              "--index", str(index), "--format", "json", "--quiet"])
+        result = run_measured([args.seealso, "cluster", "--index", str(index), "--method", "stories", "--gold", gold,
+                               "--no-store", "--format", "json", "--quiet"])
+        summary = json.loads(result["stdout"])
+        metrics = summary["metrics"]
+        rows.append({"corpus": name, "gold": gold, "n": summary["articles"], "stories": summary["clusters"],
+                     "gold_stories": metrics.get("classes"), "multi_member": summary.get("multiMemberStories"),
+                     "method": summary["method"], "seconds": summary["clusteringSeconds"], "wall": result["wall"],
+                     "cpu": result["cpu"], "rss": result["rss"],
+                     "build_lists_seconds": json.loads(build["stdout"])["stageSeconds"]["lists"],
+                     "nmi": metrics["normalizedMutualInformation"], "ari": metrics["adjustedRandIndex"],
+                     "bcubed_f1": metrics["bcubedF1"], "homogeneity": metrics["homogeneity"],
+                     "completeness": metrics["completeness"]})
+        log(f"stories {name}: {summary['clusters']} stories (gold {metrics.get('classes')}), NMI "
+            f"{metrics['normalizedMutualInformation']:.3f}, ARI {metrics['adjustedRandIndex']:.3f}, "
+            f"{summary['clusteringSeconds']:.2f} s")
+    return {"rows": rows, "notes": []}
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage: limits
+
+
+def stream_binary():
+    source = BENCH / "limits" / "stream.c"
+    binary = WORK / "limits" / "stream"
+    binary.parent.mkdir(parents=True, exist_ok=True)
+    if not binary.exists() or binary.stat().st_mtime < source.stat().st_mtime:
+        subprocess.run(["gcc", "-O2", "-pthread", str(source), "-o", str(binary)], check=True)
+    return binary
+
+
+def stage_limits(args, corpora):
+    """OpenBLAS sgemm rates for SeeAlso's tile shapes (`seealso bench --limits`) and memory bandwidth
+    (STREAM-like copy and triad, 1 and all threads)."""
+    seconds = "0.3" if args.quick else "1.0"
+    sgemm = json.loads(run_measured([args.seealso, "bench", "--limits", "--limit-seconds", seconds, "--quiet"])["stdout"])
+    notes = []
+    bandwidth = []
+    try:
+        binary = stream_binary()
+        for threads in sorted({1, os.cpu_count() or 1}):
+            result = last_json(run_measured([str(binary), str(threads), "256", "3" if args.quick else "10"])["stdout"])
+            bandwidth.append(result)
+            log(f"limits: memory bandwidth, {threads} thread(s): copy {result['copyGBs']:.1f} GB/s, "
+                f"triad {result['triadGBs']:.1f} GB/s")
+    except (OSError, subprocess.CalledProcessError) as error:
+        notes.append(f"memory bandwidth skipped: {error}")
+    for figure in sgemm["sgemm"]:
+        log(f"limits: sgemm {figure['m']}×{figure['n']}×{figure['k']} {figure['mode']}: {figure['gflops']:.1f} GFLOP/s")
+    return {"rows": [{"sgemm": sgemm, "bandwidth": bandwidth}], "notes": notes}
+
+
+STAGES = {"tfidf": stage_tfidf, "exact": stage_exact, "quality": stage_quality, "dense": stage_dense,
+          "partitioned": stage_partitioned, "kmeans": stage_kmeans, "stories": stage_stories, "limits": stage_limits}
 
 
 def machine():
@@ -194,83 +633,539 @@ def machine():
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores ({cpu})"
+    memory = ""
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                memory = f", {int(line.split()[1]) / 1024 / 1024:.0f} GiB"
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores ({cpu}){memory}"
 
 
-def write_results_markdown():
-    sections = []
-    for path in sorted(RESULTS.glob("*.json")):
-        stored = json.loads(path.read_text())
-        sections.append(render(stored))
-    text = ["# Benchmark results", "",
-            "Regenerated by `Benchmarks/run` from `Benchmarks/results/*.json`. Every table comes from one run, whose",
-            "command, date and machine are given above it. Times are medians of the repeats; ratios divide the peer's",
-            "median by SeeAlso's. Peak RSS is each process's own maximum resident set (wait4).", ""]
-    RESULTS.mkdir(exist_ok=True)
-    (BENCH / "RESULTS.md").write_text("\n".join(text + sections) + "\n")
+# ---------------------------------------------------------------------------------------------
+# Scaling fits
 
 
-def render(stored):
-    lines = [f"## {stored['title']}", "", f"Command: `{stored['command']}`  ", f"Run: {stored['date']} on {stored['machine']}", ""]
-    if stored["stage"] == "tfidf":
-        lines += ["| corpus | config | MB | docs | SeeAlso s | scikit-learn s | speed-up | SeeAlso MB/s | SeeAlso RSS MiB | scikit-learn RSS MiB | RSS ratio |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|"]
-        for r in stored["rows"]:
+def fit_exponent(points):
+    """Least-squares slope of log(time) against log(N): time ∝ N^slope."""
+    xs = [math.log(x) for x, _ in points]
+    ys = [math.log(y) for _, y in points]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    if sxx == 0:
+        return None
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / sxx
+
+
+def time_series(stored):
+    """{plot name: (title, x label, {series: [(N, seconds)]})} from the stored results, for plots and fits."""
+    plots = {}
+    if "tfidf" in stored:
+        series = {}
+        for r in stored["tfidf"]["rows"]:
+            if not r["corpus"].startswith("synth-") or r["config"] != "default":
+                continue
+            series.setdefault("SeeAlso vectorize", []).append((r["documents"], r["seealso_wall"]))
+            if "sklearn_wall" in r:
+                series.setdefault("scikit-learn TfidfVectorizer", []).append((r["documents"], r["sklearn_wall"]))
+        plots["tfidf"] = ("TF-IDF fit on synthetic archives (default config)", "articles", series)
+    if "exact" in stored:
+        series = {}
+        for r in stored["exact"]["rows"]:
+            series.setdefault("SeeAlso exact", []).append((r["documents"], r["seealso_seconds"]))
+            series.setdefault("sparse_dot_topn", []).append((r["documents"], r["sparse_dot_topn_seconds"]))
+            series.setdefault("sklearn brute", []).append((r["documents"], r["sklearn_brute_seconds"]))
+        plots["exact"] = ("Exact all-pairs top-10 (corpora)", "articles", series)
+    if "dense" in stored:
+        series = {}
+        for r in stored["dense"]["rows"]:
+            if r["kind"] != "random":
+                continue
+            d = r["d"]
+            series.setdefault(f"SeeAlso d={d}", []).append((r["n"], r["seealso"]["allPairsSeconds"]))
+            series.setdefault(f"bare tiled sgemm d={d}", []).append((r["n"], r["seealso"]["sgemmSeconds"]))
+            series.setdefault(f"FAISS Flat d={d}", []).append((r["n"], r["faiss_flat"]["seconds"]))
+            series.setdefault(f"FAISS IVF d={d}", []).append((r["n"], r["faiss_ivf"]["seconds"]))
+        plots["dense"] = ("Dense all-pairs top-10, random unit vectors", "vectors", series)
+    if "partitioned" in stored:
+        series = {}
+        for r in stored["partitioned"]["rows"]:
+            for system, f in r["systems"].items():
+                series.setdefault(f"{system} lists" if system != "sparse_dot_topn" else system, []).append((r["n"], f["lists_seconds"]))
+                if f.get("vectorize_seconds") and system == "partitioned":
+                    series.setdefault("vectorize (in build)", []).append((r["n"], f["vectorize_seconds"]))
+        plots["partitioned"] = ("Related lists on synthetic archives", "articles", series)
+    return plots
+
+
+def scaling_rows(stored):
+    rows = []
+    for stage, (_, _, series) in time_series(stored).items():
+        if stage == "exact":
+            continue  # different corpora, not one family of inputs
+        for name, points in series.items():
+            points = sorted(p for p in points if p[1] > 0)
+            if len({x for x, _ in points}) >= 2:
+                rows.append((stage, name, points, fit_exponent(points)))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# SVG plots (hand-written; no plotting library needed)
+
+PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+
+def xml(text):
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def tick_label(value, unit=""):
+    if unit == "s":
+        if value >= 1:
+            return f"{value:g} s"
+        if value >= 1e-3:
+            return f"{value * 1e3:g} ms"
+        return f"{value * 1e6:g} µs"
+    for scale, suffix in [(1e9, "G"), (1e6, "M"), (1e3, "k")]:
+        if value >= scale:
+            return f"{value / scale:g}{suffix}"
+    return f"{value:g}"
+
+
+def svg_loglog(title, xlabel, series, path):
+    width, height, left, right, top, bottom = 860, 440, 70, 330, 40, 55
+    points = [p for values in series.values() for p in values if p[0] > 0 and p[1] > 0]
+    if not points:
+        return False
+    # Whole decades, with a margin so that points never sit on the frame.
+    x_lo = math.floor(math.log10(min(p[0] for p in points)) - 0.15)
+    x_hi = math.ceil(math.log10(max(p[0] for p in points)) + 0.15)
+    y_lo = math.floor(math.log10(min(p[1] for p in points)) - 0.15)
+    y_hi = math.ceil(math.log10(max(p[1] for p in points)) + 0.15)
+    x_hi, y_hi = max(x_hi, x_lo + 1), max(y_hi, y_lo + 1)
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def px(x):
+        return left + (math.log10(x) - x_lo) / (x_hi - x_lo) * plot_w
+
+    def py(y):
+        return top + plot_h - (math.log10(y) - y_lo) / (y_hi - y_lo) * plot_h
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+           f'font-family="sans-serif" font-size="12">', f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{left}" y="22" font-size="15" font-weight="bold">{xml(title)}</text>']
+    for e in range(x_lo, x_hi + 1):
+        x = px(10 ** e)
+        out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" stroke="#ddd"/>')
+        out.append(f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle">{tick_label(10 ** e)}</text>')
+        for m in range(2, 10):
+            if e < x_hi:
+                xm = px(m * 10 ** e)
+                out.append(f'<line x1="{xm:.1f}" y1="{top + plot_h}" x2="{xm:.1f}" y2="{top + plot_h - 4}" stroke="#999"/>')
+    for e in range(y_lo, y_hi + 1):
+        y = py(10 ** e)
+        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#ddd"/>')
+        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{tick_label(10 ** e, "s")}</text>')
+    out.append(f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#333"/>')
+    out.append(f'<text x="{left + plot_w / 2}" y="{height - 12}" text-anchor="middle">{xml(xlabel)} (log scale)</text>')
+    out.append(f'<text x="16" y="{top + plot_h / 2}" text-anchor="middle" transform="rotate(-90 16 {top + plot_h / 2})">'
+               f'seconds (log scale)</text>')
+    for index, (name, values) in enumerate(series.items()):
+        color = PALETTE[index % len(PALETTE)]
+        values = sorted(p for p in values if p[0] > 0 and p[1] > 0)
+        dash = ' stroke-dasharray="5,3"' if ("sgemm" in name or "vectorize" in name) else ""
+        if len(values) > 1:
+            coordinates = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in values)
+            out.append(f'<polyline points="{coordinates}" fill="none" stroke="{color}" stroke-width="2"{dash}/>')
+        for x, y in values:
+            out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3.5" fill="{color}"><title>{xml(name)}: '
+                       f'{x:g}, {y:.4g} s</title></circle>')
+        ly = top + 10 + index * 18
+        out.append(f'<line x1="{left + plot_w + 12}" y1="{ly}" x2="{left + plot_w + 34}" y2="{ly}" stroke="{color}" '
+                   f'stroke-width="2"{dash}/>')
+        exponent = fit_exponent(values) if len({x for x, _ in values}) >= 2 else None
+        label = name + (f" (N^{exponent:.2f})" if exponent is not None else "")
+        out.append(f'<text x="{left + plot_w + 40}" y="{ly + 4}">{xml(label)}</text>')
+    out.append("</svg>")
+    path.write_text("\n".join(out) + "\n")
+    return True
+
+
+def svg_bars(title, ylabel, groups, path, ymax=1.0):
+    """groups: [(group label, [(series, value)])]; one colour per series name."""
+    names = []
+    for _, bars in groups:
+        for name, _ in bars:
+            if name not in names:
+                names.append(name)
+    if not groups or not names:
+        return False
+    bar_w = 16
+    group_w = max(48, bar_w * max(len(bars) for _, bars in groups) + 20)
+    left, right, top, bottom = 60, 340, 40, 150
+    width = left + right + group_w * len(groups)
+    height = 480
+    plot_w, plot_h = group_w * len(groups), height - top - bottom
+
+    def py(v):
+        return top + plot_h - max(0.0, min(v, ymax)) / ymax * plot_h
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+           f'font-family="sans-serif" font-size="12">', f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{left}" y="22" font-size="15" font-weight="bold">{xml(title)}</text>']
+    for step in range(0, 11, 2):
+        v = ymax * step / 10
+        out.append(f'<line x1="{left}" y1="{py(v):.1f}" x2="{left + plot_w}" y2="{py(v):.1f}" stroke="#ddd"/>')
+        out.append(f'<text x="{left - 6}" y="{py(v) + 4:.1f}" text-anchor="end">{v:g}</text>')
+    out.append(f'<text x="16" y="{top + plot_h / 2}" text-anchor="middle" transform="rotate(-90 16 {top + plot_h / 2})">'
+               f'{xml(ylabel)}</text>')
+    for g, (label, bars) in enumerate(groups):
+        x0 = left + g * group_w + (group_w - bar_w * len(bars)) / 2
+        for slot, (name, value) in enumerate(bars):
+            i = names.index(name)
+            x = x0 + slot * bar_w
+            out.append(f'<rect x="{x}" y="{py(value):.1f}" width="{bar_w - 2}" height="{top + plot_h - py(value):.1f}" '
+                       f'fill="{PALETTE[i % len(PALETTE)]}"><title>{xml(name)}: {value:.3f}</title></rect>')
+        cx = left + g * group_w + group_w / 2
+        out.append(f'<text x="{cx:.1f}" y="{top + plot_h + 14}" text-anchor="start" transform="rotate(30 {cx:.1f} '
+                   f'{top + plot_h + 14})">{xml(label)}</text>')
+    out.append(f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#333"/>')
+    for i, name in enumerate(names):
+        ly = top + 10 + i * 18
+        out.append(f'<rect x="{left + plot_w + 12}" y="{ly - 9}" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>')
+        out.append(f'<text x="{left + plot_w + 30}" y="{ly + 2}">{xml(name)}</text>')
+    out.append("</svg>")
+    path.write_text("\n".join(out) + "\n")
+    return True
+
+
+def write_plots(stored, plots_dir):
+    """Writes the SVGs; returns [(file name, caption)]."""
+    plots_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stage, (title, xlabel, series) in time_series(stored).items():
+        name = f"time-{stage}.svg"
+        if svg_loglog(title, xlabel, series, plots_dir / name):
+            written.append((name, f"{title}: seconds against {xlabel}, log-log (fitted exponent in the legend)"))
+    if "quality" in stored:
+        groups = {}
+        for r in stored["quality"]["rows"]:
+            metric = "precisionAt1" if r["gold"] == "event" else "precisionAtK"
+            groups.setdefault(f"{r['corpus']} ({'P@1' if metric == 'precisionAt1' else 'P@10'})", []).append(
+                (r["config"].split(" (")[0], r[metric]))
+        if svg_bars("Related-list quality by analysis choice", "precision", list(groups.items()), plots_dir / "quality.svg"):
+            written.append(("quality.svg", "Related-list quality: P@1 (gold stories) or P@10 (gold topics) per analysis choice"))
+    recall_groups = []
+    if "partitioned" in stored:
+        for r in stored["partitioned"]["rows"]:
+            bars = [(system, f["recall"]) for system, f in r["systems"].items()
+                    if f.get("recall") is not None and system in ("partitioned", "dense")]
+            if bars:
+                recall_groups.append((f"build, synth {r['label']}", bars))
+    if "dense" in stored:
+        for r in stored["dense"]["rows"]:
+            if r["kind"] != "lsa":
+                continue  # random vectors have no cluster structure for IVF to use: see the dense table
+            recall_groups.append((f"{r['vectors']} d={r['d']}", [("SeeAlso dense (exact)", r["recall_seealso"]),
+                                                                  ("FAISS IVF", r["recall_ivf"])]))
+    if svg_bars("recall@10 against exact lists", "recall@10", recall_groups, plots_dir / "recall.svg"):
+        written.append(("recall.svg", "recall@10 against exact lists: SeeAlso builds on synthetic archives (after re-ranking) "
+                                      "and dense searches on LSA vectors of the corpora (SeeAlso exhaustive vs FAISS IVF)"))
+    cluster_groups = []
+    if "kmeans" in stored:
+        for r in stored["kmeans"]["rows"]:
+            cluster_groups.append((f"{r['corpus']} ({r['gold']}, k={r['k']})",
+                                   [(system, f["nmi"]) for system, f in r["systems"].items() if f.get("nmi") is not None]))
+    if "stories" in stored:
+        for r in stored["stories"]["rows"]:
+            cluster_groups.append((f"{r['corpus']} stories", [("SeeAlso stories (no k)", r["nmi"])]))
+    if svg_bars("Clustering NMI against gold", "NMI", cluster_groups, plots_dir / "clustering.svg"):
+        written.append(("clustering.svg", "Clustering quality (NMI) against the gold labels or stories"))
+    return written
+
+
+# ---------------------------------------------------------------------------------------------
+# RESULTS.md
+
+
+def mib(value):
+    return f"{value / 2 ** 20:.0f}" if isinstance(value, (int, float)) else "–"
+
+
+def seconds_text(value, digits=2):
+    return f"{value:.{digits}f}" if isinstance(value, (int, float)) else "–"
+
+
+def header(stored):
+    lines = [f"## {stored['title']}", "", f"Command: `{stored['command']}`  ",
+             f"Run: {stored['date']} on {stored['machine']}" + (" — **quick run: small inputs, one repeat, noisy**"
+                                                                  if stored.get("quick") else ""), ""]
+    return lines
+
+
+def render(stored, everything):
+    lines = header(stored)
+    stage = stored["stage"]
+    rows = stored["rows"]
+    if stage == "tfidf":
+        lines += ["| input | config | MB | docs | SeeAlso s | scikit-learn s | speed-up | SeeAlso MB/s | SeeAlso CPU s | "
+                  "scikit-learn CPU s | SeeAlso RSS MiB | scikit-learn RSS MiB | RSS ratio |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in rows:
+            has_peer = "sklearn_wall" in r
             lines.append(f"| {r['corpus']} | {r['config']} | {r['megabytes']} | {r['documents']} | {r['seealso_wall']:.3f} | "
-                         f"{r['sklearn_wall']:.3f} | ×{r['speedup']:.1f} | {r['megabytes'] / r['seealso_wall']:.0f} | "
-                         f"{r['seealso_rss'] >> 20} | {r['sklearn_rss'] >> 20} | {r['rss_ratio']:.2f} |")
+                         f"{seconds_text(r.get('sklearn_wall'), 3)} | {'×%.1f' % r['speedup'] if has_peer else '–'} | "
+                         f"{r['megabytes'] / r['seealso_wall']:.0f} | {seconds_text(r.get('seealso_cpu'))} | "
+                         f"{seconds_text(r.get('sklearn_cpu'))} | {mib(r['seealso_rss'])} | {mib(r.get('sklearn_rss'))} | "
+                         f"{'%.2f' % r['rss_ratio'] if has_peer else '–'} |")
         lines += ["", "config `default` = TfidfVectorizer(); `sublinear` = sublinear_tf, min_df 2, max_df 0.5, English stop words. "
-                  "Input: uncompressed JSON Lines; both sides read the file, tokenize, count and weigh (text = title + \"\\n\" + body). "
-                  "SeeAlso's time is the whole `seealso vectorize` process; scikit-learn's is measured inside its process from opening "
-                  "the file to the finished matrix (interpreter start and imports excluded). RSS is each whole process."]
-    elif stored["stage"] == "exact":
-        lines += ["| corpus | docs | SeeAlso s | sparse_dot_topn s (2 threads) | speed-up | rows differing | sklearn brute s | speed-up | rows differing |",
-                  "|---|---|---|---|---|---|---|---|---|"]
-        for r in stored["rows"]:
+                  "Input: uncompressed JSON Lines (`synth-N`: `seealso synth --articles N --seed 1`); both sides read the file, "
+                  "tokenize, count and weigh (text = title + \"\\n\" + body). SeeAlso's time is the whole `seealso vectorize` "
+                  "process; scikit-learn's is measured inside its process from opening the file to the finished matrix "
+                  "(interpreter start and imports excluded; its CPU time and RSS are the whole process's)."]
+    elif stage == "exact":
+        lines += ["| corpus | docs | SeeAlso s | sparse_dot_topn s (2 threads) | speed-up | rows differing | sklearn brute s | "
+                  "speed-up | rows differing | CPU s SeeAlso / sdt / brute | RSS MiB SeeAlso / sdt / brute |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in rows:
             lines.append(f"| {r['corpus']} | {r['documents']} | {r['seealso_seconds']:.2f} | {r['sparse_dot_topn_seconds']:.2f} | "
                          f"×{r['sparse_dot_topn_speedup']:.1f} | {r['sparse_dot_topn_differing_rows']} | {r['sklearn_brute_seconds']:.2f} | "
-                         f"×{r['sklearn_brute_speedup']:.1f} | {r['sklearn_brute_differing_rows']} |")
+                         f"×{r['sklearn_brute_speedup']:.1f} | {r['sklearn_brute_differing_rows']} | "
+                         f"{seconds_text(r.get('seealso_cpu'))} / {seconds_text(r.get('sparse_dot_topn_cpu'))} / "
+                         f"{seconds_text(r.get('sklearn_brute_cpu'))} | {mib(r.get('seealso_rss'))} / "
+                         f"{mib(r.get('sparse_dot_topn_rss'))} / {mib(r.get('sklearn_brute_rss'))} |")
         lines += ["", "Top-10 cosine neighbours of every article (self excluded) on the same matrix (sublinear_tf, min_df 2, max_df 0.5, "
                   "English stop words). SeeAlso's time is the `lists` stage of `seealso build --method exact`; the peers' times exclude "
                   "loading the matrix. \"rows differing\" counts articles whose lists differ other than by the order of scores equal "
-                  "within 1e-5."]
-    elif stored["stage"] == "quality":
+                  "within 1e-5. CPU time and peak RSS are whole processes (SeeAlso's includes vectorizing and writing the index; "
+                  "the peers' include loading the MatrixMarket file)."]
+    elif stage == "quality":
         lines += ["| corpus (gold) | configuration | P@1 | P@10 | recall@10 | MRR |", "|---|---|---|---|---|---|"]
-        for r in stored["rows"]:
+        for r in rows:
             lines.append(f"| {r['corpus']} ({r['gold']}) | {r['config']} | {r['precisionAt1']:.3f} | {r['precisionAtK']:.3f} | "
                          f"{r['recallAtK']:.3f} | {r['meanReciprocalRank']:.3f} |")
         lines += ["", "Exact TF-IDF cosine lists (`seealso build --method exact`, then `seealso eval`), self excluded; a query counts "
                   "when its gold group has another member. Flags of each configuration are in results/quality.json."]
+    elif stage == "dense":
+        lines += ["| vectors | n | d | SeeAlso s | GFLOP/s | % of tiled sgemm | FAISS Flat s | speed-up | FAISS IVF s "
+                  "(nlist/nprobe) | speed-up | IVF recall@10 | SeeAlso recall@10 | CPU s SeeAlso / Flat / IVF | "
+                  "RSS MiB SeeAlso / Flat / IVF |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in rows:
+            s, flat, ivf = r["seealso"], r["faiss_flat"], r["faiss_ivf"]
+            lines.append(f"| {r['vectors']} | {r['n']} | {r['d']} | {s['allPairsSeconds']:.3f} | {s['allPairsGflops']:.0f} | "
+                         f"{100 * s['fractionOfSgemm']:.0f}% | {flat['seconds']:.3f} | ×{flat['seconds'] / s['allPairsSeconds']:.1f} | "
+                         f"{ivf['seconds']:.3f} ({ivf['nlist']}/{ivf['nprobe']}) | ×{ivf['seconds'] / s['allPairsSeconds']:.1f} | "
+                         f"{r['recall_ivf']:.3f} | {r['recall_seealso']:.4f} | {s['cpu']:.1f} / {flat['cpu']:.1f} / {ivf['cpu']:.1f} | "
+                         f"{mib(s['rss'])} / {mib(flat['rss'])} / {mib(ivf['rss'])} |")
+        lines += ["", "Every vector's 10 most similar others (inner product of unit rows, self excluded). `random-N`: N standard-normal "
+                  "vectors (numpy, seeded), normalised; `LSA of X`: scikit-learn TruncatedSVD (random_state 0) of corpus X's TF-IDF "
+                  "matrix (sublinear, min_df 2, max_df 0.5, English stop words), normalised. SeeAlso: `seealso bench --dense-vectors` "
+                  "timing `DenseAllPairs.allPairs` (2 workers × 1 BLAS thread; it computes each pair once, ≈ n²·d FLOPs, the GFLOP/s "
+                  "column); \"% of tiled sgemm\" = the same tiles multiplied by bare sgemm with no selection, in the same process, "
+                  "divided by SeeAlso's time. FAISS (2 OpenMP threads): `IndexFlatIP` add + search of all vectors for k+1 (2·n²·d "
+                  "FLOPs) and `IndexIVFFlat` train + add + search with nlist = max(16, n/1000) and nprobe = 8 (SeeAlso's partitioned "
+                  "defaults). recall@10 against FAISS Flat with ties tolerated (a neighbour counts when its score reaches the exact "
+                  "10th score − 1e-5). Times exclude reading the vectors; CPU and RSS are whole processes."]
+    elif stage == "partitioned":
+        lines += ["| archive | articles | MB | system | lists s | build s | vectorize s | recall@10 | CPU s | peak RSS MiB | "
+                  "lists vs partitioned |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in rows:
+            base = r["systems"].get("partitioned", {}).get("lists_seconds")
+            for system, f in r["systems"].items():
+                ratio = f"×{f['lists_seconds'] / base:.2f}" if base else "–"
+                recall = f"{f['recall']:.3f}" if f.get("recall") is not None else "–"
+                lines.append(f"| synth-{r['label']} | {r['n']} | {r['megabytes']} | {system} | {f['lists_seconds']:.2f} | "
+                             f"{seconds_text(f.get('wall'))} | {seconds_text(f.get('vectorize_seconds'))} | {recall} | "
+                             f"{f['cpu']:.1f} | {mib(f['rss'])} | {ratio} |")
+        lines += ["", "`seealso build --input synth-N --method M --k 10` with the news defaults (M = partitioned: LSA-128, "
+                  "max(16, n/1000) k-means partitions, 8 probes; dense: the same candidates by exhaustive search; exact), and "
+                  "sparse_dot_topn (top-11, 2 threads) on the same TF-IDF matrix exported by `seealso vectorize --preset news`. "
+                  "\"lists s\" is the build's `lists` stage (sparse_dot_topn: its product, loading excluded); \"build s\" the "
+                  "whole process including the recall check on 200 sampled articles (recall@10 against exact lists, the build's "
+                  "`measuredRecall`) and writing the index. \"lists vs partitioned\" = lists seconds / the partitioned method's."]
+    elif stage == "kmeans":
+        lines += ["| corpus (gold) | n | k | system | seconds | peer time / SeeAlso's | NMI | ARI | peak RSS MiB |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for r in rows:
+            bases = {f.get("representation"): f["seconds"] for f in r["systems"].values() if f.get("tool") == "seealso"}
+            for system, f in r["systems"].items():
+                base = bases.get(f.get("representation"))
+                ratio = f"×{f['seconds'] / base:.2f}" if base and f.get("tool") != "seealso" else "–"
+                nmi = f"{f['nmi']:.3f}" if f.get("nmi") is not None else "–"
+                ari = f"{f['ari']:.3f}" if f.get("ari") is not None else "–"
+                lines.append(f"| {r['corpus']} ({r['gold']}) | {r['n']} | {r['k']} | {system} | {f['seconds']:.3f} | {ratio} | "
+                             f"{nmi} | {ari} | {mib(f['rss'])} |")
+        dimensions = next((r.get("dimensions") for r in rows if r.get("dimensions")), None)
+        lines += ["", "k = the number of gold classes, n_init 5, each seed in turn (results/kmeans.json lists them); NMI/ARI are "
+                  "means over the seeds, seconds medians. Rows come from `Benchmarks/peers/kmeans_peers.py` over an index "
+                  "built with the scikit-learn reference settings (sublinear, min_df 2, max_df 0.5, English stop words): "
+                  "SeeAlso's seconds are `seealso cluster`'s own clustering time (loading excluded); scikit-learn's are "
+                  "KMeans.fit (with TruncatedSVD for LSA) on TfidfVectorizer's matrix with the same settings; \"on SeeAlso's "
+                  f"LSA vectors\" rows cluster the {dimensions or 'exported'}-dimensional vectors `seealso cluster "
+                  "--export-vectors` wrote, against SeeAlso's `kmeans` stage on them (its NMI is shown only when no "
+                  "refinement followed). \"peer time / SeeAlso's\" divides by the SeeAlso row of the same representation "
+                  "(above 1: SeeAlso is faster). SeeAlso's RSS is its process's; the peers' is the peer script's process "
+                  "(which also holds the corpus and its TF-IDF matrix)."]
+    elif stage == "stories":
+        lines += ["| corpus | articles | gold stories | stories found (>1 article) | NMI | ARI | B³ F1 | homogeneity | "
+                  "completeness | clustering s | CPU s | peak RSS MiB |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in rows:
+            lines.append(f"| {r['corpus']} | {r['n']} | {r['gold_stories']} | {r['stories']} ({r['multi_member']}) | "
+                         f"{r['nmi']:.3f} | {r['ari']:.3f} | {r['bcubed_f1']:.3f} | {r['homogeneity']:.3f} | "
+                         f"{r['completeness']:.3f} | {r['seconds']:.3f} | {r['cpu']:.2f} | {mib(r['rss'])} |")
+        method = rows[0]["method"] if rows else ""
+        reference = []
+        for r in everything.get("kmeans", {}).get("rows", []):
+            if r["gold"] == "event":
+                for system, f in r["systems"].items():
+                    if f.get("nmi") is not None:
+                        reference.append(f"{r['corpus']}, {system}, k={r['k']}: NMI {f['nmi']:.3f}")
+        lines += ["", f"`seealso build --method exact --k 20` (news defaults), then `seealso cluster --method stories` ({method}); "
+                  "no number of stories is given. " + ("For reference, k-means told the gold count (kmeans stage): "
+                                                       + "; ".join(reference) + "." if reference else "")]
+    elif stage == "limits":
+        lines += render_limits(rows[0], everything)
+    for note in stored.get("notes", []):
+        lines.append(f"\nNote: {note}")
     lines.append("")
     return "\n".join(lines)
 
 
+def render_limits(row, everything):
+    sgemm = row["sgemm"]
+    lines = [f"OpenBLAS core: {sgemm['blasCore']}; SeeAlso workers: {sgemm['workers']}.", "",
+             "| sgemm shape (m×n×k) | mode | GFLOP/s |", "|---|---|---|"]
+    for f in sgemm["sgemm"]:
+        lines.append(f"| {f['m']}×{f['n']}×{f['k']} | {f['mode']} | {f['gflops']:.1f} |")
+    lines += ["", "Tile shapes are DenseAllPairs' (256 query rows × 4096 database rows × d), C = A·Bᵀ into one reused buffer "
+              "per caller, A and B cycling through a 64k-row database; `seealso bench --limits`."]
+    if row["bandwidth"]:
+        lines += ["", "| memory bandwidth | threads | copy GB/s | triad GB/s |", "|---|---|---|---|"]
+        for b in row["bandwidth"]:
+            lines.append(f"| STREAM-like, {b['arrayMiB']} MiB arrays | {b['threads']} | {b['copyGBs']:.1f} | {b['triadGBs']:.1f} |")
+        lines += ["", "Benchmarks/limits/stream.c (gcc -O2 -pthread), best of the repetitions, 16 (copy) and 24 (triad) bytes "
+                  "per element as STREAM counts them."]
+    fractions = []
+    rates = {(f["k"], f["callers"], f["blasThreads"]): f["gflops"] for f in sgemm["sgemm"] if f["m"] == 256}
+    workers = sgemm["workers"]
+    for r in everything.get("dense", {}).get("rows", []):
+        if r["kind"] != "random":
+            continue
+        ceiling = rates.get((r["d"], workers, 1)) or rates.get((r["d"], 1, 1))
+        s = r["seealso"]
+        if ceiling:
+            fractions.append(f"| dense all-pairs, n={r['n']}, d={r['d']} | {s['allPairsGflops']:.0f} GFLOP/s | "
+                             f"{100 * s['allPairsGflops'] / ceiling:.0f}% of sgemm {256}×4096×{r['d']} in SeeAlso's mode "
+                             f"({ceiling:.0f}); {100 * s['fractionOfSgemm']:.0f}% of the bare tiled sgemm of the same run |")
+    copy = max((b["copyGBs"] for b in row["bandwidth"]), default=None)
+    for r in everything.get("tfidf", {}).get("rows", []):
+        if copy and r["config"] == "default":
+            rate = r["megabytes"] / r["seealso_wall"] / 1e3
+            fractions.append(f"| TF-IDF read+vectorize, {r['corpus']} | {rate * 1e3:.0f} MB/s of input | "
+                             f"{100 * rate / copy:.1f}% of copy bandwidth ({copy:.1f} GB/s): compute-bound (tokenizing) |")
+    for r in everything.get("exact", {}).get("rows", []):
+        if copy:
+            pairs = r["documents"] * (r["documents"] - 1) / 2
+            fractions.append(f"| exact all-pairs, {r['corpus']} | {pairs / r['seealso_seconds'] / 1e6:.0f} M pairs/s | "
+                             "no bandwidth or FLOP ceiling applies: the scores live in a cache-sized tile buffer, the "
+                             "dense head is a small GEMM and the sparse tail is latency-bound scattering |")
+    if fractions:
+        lines += ["", "Achieved fraction of the limits (from the other stages' stored results):", "",
+                  "| stage | achieved | fraction |", "|---|---|---|"] + fractions
+    return lines
+
+
+def write_results_markdown(out_dir, plots):
+    results_dir = out_dir / "results"
+    stored = {}
+    for path in sorted(results_dir.glob("*.json")):
+        value = json.loads(path.read_text())
+        stored[value["stage"]] = value
+    sections = [render(stored[stage], stored) for stage in STAGE_ORDER if stage in stored]
+    scaling = scaling_rows(stored)
+    if scaling:
+        sections.append("\n".join(
+            ["## Scaling", "", "Exponent b of time ∝ N^b, least squares on log-log over the sizes each stage ran (its command "
+             "is above). 1 = linear; all-pairs work is 2 at best without pruning.", "",
+             "| stage | series | N | seconds | exponent |", "|---|---|---|---|---|"]
+            + [f"| {stage} | {name} | {', '.join(size_label(int(x)) if x >= 1000 else str(int(x)) for x, _ in points)} | "
+               f"{', '.join(f'{y:.3g}' for _, y in points)} | {exponent:.2f}{' (2 points)' if len(points) == 2 else ''} |"
+               for stage, name, points, exponent in scaling if exponent is not None]) + "\n")
+    if plots:
+        sections.append("\n".join(["## Plots", ""] + [f"![{caption}](plots/{name})  \n{caption}\n" for name, caption in plots]))
+    text = ["# Benchmark results", "",
+            "Regenerated by `Benchmarks/run` from `Benchmarks/results/*.json`. Every table comes from one run, whose",
+            "command, date and machine are given above it. Times are medians of the repeats; ratios divide the peer's",
+            "median by SeeAlso's unless a table says otherwise. Peak RSS is each process's own maximum resident set (wait4).", ""]
+    (out_dir / "RESULTS.md").write_text("\n".join(text + sections) + "\n")
+    return stored
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seealso", required=True)
-    parser.add_argument("--quick", action="store_true", help="small corpora, one repeat (a few minutes)")
-    parser.add_argument("--corpus", action="append", help="corpus file (JSON Lines, .gz allowed); repeatable")
-    parser.add_argument("--stages", default=",".join(STAGES), help=f"comma-separated: {', '.join(STAGES)}")
-    parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--quick", action="store_true", help="small corpora and sizes, one repeat (a few minutes)")
+    parser.add_argument("--corpus", action="extend", nargs="+", help="corpus file(s) (JSON Lines, .gz allowed) for tfidf, exact, dense")
+    parser.add_argument("--stages", default=",".join(STAGE_ORDER), help=f"comma-separated: {', '.join(STAGE_ORDER)}")
+    parser.add_argument("--sizes", help=f"synthetic archive sizes for tfidf and partitioned (default {DEFAULT_SIZES}; quick {QUICK_SIZES})")
+    parser.add_argument("--dense-sizes", help=f"random vector counts for dense (default {DEFAULT_DENSE_SIZES}; quick {QUICK_DENSE_SIZES})")
+    parser.add_argument("--peer-max", type=parse_size, default=200_000, help="skip the Python peers above this many articles")
+    parser.add_argument("--exact-max", type=parse_size, default=200_000, help="partitioned stage: skip exact builds above this size")
+    parser.add_argument("--dense-max", type=parse_size, default=1_000_000, help="partitioned stage: skip dense builds above this size")
+    parser.add_argument("--repeats", type=int, default=None, help="repeats per measurement (default 3; quick 1; one above 100k items)")
+    parser.add_argument("--output", help="folder for results/, RESULTS.md and plots/ (default Benchmarks; quick Benchmarks/work/quick)")
+    parser.add_argument("--report-only", action="store_true", help="only regenerate RESULTS.md and the plots from stored results")
     args = parser.parse_args()
     args.repeats = args.repeats or (1 if args.quick else 3)
+    args.size_list = [parse_size(s) for s in (args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)).split(",") if s.strip()]
+    args.dense_size_list = [parse_size(s) for s in (args.dense_sizes or (QUICK_DENSE_SIZES if args.quick else DEFAULT_DENSE_SIZES)).split(",")
+                            if s.strip()]
+    out_dir = Path(args.output).resolve() if args.output else (WORK / "quick" if args.quick else BENCH)
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown:
+        parser.error(f"unknown stage(s) {', '.join(unknown)}; choose from {', '.join(STAGE_ORDER)}")
     if args.corpus:
         corpora = [Path(c).resolve() for c in args.corpus]
     else:
         names = QUICK_CORPORA if args.quick else DEFAULT_CORPORA
         corpora = [corpora_dir() / f"{name}.jsonl.gz" for name in names]
-    command = "Benchmarks/run " + " ".join(shlex.quote(a) for a in sys.argv[3:])
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    for stage in args.stages.split(","):
-        rows = STAGES[stage](args, corpora)
-        stored = {"stage": stage, "title": {"tfidf": "TF-IDF: SeeAlso vs scikit-learn",
-                                            "exact": "Exact all-pairs top-10: SeeAlso vs sparse_dot_topn and scikit-learn",
-                                            "quality": "Related-list quality by analysis choice"}[stage],
-                  "command": command.strip(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                  "machine": machine(), "rows": rows}
-        (RESULTS / f"{stage}.json").write_text(json.dumps(stored, indent=1))
-    write_results_markdown()
-    log(f"wrote {BENCH / 'RESULTS.md'}")
+    arguments, skip = [], False
+    for a in sys.argv[1:]:
+        if skip:
+            skip = False
+        elif a == "--seealso":
+            skip = True
+        elif not a.startswith("--seealso="):
+            arguments.append(a)
+    command = ("Benchmarks/run " + " ".join(shlex.quote(a) for a in arguments)).strip()
+    (out_dir / "results").mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    if not args.report_only:
+        for stage in stages:
+            stage_start = time.perf_counter()
+            outcome = STAGES[stage](args, corpora)
+            stored = {"stage": stage, "title": TITLES[stage], "command": command, "quick": args.quick,
+                      "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
+                      "seconds": time.perf_counter() - stage_start, **outcome}
+            (out_dir / "results" / f"{stage}.json").write_text(json.dumps(stored, indent=1))
+            for note in outcome.get("notes", []):
+                log(f"{stage}: note: {note}")
+            log(f"{stage}: done in {stored['seconds']:.0f} s")
+    stored_before = {}
+    for path in sorted((out_dir / "results").glob("*.json")):
+        value = json.loads(path.read_text())
+        stored_before[value["stage"]] = value
+    plots = write_plots(stored_before, out_dir / "plots")
+    everything = write_results_markdown(out_dir, plots)
+    for stage in STAGE_ORDER:
+        if stage in everything and (args.report_only or stage in stages):
+            print(render(everything[stage], everything))
+    log(f"wrote {out_dir / 'RESULTS.md'} and {len(plots)} plots in {out_dir / 'plots'} "
+        f"({time.perf_counter() - start:.0f} s)")
 
 
 if __name__ == "__main__":
