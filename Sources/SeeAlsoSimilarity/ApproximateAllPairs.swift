@@ -13,7 +13,7 @@ import SeeAlsoVectorize
 ///    splits the vectors into P lists and each row scans the `probes` lists nearest to it, one
 ///    GEMM per list (cost 2·d·n²·probes / P FLOPs instead of d·n²).
 /// 3. Sparse candidates: the row's `sparseTerms` heaviest terms whose document frequency is at most
-///    `sparseMaxDocuments` (3000) vote for the articles sharing them (exact partial scores over their
+///    `sparseMaxDocuments` (3000) vote, reading at most `sparsePostingsBudget` postings, for the articles sharing them (exact partial scores over their
 ///    postings); the `sparseCandidates` best partial scores join the dense ones. Same-story
 ///    articles share rare names, which LSA blurs: this is what lifts recall.
 /// 4. Every candidate is scored by the exact sparse cosine (`CanonicalScores.dot`), and the best k kept.
@@ -36,6 +36,8 @@ public enum ApproximateAllPairs {
         /// Terms in more documents than this do not vote (rare terms carry stories; frequent ones cost
         /// long postings and vote for everything).
         public var sparseMaxDocuments = 3000
+        /// At most this many postings are read per article for its votes (terms in weight order).
+        public var sparsePostingsBudget = 20_000
         public var seed: UInt64 = 0
         public init(k: Int = 20) { self.k = k }
     }
@@ -124,7 +126,8 @@ public enum ApproximateAllPairs {
                             candidates.append(dense.ids[slot])
                         }
                         votes.collect(row: row, matrix: matrix, postings: postings, terms: options.sparseTerms,
-                                      maxDocuments: maxDocuments, keep: options.sparseCandidates, into: &candidates)
+                                      maxDocuments: maxDocuments, budget: options.sparsePostingsBudget,
+                                      keep: options.sparseCandidates, into: &candidates)
                         candidates.sort()
                         ranked.removeAll(keepingCapacity: true)
                         votes.scatter(row: row, matrix: matrix)
@@ -218,8 +221,8 @@ final class VoteScratch: @unchecked Sendable {
 
     func withDenseRow<R>(_ body: (UnsafePointer<Double>) -> R) -> R { body(denseRow) }
 
-    func collect(row: Int, matrix: CSRMatrix, postings: SparsePostings, terms count: Int, maxDocuments: Int, keep: Int,
-                 into candidates: inout [Int32]) {
+    func collect(row: Int, matrix: CSRMatrix, postings: SparsePostings, terms count: Int, maxDocuments: Int, budget: Int,
+                 keep: Int, into candidates: inout [Int32]) {
         terms.removeAll(keepingCapacity: true)
         for entry in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
             let column = matrix.columns[entry]
@@ -228,7 +231,10 @@ final class VoteScratch: @unchecked Sendable {
         terms.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.column < $1.column }
         touched.removeAll(keepingCapacity: true)
         scores.withUnsafeMutableBufferPointer { scores in
+            var read = 0
             for (weight, column) in terms.prefix(count) {
+                read += postings.frequency(Int(column))
+                if read > budget { break }
                 for position in postings.columnStarts[Int(column)]..<postings.columnStarts[Int(column) + 1] {
                     let other = Int(postings.rows[position])
                     if scores[other] == 0 { touched.append(Int32(other)) }

@@ -43,6 +43,9 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "dense/partitioned: terms in more articles than this do not vote.")
     var sparseMaxDf = 3000
 
+    @Option(help: "dense/partitioned: postings read per article for its votes, at most.")
+    var sparseBudget = 20_000
+
     @Option(help: "dense/partitioned: measure recall@10 against exact lists on N sampled articles (0: skip).")
     var checkRecall = 200
 
@@ -65,6 +68,7 @@ struct BuildCommand: ParsableCommand {
         options.approximate.sparseTerms = sparseTerms
         options.approximate.sparseCandidates = sparseCandidates
         options.approximate.sparseMaxDocuments = sparseMaxDf
+        options.approximate.sparsePostingsBudget = sparseBudget
         options.recallSample = checkRecall
         if let model { options.frozenModel = try ModelFile.load(model) }
         let clock = Stopwatch()
