@@ -131,12 +131,7 @@ public enum ApproximateAllPairs {
                         candidates.sort()
                         ranked.removeAll(keepingCapacity: true)
                         votes.scatter(row: row, matrix: matrix)
-                        var previous: Int32 = -1
-                        for candidate in candidates where candidate != previous && Int(candidate) != row {
-                            previous = candidate
-                            let score = votes.withDenseRow { CanonicalScores.dot(denseRow: $0, matrix, Int(candidate)) }
-                            if score > 0 { ranked.append((candidate, score)) }
-                        }
+                        votes.scoreAll(candidates, excluding: row, matrix: matrix, into: &ranked)
                         votes.clear(row: row, matrix: matrix)
                         ranked.sort { NeighborLists.ranksBefore($0.score, $0.id, $1.score, $1.id) }
                         for (position, pair) in ranked.prefix(k).enumerated() {
@@ -197,29 +192,50 @@ final class VoteScratch: @unchecked Sendable {
     private var touched: [Int32] = []
     private var terms: [(weight: Float, column: Int32)] = []
     private var heap: [(score: Float, id: Int32)] = []
-    private let denseRow: UnsafeMutablePointer<Double>
+    private let denseRow: UnsafeMutablePointer<Float>
+    private let present: UnsafeMutablePointer<UInt64>
 
     init(count: Int, columns: Int) {
         scores = [Float](repeating: 0, count: count)
         denseRow = .allocate(capacity: max(1, columns))
         denseRow.initialize(repeating: 0, count: max(1, columns))
+        present = .allocate(capacity: columns / 64 + 1)
+        present.initialize(repeating: 0, count: columns / 64 + 1)
     }
 
-    deinit { denseRow.deallocate() }
+    deinit {
+        denseRow.deallocate()
+        present.deallocate()
+    }
 
-    /// Writes `row`'s values (as Double) at their columns of the dense scratch row.
+    /// Writes `row`'s values at their columns of the dense scratch row and marks them in the bitmap.
     func scatter(row: Int, matrix: CSRMatrix) {
         for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
-            denseRow[Int(matrix.columns[index])] = Double(matrix.values[index])
+            let column = Int(matrix.columns[index])
+            denseRow[column] = matrix.values[index]
+            present[column >> 6] |= 1 << UInt64(column & 63)
         }
     }
 
-    /// Zeroes what `scatter` wrote.
+    /// Clears what `scatter` wrote.
     func clear(row: Int, matrix: CSRMatrix) {
-        for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] { denseRow[Int(matrix.columns[index])] = 0 }
+        for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
+            let column = Int(matrix.columns[index])
+            denseRow[column] = 0
+            present[column >> 6] = 0
+        }
     }
 
-    func withDenseRow<R>(_ body: (UnsafePointer<Double>) -> R) -> R { body(denseRow) }
+    /// Appends (candidate, exact canonical cosine with the scattered row) for each distinct candidate
+    /// other than `excluding` with a positive score. `candidates` must be sorted.
+    func scoreAll(_ candidates: [Int32], excluding row: Int, matrix: CSRMatrix, into ranked: inout [(id: Int32, score: Float)]) {
+        var previous: Int32 = -1
+        for candidate in candidates where candidate != previous && Int(candidate) != row {
+            previous = candidate
+            let score = CanonicalScores.dot(denseRow: denseRow, present: present, matrix, Int(candidate))
+            if score > 0 { ranked.append((candidate, score)) }
+        }
+    }
 
     func collect(row: Int, matrix: CSRMatrix, postings: SparsePostings, terms count: Int, maxDocuments: Int, budget: Int,
                  keep: Int, into candidates: inout [Int32]) {

@@ -40,16 +40,20 @@ public enum CanonicalScores {
         return NeighborLists(rowCount: lists.rowCount, k: keep, ids: ids, scores: scores)
     }
 
-    /// The same value as `dot(matrix, row, other)`, with `row` scattered into `denseRow` (its values
-    /// as Double at their columns, zero elsewhere): a gather over `other`'s entries instead of a
-    /// merge. Terms `other` does not share contribute +0, so the Double sum is bit-identical.
+    /// The same value as `dot(matrix, row, other)`, with `row` scattered into `denseRow` (Float values at their columns) and
+    /// `present` (a bitmap of its columns): only the shared columns are read from `denseRow`, so the
+    /// random accesses touch a bitmap of V/8 bytes instead of the whole dense row. Skipped terms
+    /// would add +0 to the Double sum, so the result is bit-identical to `dot(matrix, row, other)`.
     @inline(__always)
-    public static func dot(denseRow: UnsafePointer<Double>, _ matrix: CSRMatrix, _ other: Int) -> Float {
+    public static func dot(denseRow: UnsafePointer<Float>, present: UnsafePointer<UInt64>, _ matrix: CSRMatrix, _ other: Int) -> Float {
         var sum: Double = 0
         matrix.columns.withUnsafeBufferPointer { columns in
             matrix.values.withUnsafeBufferPointer { values in
                 for index in matrix.rowStarts[other]..<matrix.rowStarts[other + 1] {
-                    sum += denseRow[Int(columns[index])] * Double(values[index])
+                    let column = Int(columns[index])
+                    if present[column >> 6] & (1 << UInt64(column & 63)) != 0 {
+                        sum += Double(denseRow[column]) * Double(values[index])
+                    }
                 }
             }
         }

@@ -107,14 +107,25 @@ private func overlap(_ a: [Int32], _ b: [Int32]) -> Double {
     @Test func denseRowGatherEqualsMergeDot() {
         let matrix = PairsMatrixSpec(rows: 60, columns: 400, frequentColumns: 5, frequentShare: 0.5, rareTerms: 8,
                                      emptyShare: 0.05, duplicateShare: 0, k: 5, seed: 13).matrix()
-        var dense = [Double](repeating: 0, count: matrix.columnCount)
+        var dense = [Float](repeating: 0, count: matrix.columnCount)
+        var present = [UInt64](repeating: 0, count: matrix.columnCount / 64 + 1)
         for row in 0..<matrix.rowCount {
-            for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] { dense[Int(matrix.columns[index])] = Double(matrix.values[index]) }
+            for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
+                let column = Int(matrix.columns[index])
+                dense[column] = matrix.values[index]
+                present[column >> 6] |= 1 << UInt64(column & 63)
+            }
             for other in 0..<matrix.rowCount {
-                let gathered = dense.withUnsafeBufferPointer { CanonicalScores.dot(denseRow: $0.baseAddress!, matrix, other) }
+                let gathered = dense.withUnsafeBufferPointer { denseRow in
+                    present.withUnsafeBufferPointer { CanonicalScores.dot(denseRow: denseRow.baseAddress!, present: $0.baseAddress!, matrix, other) }
+                }
                 #expect(gathered == CanonicalScores.dot(matrix, row, other))
             }
-            for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] { dense[Int(matrix.columns[index])] = 0 }
+            for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
+                let column = Int(matrix.columns[index])
+                dense[column] = 0
+                present[column >> 6] = 0
+            }
         }
     }
 }
