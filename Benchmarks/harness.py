@@ -348,13 +348,14 @@ def ivf_lists(n):
 def dense_row(args, kind, name, path, d, k=10):
     n = path.stat().st_size // (4 * d)
     repeats = repeats_for(args, n)
-    ids = {system: path.with_suffix(f".{system}.ids") for system in ["seealso", "flat", "ivf"]}
+    ids = {system: path.with_suffix(f".{system}.ids") for system in ["seealso", "seealso_ivf", "flat", "ivf"]}
+    nlist, nprobe = ivf_lists(n), 8
     ours = run_measured([args.seealso, "bench", "--dense-vectors", str(path), "--dimension", str(d), "--k", str(k),
-                         "--repeats", str(repeats), "--lists-out", str(ids["seealso"]), "--quiet"])
+                         "--repeats", str(repeats), "--lists-out", str(ids["seealso"]), "--partitions", str(nlist),
+                         "--probes", str(nprobe), "--partitioned-lists-out", str(ids["seealso_ivf"]), "--quiet"])
     report = json.loads(ours["stdout"])
     row = {"kind": kind, "vectors": name, "n": n, "d": d, "k": k,
            "seealso": {**report, "wall": ours["wall"], "cpu": ours["cpu"], "rss": ours["rss"]}}
-    nlist, nprobe = ivf_lists(n), 8
     for peer, extra in [("flat", []), ("ivf", [str(nlist), str(nprobe)])]:
         runs = [run_measured([PYTHON, str(PEERS / "faiss_dense.py"), str(path), str(d), str(k), peer, str(ids[peer]), *extra])
                 for _ in range(repeats)]
@@ -364,14 +365,16 @@ def dense_row(args, kind, name, path, d, k=10):
         row[f"faiss_{peer}"] = {**middle, "seconds": statistics.median(seconds), "runs": seconds,
                                 "cpu": statistics.median(r["cpu"] for r in runs), "rss": max(r["rss"] for r in runs)}
     recalls = last_json(run_measured([PYTHON, str(PEERS / "recall.py"), str(path), str(d), str(k), str(ids["flat"]),
-                                      str(ids["seealso"]), str(ids["ivf"])], env=HELPER_ENV)["stdout"])
+                                      str(ids["seealso"]), str(ids["seealso_ivf"]), str(ids["ivf"])], env=HELPER_ENV)["stdout"])
     row["recall_seealso"] = recalls[str(ids["seealso"])]
+    row["recall_seealso_ivf"] = recalls[str(ids["seealso_ivf"])]
     row["recall_ivf"] = recalls[str(ids["ivf"])]
     s = row["seealso"]
     log(f"dense {name} n={n} d={d}: SeeAlso {s['allPairsSeconds']:.2f} s ({s['allPairsGflops']:.0f} GFLOP/s, "
         f"{100 * s['fractionOfSgemm']:.0f}% of tiled sgemm), FAISS flat {row['faiss_flat']['seconds']:.2f} s, "
         f"IVF {nlist}/{nprobe} {row['faiss_ivf']['seconds']:.2f} s recall {row['recall_ivf']:.3f}; "
-        f"SeeAlso recall {row['recall_seealso']:.4f}")
+        f"SeeAlso recall {row['recall_seealso']:.4f}; SeeAlso IVF {s['partitioned']['seconds']:.2f} s "
+        f"recall {row['recall_seealso_ivf']:.3f}")
     return row
 
 
@@ -385,9 +388,6 @@ def stage_dense(args, corpora):
     for corpus in corpora:
         for d in DENSE_DIMENSIONS:
             rows.append(dense_row(args, "lsa", f"LSA of {corpus_name(corpus)}", lsa_vectors(args, corpus, d), d))
-    notes.append("SeeAlso's partitioned (IVF) search is internal to `ApproximateAllPairs` (not callable on given "
-                 "vectors), so FAISS IVF is compared with SeeAlso's exhaustive search here; SeeAlso's partitioned "
-                 "method is measured end to end in the `partitioned` stage.")
     return {"rows": rows, "notes": notes}
 
 
@@ -688,6 +688,7 @@ def time_series(stored):
             series.setdefault(f"bare tiled sgemm d={d}", []).append((r["n"], r["seealso"]["sgemmSeconds"]))
             series.setdefault(f"FAISS Flat d={d}", []).append((r["n"], r["faiss_flat"]["seconds"]))
             series.setdefault(f"FAISS IVF d={d}", []).append((r["n"], r["faiss_ivf"]["seconds"]))
+            series.setdefault(f"SeeAlso IVF d={d}", []).append((r["n"], r["seealso"]["partitioned"]["seconds"]))
         plots["dense"] = ("Dense all-pairs top-10, random unit vectors", "vectors", series)
     if "partitioned" in stored:
         series = {}
@@ -894,10 +895,11 @@ def write_plots(stored, plots_dir):
             if r["kind"] != "lsa":
                 continue  # random vectors have no cluster structure for IVF to use: see the dense table
             recall_groups.append((f"{r['vectors']} d={r['d']}", [("SeeAlso dense (exact)", r["recall_seealso"]),
+                                                                  ("SeeAlso IVF", r["recall_seealso_ivf"]),
                                                                   ("FAISS IVF", r["recall_ivf"])]))
     if svg_bars("recall@10 against exact lists", "recall@10", recall_groups, plots_dir / "recall.svg"):
         written.append(("recall.svg", "recall@10 against exact lists: SeeAlso builds on synthetic archives (after re-ranking) "
-                                      "and dense searches on LSA vectors of the corpora (SeeAlso exhaustive vs FAISS IVF)"))
+                                      "and dense searches on LSA vectors of the corpora (SeeAlso exhaustive and IVF vs FAISS IVF)"))
     cluster_groups = []
     if "kmeans" in stored:
         for r in stored["kmeans"]["rows"]:
@@ -975,14 +977,16 @@ def render(stored, everything):
                   "when its gold group has another member. Flags of each configuration are in results/quality.json."]
     elif stage == "dense":
         lines += ["| vectors | n | d | SeeAlso s | GFLOP/s | % of tiled sgemm | FAISS Flat s | speed-up | FAISS IVF s "
-                  "(nlist/nprobe) | speed-up | IVF recall@10 | SeeAlso recall@10 | CPU s SeeAlso / Flat / IVF | "
-                  "RSS MiB SeeAlso / Flat / IVF |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "(nlist/nprobe) | speed-up | IVF recall@10 | SeeAlso recall@10 | SeeAlso IVF s | vs FAISS IVF | "
+                  "SeeAlso IVF recall@10 | CPU s SeeAlso / Flat / IVF | RSS MiB SeeAlso / Flat / IVF |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in rows:
             s, flat, ivf = r["seealso"], r["faiss_flat"], r["faiss_ivf"]
             lines.append(f"| {r['vectors']} | {r['n']} | {r['d']} | {s['allPairsSeconds']:.3f} | {s['allPairsGflops']:.0f} | "
                          f"{100 * s['fractionOfSgemm']:.0f}% | {flat['seconds']:.3f} | ×{flat['seconds'] / s['allPairsSeconds']:.1f} | "
                          f"{ivf['seconds']:.3f} ({ivf['nlist']}/{ivf['nprobe']}) | ×{ivf['seconds'] / s['allPairsSeconds']:.1f} | "
-                         f"{r['recall_ivf']:.3f} | {r['recall_seealso']:.4f} | {s['cpu']:.1f} / {flat['cpu']:.1f} / {ivf['cpu']:.1f} | "
+                         f"{r['recall_ivf']:.3f} | {r['recall_seealso']:.4f} | {s['partitioned']['seconds']:.3f} | "
+                         f"×{ivf['seconds'] / s['partitioned']['seconds']:.1f} | {r['recall_seealso_ivf']:.3f} | {s['cpu']:.1f} / {flat['cpu']:.1f} / {ivf['cpu']:.1f} | "
                          f"{mib(s['rss'])} / {mib(flat['rss'])} / {mib(ivf['rss'])} |")
         lines += ["", "Every vector's 10 most similar others (inner product of unit rows, self excluded). `random-N`: N standard-normal "
                   "vectors (numpy, seeded), normalised; `LSA of X`: scikit-learn TruncatedSVD (random_state 0) of corpus X's TF-IDF "
@@ -990,8 +994,9 @@ def render(stored, everything):
                   "timing `DenseAllPairs.allPairs` (2 workers × 1 BLAS thread; it computes each pair once, ≈ n²·d FLOPs, the GFLOP/s "
                   "column); \"% of tiled sgemm\" = the same tiles multiplied by bare sgemm with no selection, in the same process, "
                   "divided by SeeAlso's time. FAISS (2 OpenMP threads): `IndexFlatIP` add + search of all vectors for k+1 (2·n²·d "
-                  "FLOPs) and `IndexIVFFlat` train + add + search with nlist = max(16, n/1000) and nprobe = 8 (SeeAlso's partitioned "
-                  "defaults). recall@10 against FAISS Flat with ties tolerated (a neighbour counts when its score reaches the exact "
+                  "FLOPs) and `IndexIVFFlat` train + add + search with nlist = max(16, n/1000) and nprobe = 8; "
+                  "SeeAlso IVF: `PartitionedSearch` with the same nlist and nprobe, timed from k-means training (mini-batch "
+                  "spherical k-means, oversized partitions split) to the lists, one GEMM per partition. recall@10 against FAISS Flat with ties tolerated (a neighbour counts when its score reaches the exact "
                   "10th score − 1e-5). Times exclude reading the vectors; CPU and RSS are whole processes."]
     elif stage == "partitioned":
         lines += ["| archive | articles | MB | system | lists s | build s | vectorize s | recall@10 | CPU s | peak RSS MiB | "
@@ -1005,7 +1010,8 @@ def render(stored, everything):
                              f"{seconds_text(f.get('wall'))} | {seconds_text(f.get('vectorize_seconds'))} | {recall} | "
                              f"{f['cpu']:.1f} | {mib(f['rss'])} | {ratio} |")
         lines += ["", "`seealso build --input synth-N --method M --k 10` with the news defaults (M = partitioned: LSA-128, "
-                  "max(16, n/1000) k-means partitions, 8 probes; dense: the same candidates by exhaustive search; exact), and "
+                  "max(16, n/1000) balanced k-means partitions, exact TF-IDF scores against the members of the 4 nearest, plus rare-term votes, "
+                  "re-ranked exactly; dense: exhaustive LSA candidates plus the same votes; exact), and "
                   "sparse_dot_topn (top-11, 2 threads) on the same TF-IDF matrix exported by `seealso vectorize --preset news`. "
                   "\"lists s\" is the build's `lists` stage (sparse_dot_topn: its product, loading excluded); \"build s\" the "
                   "whole process including the recall check on 200 sampled articles (recall@10 against exact lists, the build's "

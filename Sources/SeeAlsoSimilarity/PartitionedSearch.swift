@@ -9,9 +9,25 @@ import SeeAlsoSupport
 /// Work is organised by partition: the queries probing a partition are scored against its members
 /// with one GEMM per block of queries, so the arithmetic stays in BLAS. Heap updates are
 /// serialized per stripe of rows. Cost ≈ 2·d·n²·probes / P FLOPs for P balanced partitions.
-enum PartitionedSearch {
-    static func allPairs(_ vectors: DenseMatrix, centroids: DenseMatrix, assignments: [Int32], probes: Int, k: Int,
-                         progress: ProgressReporter?) -> NeighborLists {
+public enum PartitionedSearch {
+    /// Balanced partitions of unit vectors: mini-batch spherical k-means with `partitions` clusters
+    /// (batches of 4096, at most 300), then `balance` with at most max(64, 2·n / partitions) members
+    /// each. Returns the unit centroids (possibly more than `partitions` after balancing) and each
+    /// row's partition. Deterministic for a seed.
+    public static func partition(_ vectors: DenseMatrix, partitions: Int, seed: UInt64) -> (centroids: DenseMatrix, assignments: [Int32]) {
+        let n = vectors.rowCount
+        let configuration = SphericalKMeans.MiniBatchConfiguration(
+            clusterCount: partitions, batchSize: 4096, maxBatches: 300, patience: 20, seed: seed,
+            seedingSampleSize: min(n, max(20 * partitions, 20_000)))
+        let clustering = SphericalKMeans.fitMiniBatch(vectors, configuration: configuration)
+        return balance(vectors, centroids: clustering.centroids, assignments: clustering.assignments,
+                       maximumSize: max(64, 2 * n / partitions), seed: seed)
+    }
+
+    /// The k best inner products of every row with the members of its `probes` nearest partitions
+    /// (itself excluded), score descending then row order. Vectors should be unit length.
+    public static func allPairs(_ vectors: DenseMatrix, centroids: DenseMatrix, assignments: [Int32], probes: Int, k: Int,
+                                progress: ProgressReporter?) -> NeighborLists {
         BLAS.setThreads(1)
         let n = vectors.rowCount
         let d = vectors.columnCount

@@ -47,11 +47,11 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "--input dense/partitioned: LSA dimensions.")
     var dimensions = 128
 
-    @Option(help: "--input partitioned: number of k-means partitions (default about articles / 1000).")
+    @Option(help: "--input partitioned: number of k-means partitions (default about articles / 1000); --dense-vectors: also run the partitioned (IVF) search with this many (timed with its training).")
     var partitions: Int?
 
-    @Option(help: "--input partitioned: partitions each article scans.")
-    var probes = 8
+    @Option(help: "Partitions each article (--input partitioned, default 16) or vector (--dense-vectors --partitions, default 8) probes.")
+    var probes: Int?
 
     @Option(help: "--input dense/partitioned: measure recall@10 against exact lists on N sampled articles (0: skip).")
     var checkRecall = 0
@@ -71,6 +71,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "--dense-vectors: write the neighbour ids (int32, n × k, −1 = none) to this file.")
     var listsOut: String?
 
+    @Option(help: "--dense-vectors --partitions: write the partitioned search's neighbour ids to this file.")
+    var partitionedListsOut: String?
+
     @Flag(help: "Measure the machine's sgemm rates for SeeAlso's tile shapes.")
     var limits = false
 
@@ -89,6 +92,9 @@ struct BenchCommand: ParsableCommand {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         if denseVectors != nil {
             guard let dimension, dimension >= 1 else { throw ValidationError("--dense-vectors needs --dimension D (D ≥ 1)") }
+        }
+        if let partitions {
+            guard partitions >= 1, (probes ?? 1) >= 1 else { throw ValidationError("--partitions and --probes must be at least 1") }
         }
         if limits {
             guard limitSeconds > 0 else { throw ValidationError("--limit-seconds must be positive") }
@@ -143,7 +149,7 @@ struct BenchCommand: ParsableCommand {
             var approximate = ApproximateAllPairs.Options(k: k)
             approximate.dimensions = dimensions
             approximate.partitions = resolved == .dense ? 0 : partitions
-            approximate.probes = probes
+            if let probes { approximate.probes = probes }
             let postings = SparsePostings(matrix)
             let result = try ApproximateAllPairs.run(matrix, options: approximate, postings: postings)
             lists = result.lists
@@ -210,12 +216,8 @@ struct BenchCommand: ParsableCommand {
                                            columnBlock: tiles.map(\.columns.count).max() ?? 1))
         }
 
-        if let listsOut {
-            let bytes = lists.ids.withUnsafeBufferPointer { Data(buffer: $0) }
-            guard FileManager.default.createFile(atPath: listsOut, contents: bytes) else {
-                throw ValidationError("cannot write \(listsOut)")
-            }
-        }
+        if let listsOut { try writeIds(lists, to: listsOut) }
+        let partitioned = try partitions.map { try benchPartitioned(vectors, partitions: $0) }
         let seconds = median(runs)
         let gemmSeconds = median(gemmRuns)
         return DenseReport(
@@ -224,8 +226,35 @@ struct BenchCommand: ParsableCommand {
             allPairsSeconds: seconds, allPairsRuns: runs, flops: flops, allPairsGflops: flops / seconds / 1e9,
             sgemmSeconds: gemmSeconds, sgemmRuns: gemmRuns, sgemmGflops: flops / gemmSeconds / 1e9,
             fractionOfSgemm: gemmSeconds / seconds, fullSearchFlops: 2 * Double(n) * Double(n) * Double(d),
-            peakResidentBytesAfterAllPairs: afterAllPairs, peakResidentBytes: ResourceUsage.peakResidentBytes() ?? 0,
-            cpuSeconds: ResourceUsage.cpuSeconds())
+            peakResidentBytesAfterAllPairs: afterAllPairs, partitioned: partitioned,
+            peakResidentBytes: ResourceUsage.peakResidentBytes() ?? 0, cpuSeconds: ResourceUsage.cpuSeconds())
+    }
+
+    /// Partitioned search on the same vectors, timed as FAISS IVF is: training (k-means and
+    /// balancing) plus the search, median of `repeats`.
+    private func benchPartitioned(_ vectors: DenseMatrix, partitions: Int) throws -> PartitionedReport {
+        var runs: [Double] = []
+        var trainRuns: [Double] = []
+        var lists = NeighborLists(rowCount: 0, k: k, ids: [], scores: [])
+        var balancedCount = 0
+        let probes = self.probes ?? 8
+        for _ in 0..<repeats {
+            let watch = Stopwatch()
+            let partitioning = PartitionedSearch.partition(vectors, partitions: partitions, seed: 0)
+            trainRuns.append(watch.seconds)
+            balancedCount = partitioning.centroids.rowCount
+            lists = PartitionedSearch.allPairs(vectors, centroids: partitioning.centroids, assignments: partitioning.assignments,
+                                               probes: min(probes, balancedCount), k: k, progress: nil)
+            runs.append(watch.seconds)
+        }
+        if let partitionedListsOut { try writeIds(lists, to: partitionedListsOut) }
+        return PartitionedReport(partitions: partitions, balancedPartitions: balancedCount, probes: min(probes, balancedCount),
+                                 seconds: median(runs), runs: runs, trainSeconds: median(trainRuns))
+    }
+
+    private func writeIds(_ lists: NeighborLists, to path: String) throws {
+        let bytes = lists.ids.withUnsafeBufferPointer { Data(buffer: $0) }
+        guard FileManager.default.createFile(atPath: path, contents: bytes) else { throw ValidationError("cannot write \(path)") }
     }
 
     /// The (rows, columns) blocks `DenseAllPairs.allPairs` multiplies: each tile of rows against the
@@ -437,8 +466,20 @@ struct DenseReport: Encodable {
     /// FLOPs of a full query-against-database search (2·n²·d), as FAISS's flat search does.
     var fullSearchFlops: Double
     var peakResidentBytesAfterAllPairs: Int
+    var partitioned: PartitionedReport?
     var peakResidentBytes: Int
     var cpuSeconds: Double
+}
+
+/// `bench --dense-vectors --partitions`: SeeAlso's IVF search (k-means training included).
+struct PartitionedReport: Encodable {
+    var partitions: Int
+    /// Partitions after splitting the oversized ones.
+    var balancedPartitions: Int
+    var probes: Int
+    var seconds: Double
+    var runs: [Double]
+    var trainSeconds: Double
 }
 
 struct GemmFigure: Encodable {

@@ -29,22 +29,28 @@ struct BuildCommand: ParsableCommand {
     var partitions: Int?
 
     @Option(help: "partitioned: partitions each article scans.")
-    var probes = 8
+    var probes = 16
 
-    @Option(help: "dense/partitioned: candidates per article from the reduced vectors.")
-    var denseCandidates = 100
+    @Option(help: "dense: candidates per article from the reduced vectors; partitioned: best exact scores kept per article from its partitions.")
+    var denseCandidates = 40
 
     @Option(help: "dense/partitioned: an article's heaviest terms that vote for candidates.")
     var sparseTerms = 40
 
     @Option(help: "dense/partitioned: candidates per article from the term votes.")
-    var sparseCandidates = 200
+    var sparseCandidates = 60
 
     @Option(help: "dense/partitioned: terms in more articles than this do not vote.")
     var sparseMaxDf = 3000
 
     @Option(help: "dense/partitioned: postings read per article for its votes, at most.")
-    var sparseBudget = 20_000
+    var sparseBudget = 5000
+
+    @Option(help: "dense/partitioned: rounds of refinement by neighbours of neighbours (0: off).")
+    var refineRounds = 1
+
+    @Option(help: "dense/partitioned: refinement reads this many best neighbours of each article and of each neighbour.")
+    var refineFanout = 20
 
     @Option(help: "dense/partitioned: measure recall@10 against exact lists on N sampled articles (0: skip).")
     var checkRecall = 200
@@ -54,6 +60,16 @@ struct BuildCommand: ParsableCommand {
 
     @Option(help: "Summary format on standard output: text or json.")
     var format: OutputFormat = .text
+
+    func validate() throws {
+        let positive = [("--k", k), ("--dimensions", dimensions), ("--probes", probes), ("--dense-candidates", denseCandidates),
+                        ("--refine-fanout", refineFanout),
+                        ("--sparse-max-df", sparseMaxDf)]
+        for (name, value) in positive where value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
+        let nonNegative = [("--sparse-terms", sparseTerms), ("--sparse-candidates", sparseCandidates), ("--sparse-budget", sparseBudget),
+                           ("--refine-rounds", refineRounds), ("--check-recall", checkRecall), ("--partitions", partitions ?? 0)]
+        for (name, value) in nonNegative where value < 0 { throw ValidationError("\(name) must not be negative, got \(value)") }
+    }
 
     func run() throws {
         global.apply()
@@ -69,6 +85,8 @@ struct BuildCommand: ParsableCommand {
         options.approximate.sparseCandidates = sparseCandidates
         options.approximate.sparseMaxDocuments = sparseMaxDf
         options.approximate.sparsePostingsBudget = sparseBudget
+        options.approximate.refineRounds = refineRounds
+        options.approximate.refineFanout = refineFanout
         options.recallSample = checkRecall
         if let model { options.frozenModel = try ModelFile.load(model) }
         let clock = Stopwatch()

@@ -64,6 +64,68 @@ private func overlap(_ a: [Int32], _ b: [Int32]) -> Double {
         }
     }
 
+    /// Exact scores inside partitions: probing every partition is an exact all-pairs search, and
+    /// with fewer probes every listed pair is a true member of a probed partition with its exact score.
+    @Test func partitionedExactProbingAllPartitionsEqualsExactLists() {
+        let matrix = PairsMatrixSpec(rows: 300, columns: 1500, frequentColumns: 8, frequentShare: 0.4, rareTerms: 10,
+                                     emptyShare: 0.02, duplicateShare: 0.05, k: 7, seed: 21).matrix()
+        let partitions = 5
+        let partitionOfRow = (0..<matrix.rowCount).map { Int32(($0 * 7 + $0 / 3) % partitions) }
+        func probeLists(_ probes: Int) -> [Int32] {
+            (0..<matrix.rowCount).flatMap { row in (0..<probes).map { Int32((Int(partitionOfRow[row]) + $0) % partitions) } }
+        }
+        let all = PartitionedExact.lists(matrix, partitionOfRow: partitionOfRow, partitions: partitions,
+                                         probeLists: probeLists(partitions), probes: partitions, k: 7, progress: nil)
+        #expect(all == ExactAllPairs.run(matrix, options: .init(k: 7)))
+
+        let two = PartitionedExact.lists(matrix, partitionOfRow: partitionOfRow, partitions: partitions,
+                                         probeLists: probeLists(2), probes: 2, k: 7, progress: nil)
+        for row in 0..<matrix.rowCount {
+            let probed = Set(probeLists(2)[row * 2..<row * 2 + 2])
+            var expected: [(id: Int32, score: Float)] = (0..<matrix.rowCount).compactMap { other in
+                guard other != row, probed.contains(partitionOfRow[other]) else { return nil }
+                let score = CanonicalScores.dot(matrix, row, other)
+                return score > 0 ? (Int32(other), score) : nil
+            }
+            expected.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+            let listed = two.neighbors(of: row)
+            #expect(listed.map(\.id) == expected.prefix(7).map { Int($0.id) }, "row \(row)")
+        }
+    }
+
+    /// Exact lists are a fixed point of refinement; lists with holes only gain exact neighbours,
+    /// each with its canonical score.
+    @Test func refinementKeepsExactListsAndFillsHoles() {
+        let matrix = PairsMatrixSpec(rows: 250, columns: 1200, frequentColumns: 6, frequentShare: 0.4, rareTerms: 10,
+                                     emptyShare: 0.02, duplicateShare: 0.05, k: 8, seed: 22).matrix()
+        let exact = ExactAllPairs.run(matrix, options: .init(k: 8))
+        #expect(ApproximateAllPairs.refine(exact, matrix: matrix, fanout: 8, progress: nil) == exact)
+
+        var ids = exact.ids
+        var scores = exact.scores
+        for row in 0..<exact.rowCount where row % 2 == 0 {
+            // Drop the best half of every even row's list (the rest moves up).
+            let kept = Array(zip(ids[row * 8 + 4..<row * 8 + 8], scores[row * 8 + 4..<row * 8 + 8]))
+            for slot in 0..<8 {
+                ids[row * 8 + slot] = slot < kept.count ? kept[slot].0 : -1
+                scores[row * 8 + slot] = slot < kept.count ? kept[slot].1 : 0
+            }
+        }
+        let damaged = NeighborLists(rowCount: exact.rowCount, k: 8, ids: ids, scores: scores)
+        let refined = ApproximateAllPairs.refine(damaged, matrix: matrix, fanout: 8, progress: nil)
+        var before = 0
+        var after = 0
+        for row in 0..<exact.rowCount {
+            let truth = Set(exact.neighbors(of: row).map(\.id))
+            before += damaged.neighbors(of: row).filter { truth.contains($0.id) }.count
+            after += refined.neighbors(of: row).filter { truth.contains($0.id) }.count
+            for (id, score) in refined.neighbors(of: row) { #expect(score == CanonicalScores.dot(matrix, row, id)) }
+        }
+        // Reverse neighbours alone restore every dropped pair whose partner kept it.
+        #expect(after > before)
+        #expect(after >= exact.ids.filter { $0 >= 0 }.count * 9 / 10, "\(after) of \(exact.ids.filter { $0 >= 0 }.count)")
+    }
+
     @Test func approximateListsHaveHighRecallAndCanonicalScores() throws {
         let spec = PairsMatrixSpec(rows: 900, columns: 3000, frequentColumns: 10, frequentShare: 0.4, rareTerms: 12,
                                    emptyShare: 0.01, duplicateShare: 0.05, k: 10, seed: 11)

@@ -1,0 +1,141 @@
+import Foundation
+import SeeAlsoSupport
+import SeeAlsoVectorize
+
+/// Exact TF-IDF scores inside k-means partitions: every article is scored exactly against every
+/// member of the `probes` partitions nearest to it (by its reduced vector), and keeps the best.
+///
+/// Work is organised by partition: a partition's members get a local inverted index (postings
+/// of the partition's rows only, rows renumbered locally), and each article probing the partition
+/// accumulates its exact sparse dot products with all members from those postings, then offers the
+/// best to its heap. The candidates' scores are exact, so recall against exact lists is lost only
+/// when a true neighbour lies outside the probed partitions. Cost ≈ Σ_l Σ_{q probing l} Σ_{t ∈ q}
+/// df_l(t): about probes / P of an exact all-pairs search when partitions are balanced.
+enum PartitionedExact {
+    static func lists(_ matrix: CSRMatrix, partitionOfRow: [Int32], partitions: Int, probeLists: [Int32], probes: Int, k: Int,
+                      progress: ProgressReporter?) -> NeighborLists {
+        let n = matrix.rowCount
+        let members = PartitionedSearch.buckets(count: partitions, of: (0..<n).map { (Int(partitionOfRow[$0]), Int32($0)) })
+        var probing: [(Int, Int32)] = []
+        probing.reserveCapacity(n * probes)
+        for row in 0..<n {
+            for slot in row * probes..<(row + 1) * probes { probing.append((Int(probeLists[slot]), Int32(row))) }
+        }
+        let queries = PartitionedSearch.buckets(count: partitions, of: probing)
+        let margin = CanonicalScores.margin(for: k)
+        let heaps = TopKHeaps(rowCount: n, k: k + margin)
+        let stripeSize = 256
+        let locks = (0..<(n + stripeSize - 1) / stripeSize).map { _ in NSLock() }
+        let workers = Parallelism.workerCount
+        let scratch = (0..<workers).map { _ in LocalIndexScratch(columns: matrix.columnCount) }
+        let order = (0..<partitions).sorted { members.size($0) * queries.size($0) > members.size($1) * queries.size($1) }
+        Parallelism.forEachDynamic(partitions, workers: workers) { item, worker in
+            let partition = order[item]
+            let memberRows = members.rows(partition)
+            let queryRows = queries.rows(partition)
+            if !memberRows.isEmpty && !queryRows.isEmpty {
+                let local = scratch[worker]
+                local.build(matrix: matrix, members: memberRows)
+                var scores = [Float](repeating: 0, count: memberRows.count)
+                for query in queryRows {
+                    let row = Int(query)
+                    local.accumulate(row: row, matrix: matrix, into: &scores)
+                    locks[row / stripeSize].withLock {
+                        var threshold = heaps.threshold(row)
+                        for (position, score) in scores.enumerated() where score >= threshold {
+                            let id = memberRows[position]
+                            guard Int(id) != row else { continue }
+                            heaps.push(row: row, id: id, score: score)
+                            threshold = heaps.threshold(row)
+                        }
+                    }
+                    for position in scores.indices { scores[position] = 0 }
+                }
+                local.clear(matrix: matrix, members: memberRows)
+            }
+            progress?.advance()
+        }
+        return CanonicalScores.rescore(heaps.lists(), matrix: matrix, keep: k)
+    }
+}
+
+/// A worker's local inverted index over one partition's members: for each global column present
+/// in the partition, its postings (member positions and values) in packed arrays. Built with a
+/// counting pass; only the columns the members use are touched, and `clear` resets just those.
+final class LocalIndexScratch: @unchecked Sendable {
+    private var begin: [Int32]
+    private var count: [Int32]
+    private var fill: [Int32]
+    private var rows: [Int32] = []
+    private var values: [Float] = []
+
+    init(columns: Int) {
+        begin = [Int32](repeating: -1, count: columns)
+        count = [Int32](repeating: 0, count: columns)
+        fill = [Int32](repeating: 0, count: columns)
+    }
+
+    func build(matrix: CSRMatrix, members: [Int32]) {
+        var total = 0
+        for member in members {
+            for index in matrix.rowStarts[Int(member)]..<matrix.rowStarts[Int(member) + 1] {
+                count[Int(matrix.columns[index])] += 1
+                total += 1
+            }
+        }
+        if rows.count < total {
+            rows = [Int32](repeating: 0, count: total)
+            values = [Float](repeating: 0, count: total)
+        }
+        var next: Int32 = 0
+        for member in members {
+            for index in matrix.rowStarts[Int(member)]..<matrix.rowStarts[Int(member) + 1] {
+                let column = Int(matrix.columns[index])
+                if begin[column] < 0 {
+                    begin[column] = next
+                    fill[column] = next
+                    next += count[column]
+                }
+            }
+        }
+        for (local, member) in members.enumerated() {
+            for index in matrix.rowStarts[Int(member)]..<matrix.rowStarts[Int(member) + 1] {
+                let column = Int(matrix.columns[index])
+                let position = Int(fill[column])
+                rows[position] = Int32(local)
+                values[position] = matrix.values[index]
+                fill[column] += 1
+            }
+        }
+    }
+
+    /// Exact sparse dot products of `row` with every member (local order), added into `scores`.
+    func accumulate(row: Int, matrix: CSRMatrix, into scores: inout [Float]) {
+        rows.withUnsafeBufferPointer { rows in
+            values.withUnsafeBufferPointer { values in
+                scores.withUnsafeMutableBufferPointer { scores in
+                    for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
+                        let column = Int(matrix.columns[index])
+                        let start = Int(begin[column])
+                        guard start >= 0 else { continue }
+                        let weight = matrix.values[index]
+                        for position in start..<start + Int(count[column]) {
+                            scores[Int(rows[position])] += weight * values[position]
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Resets the columns `build` touched.
+    func clear(matrix: CSRMatrix, members: [Int32]) {
+        for member in members {
+            for index in matrix.rowStarts[Int(member)]..<matrix.rowStarts[Int(member) + 1] {
+                let column = Int(matrix.columns[index])
+                begin[column] = -1
+                count[column] = 0
+            }
+        }
+    }
+}
