@@ -35,7 +35,7 @@ public enum StoryClustering {
         /// Widest date span of a story's dated members, in seconds; nil: no time limit.
         public var windowSeconds: Int64?
 
-        public init(threshold: Float = 0.3, windowSeconds: Int64? = 7 * 86_400) {
+        public init(threshold: Float = 0.3, windowSeconds: Int64? = nil) {
             self.threshold = threshold
             self.windowSeconds = windowSeconds
         }

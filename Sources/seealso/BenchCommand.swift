@@ -23,7 +23,9 @@ struct BenchCommand: ParsableCommand {
             --dense-vectors FILE --dimension D: reads raw little-endian float32 rows (n × D, row-major), \
             L2-normalises them and times DenseAllPairs.allPairs (top --k, self excluded), then a bare sgemm \
             loop over the same tiles (same shapes, same workers, one reused buffer per worker, no selection): \
-            the GEMM ceiling for the same FLOPs. --lists-out writes the neighbour ids as int32 (n × k).
+            the GEMM ceiling for the same FLOPs. --lists-out writes the neighbour ids as int32 (n × k). With \
+            --partitions P it also times the partitioned (IVF) search, k-means training included, each vector \
+            probing --probes (8) of the P partitions (--partitioned-lists-out writes its ids).
 
             --limits: OpenBLAS sgemm GFLOP/s for the tile shapes SeeAlso uses (256 × 4096 × d for each \
             --limit-dimensions d): one thread, every worker at once with one BLAS thread each (SeeAlso's \

@@ -20,7 +20,9 @@ struct ClusterCommand: ParsableCommand {
 
             Stories: average-linkage agglomeration over the stored related lists. Two stories merge while \
             the mean cosine over all their cross pairs is at least --threshold, and never when their dated \
-            articles would span more than --window; undated articles obey the threshold only.
+            articles would span more than --window; undated articles obey the threshold only. The window \
+            is off by default: on ECB+ every window lowers event NMI (7d 0.969, 30d 0.974, 365d 0.978, \
+            none 0.981) and on WikinewsSum it changes nothing; set one (e.g. 7d) for rolling news.
 
             The assignments are stored in a new index generation (keeping the other kind already stored), \
             so `seealso related` shows each item's topic and story. --no-store only prints. \
@@ -79,7 +81,7 @@ struct ClusterCommand: ParsableCommand {
     var threshold: Float?
 
     @Option(help: "Stories: widest date span of a story, e.g. 7d, 48h, or none.")
-    var window = "7d"
+    var window = "none"
 
     @Option(help: "Top terms per cluster.")
     var topTerms = 8
