@@ -51,14 +51,16 @@ DEFAULT_DENSE_SIZES = "10k,30k,100k"
 QUICK_DENSE_SIZES = "5k,10k"
 DENSE_DIMENSIONS = [128, 256]
 REFERENCE_FLAGS = ["--preset", "sklearn", "--sublinear-tf", "--min-df", "2", "--max-df", "0.5", "--stop-words", "english"]
-STAGE_ORDER = ["tfidf", "exact", "quality", "dense", "partitioned", "kmeans", "stories", "limits"]
+STAGE_ORDER = ["tfidf", "exact", "quality", "dense", "partitioned", "realism", "kmeans", "minibatch", "stories", "limits"]
 TITLES = {
     "tfidf": "TF-IDF: SeeAlso vs scikit-learn",
     "exact": "Exact all-pairs top-10: SeeAlso vs sparse_dot_topn and scikit-learn",
     "quality": "Related-list quality by analysis choice",
     "dense": "Dense all-pairs top-10 on unit vectors: SeeAlso vs FAISS",
     "partitioned": "Approximate and exact builds on synthetic archives",
+    "realism": "How realistic the synthetic archives are",
     "kmeans": "Topic k-means: SeeAlso vs scikit-learn and FAISS",
+    "minibatch": "Mini-batch k-means on the largest synthetic archive",
     "stories": "Story clustering",
     "limits": "Physical limits of this machine",
 }
@@ -445,6 +447,22 @@ def stage_partitioned(args, corpora):
     return {"rows": rows, "notes": notes}
 
 
+def stage_realism(args, corpora):
+    """scripts/synth/realism.py on the synthetic archives of --sizes up to --peer-max: whether exact TF-IDF
+    neighbours are mostly same-story articles, as on ECB+."""
+    rows, notes = [], []
+    for n in args.size_list:
+        if n > args.peer_max:
+            notes.append(f"{size_label(n)} skipped (> --peer-max {args.peer_max}: scikit-learn computes the neighbours)")
+            continue
+        data = synth_archive(args, n)
+        result = run_measured([PYTHON, str(ROOT / "scripts" / "synth" / "realism.py"), str(data), "--sample", "2000"],
+                              env=HELPER_ENV)
+        rows.append({"label": size_label(n), **last_json(result["stdout"])})
+        log(f"realism synth-{size_label(n)}: event P@1 {rows[-1]['event_p_at_1']:.3f}")
+    return {"rows": rows, "notes": notes}
+
+
 # ---------------------------------------------------------------------------------------------
 # Stages: kmeans and stories
 
@@ -584,6 +602,24 @@ def stage_kmeans(args, corpora):
     return {"rows": rows, "notes": notes}
 
 
+def stage_minibatch(args, corpora):
+    """`seealso cluster --input synth-N --method minibatch` on the largest --sizes archive (k = its gold topics):
+    the whole command (reading, vectorizing, LSA, mini-batch k-means) and its own stage times."""
+    n = max(args.size_list)
+    data = synth_archive(args, n)
+    k = len({g for g in gold_values(data, "label") if g is not None})
+    result = run_measured([args.seealso, "cluster", "--input", str(data), "--method", "minibatch", "--k", str(k),
+                           "--seed", "0", "--gold", "label", "--no-store", "--format", "json", "--quiet"])
+    summary = json.loads(result["stdout"])
+    row = {"label": size_label(n), "n": n, "k": k, "wall": result["wall"], "cpu": result["cpu"], "rss": result["rss"],
+           "clustering_seconds": summary["clusteringSeconds"], "stage_seconds": summary.get("stageSeconds", {}),
+           "nmi": summary["metrics"]["normalizedMutualInformation"], "ari": summary["metrics"]["adjustedRandIndex"]}
+    log(f"minibatch synth-{size_label(n)} k={k}: clustering {row['clustering_seconds']:.1f} s, command {row['wall']:.1f} s, "
+        f"NMI {row['nmi']:.3f}, RSS {row['rss'] >> 20} MiB")
+    return {"rows": [row], "notes": ["no peer: scikit-learn's MiniBatchKMeans would first need a 1M-row TF-IDF matrix in "
+                                     "Python; the kmeans stage compares the peers at 100k"]}
+
+
 STORY_CORPORA = [("ecbplus", "event"), ("wikinewssum_en_sample", "event")]
 
 
@@ -651,7 +687,9 @@ def stage_limits(args, corpora):
 
 
 STAGES = {"tfidf": stage_tfidf, "exact": stage_exact, "quality": stage_quality, "dense": stage_dense,
-          "partitioned": stage_partitioned, "kmeans": stage_kmeans, "stories": stage_stories, "limits": stage_limits}
+          "partitioned": stage_partitioned, "realism": stage_realism, "kmeans": stage_kmeans,
+          "minibatch": stage_minibatch, "stories": stage_stories,
+          "limits": stage_limits}
 
 
 def machine():
@@ -1040,8 +1078,8 @@ def render(stored, everything):
                              f"{seconds_text(f.get('wall'))} | {seconds_text(f.get('vectorize_seconds'))} | {recall} | "
                              f"{f['cpu']:.1f} | {mib(f['rss'])} | {ratio} |")
         lines += ["", "`seealso build --input synth-N --method M --k 10` with the news defaults (M = partitioned: LSA-128, "
-                  "max(16, n/1000) balanced k-means partitions, exact TF-IDF scores against the members of the 4 nearest, plus rare-term votes, "
-                  "re-ranked exactly; dense: exhaustive LSA candidates plus the same votes; exact), and "
+                  "max(16, n/1000) balanced k-means partitions, exact TF-IDF scores against the members of the --probes (24) nearest, plus "
+                  "rare-term votes, re-ranked exactly, then one round of reverse and neighbour-of-neighbour refinement; dense: exhaustive LSA candidates plus the same votes; exact), and "
                   "sparse_dot_topn (top-11, 2 threads) on the same TF-IDF matrix exported by `seealso vectorize --preset news`. "
                   "\"lists s\" is the build's `lists` stage (sparse_dot_topn: its product, loading excluded); \"build s\" the "
                   "whole process including the recall check on 200 sampled articles (recall@10 against exact lists, the build's "
@@ -1069,6 +1107,29 @@ def render(stored, everything):
                   "refinement followed). \"peer time / SeeAlso's\" divides by the SeeAlso row of the same representation "
                   "(above 1: SeeAlso is faster). SeeAlso's RSS is its process's; the peers' is the peer script's process "
                   "(which also holds the corpus and its TF-IDF matrix)."]
+    elif stage == "minibatch":
+        lines += ["| archive | articles | k | clustering s | whole command s | CPU s | NMI | ARI | peak RSS MiB | stage seconds |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for r in rows:
+            stages = ", ".join(f"{name} {seconds:.1f}" for name, seconds in r["stage_seconds"].items())
+            lines.append(f"| synth-{r['label']} | {r['n']} | {r['k']} | {r['clustering_seconds']:.1f} | {r['wall']:.1f} | "
+                         f"{r['cpu']:.1f} | {r['nmi']:.3f} | {r['ari']:.3f} | {mib(r['rss'])} | {stages} |")
+        lines += ["", "`seealso cluster --input synth-N --method minibatch --k K --seed 0` (news defaults, LSA, mini-batch spherical "
+                  "k-means). \"clustering s\" is the command's own clustering time (LSA and k-means, reading and vectorizing "
+                  "excluded); \"whole command s\" includes reading the uncompressed JSON Lines and vectorizing."]
+    elif stage == "realism":
+        lines += ["| archive | articles | stories | event P@1 | event P@1 without copies | event P@10 (ceiling) | "
+                  "label P@10 (random) | articles with a near-duplicate |", "|---|---|---|---|---|---|---|---|"]
+        for r in rows:
+            without = f"{r['event_p_at_1_without_copies']:.3f}" if r.get("event_p_at_1_without_copies") is not None else "–"
+            lines.append(f"| synth-{r['label']} | {r['articles']} | {r['events']} | {r['event_p_at_1']:.3f} | {without} | "
+                         f"{r['event_p_at_10']:.3f} ({r['event_p_at_10_max']:.3f}) | {r['label_p_at_10']:.3f} "
+                         f"({r['label_p_at_10_random']:.3f}) | {r['near_duplicate_share']:.3f} |")
+        lines += ["", "`scripts/synth/realism.py`: scikit-learn TF-IDF (sublinear, min_df 2, max_df 0.5, English stop words) of "
+                  "`seealso synth --seed 1`, exact cosine neighbours of 2,000 sampled articles whose story has another member. "
+                  "Event P@1 = share whose nearest neighbour is in the same story (the real ECB+ corpus: 0.982); \"without "
+                  "copies\" leaves out articles that have a syndicated copy (cosine ≥ 0.9); the ceiling of P@10 is set by "
+                  "story sizes; label P@10 against the random-neighbour baseline."]
     elif stage == "stories":
         lines += ["| corpus | articles | gold stories | stories found (>1 article) | NMI | ARI | B³ F1 | homogeneity | "
                   "completeness | clustering s | CPU s | peak RSS MiB |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]

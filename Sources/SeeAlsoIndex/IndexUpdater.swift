@@ -10,7 +10,8 @@ import SeeAlsoVectorize
 /// Each pair is scored once, from the later article's side (its terms in column order), as
 /// `ExactAllPairs` does, so the lists equal those of a full build with the same frozen model
 /// (up to ties within float rounding). Cost: O(Σ_{new j} Σ_{t ∈ j} df(t) + new · n) plus rewriting
-/// the index files. Refit (rebuild) when many articles were added since the fit or the share
+/// the index files; memory: the old and new matrix and postings, plus only the pairs that can enter an
+/// old list (at or above about its k-th score). Refit (rebuild) when many articles were added since the fit or the share
 /// of out-of-vocabulary tokens grows: `add` reports both.
 public enum IndexUpdater {
     public static func add(to index: Index, reader: CorpusReader) throws -> IndexContents {
@@ -29,8 +30,12 @@ public enum IndexUpdater {
         let postings = SparsePostings(matrix)
         let heaps = TopKHeaps(rowCount: matrix.rowCount, k: index.k + CanonicalScores.margin(for: index.k))
         let oldLists = index.lists()
-        for row in 0..<oldCount {
-            for (neighbor, score) in oldLists.neighbors(of: row) { heaps.push(row: row, id: Int32(neighbor), score: score) }
+        // A new article can enter an old list only by reaching about its k-th score: candidates below
+        // this floor are not kept (the tolerance covers float accumulation against canonical scores).
+        let entryFloor = (0..<oldCount).map { row -> Float in
+            let neighbors = oldLists.neighbors(of: row)
+            for (neighbor, score) in neighbors { heaps.push(row: row, id: Int32(neighbor), score: score) }
+            return neighbors.count == index.k ? neighbors[neighbors.count - 1].score - 1e-4 : 0
         }
         // Score each new row against every earlier row; offer both directions.
         let newRows = oldCount..<matrix.rowCount
@@ -53,7 +58,9 @@ public enum IndexUpdater {
             var found: [(target: Int32, source: Int32, score: Float)] = []
             for other in 0..<row where scores[other] > 0 {
                 heaps.push(row: row, id: Int32(other), score: scores[other])
-                found.append((Int32(other), Int32(row), scores[other]))
+                if other >= oldCount || scores[other] >= entryFloor[other] {
+                    found.append((Int32(other), Int32(row), scores[other]))
+                }
             }
             candidates.withLock { $0.append(contentsOf: found) }
             listsProgress.advance()

@@ -32,7 +32,7 @@ public enum ApproximateAllPairs {
         public var svdSampleRows = 100_000
         /// Number of k-means partitions; 0 = exhaustive dense search; nil = about n / 1000 (at least 16).
         public var partitions: Int?
-        public var probes = 16
+        public var probes = 24
         public var denseCandidates = 40
         public var sparseTerms = 40
         public var sparseCandidates = 60
@@ -99,8 +99,10 @@ public enum ApproximateAllPairs {
         let postings = postings ?? SparsePostings(matrix)
         let maxDocuments = options.sparseMaxDocuments
         let progress = ProgressReporter("sparse candidates and exact re-ranking", total: n)
-        var lists = rerank(matrix: matrix, postings: postings, dense: dense, options: options, maxDocuments: maxDocuments,
-                           progress: progress)
+        // Refinement reads `refineFanout` neighbours of each list, so lists are kept at least that long until the end.
+        let width = options.refineRounds > 0 ? max(options.k, options.refineFanout) : options.k
+        var lists = rerank(matrix: matrix, postings: postings, dense: dense, options: options, width: width,
+                           maxDocuments: maxDocuments, progress: progress)
         progress.finish()
         timings.lap("sparse candidates and re-ranking")
         for round in 0..<options.refineRounds {
@@ -109,53 +111,25 @@ public enum ApproximateAllPairs {
             progress.finish()
         }
         if options.refineRounds > 0 { timings.lap("neighbours of neighbours (\(options.refineRounds) rounds)") }
+        lists = lists.truncated(to: options.k)
         return Result(lists: lists, svd: svd, vectors: vectors, centroids: centroids, partitionOfRow: partitionOfRow,
                       timings: timings)
     }
 
-    /// Joins dense and sparse candidates per row and keeps the k best by exact canonical cosine.
-    static func rerank(matrix: CSRMatrix, postings: SparsePostings, dense: NeighborLists, options: Options,
+    /// Joins dense and sparse candidates per row and keeps the `width` best by exact canonical cosine.
+    static func rerank(matrix: CSRMatrix, postings: SparsePostings, dense: NeighborLists, options: Options, width: Int,
                        maxDocuments: Int, progress: ProgressReporter?) -> NeighborLists {
         let n = matrix.rowCount
-        let k = options.k
-        var ids = [Int32](repeating: -1, count: n * k)
-        var scores = [Float](repeating: 0, count: n * k)
-        ids.withUnsafeMutableBufferPointer { idBuffer in
-            scores.withUnsafeMutableBufferPointer { scoreBuffer in
-                let idOut = SharedMutablePointer(idBuffer.baseAddress!)
-                let scoreOut = SharedMutablePointer(scoreBuffer.baseAddress!)
-                let chunk = 1024
-                let chunkCount = (n + chunk - 1) / chunk
-                let workers = Parallelism.workerCount
-                let scratch = (0..<workers).map { _ in VoteScratch(count: n, columns: matrix.columnCount) }
-                Parallelism.forEachDynamic(chunkCount, workers: workers) { chunkIndex, worker in
-                    let votes = scratch[worker]
-                    var candidates: [Int32] = []
-                    var ranked: [(id: Int32, score: Float)] = []
-                    for row in chunkIndex * chunk..<min(n, (chunkIndex + 1) * chunk) {
-                        candidates.removeAll(keepingCapacity: true)
-                        for slot in row * dense.k..<(row + 1) * dense.k where dense.ids[slot] >= 0 {
-                            candidates.append(dense.ids[slot])
-                        }
-                        votes.collect(row: row, matrix: matrix, postings: postings, terms: options.sparseTerms,
-                                      maxDocuments: maxDocuments, budget: options.sparsePostingsBudget,
-                                      keep: options.sparseCandidates, into: &candidates)
-                        candidates.sort()
-                        ranked.removeAll(keepingCapacity: true)
-                        votes.scatter(row: row, matrix: matrix)
-                        votes.scoreAll(candidates, excluding: row, matrix: matrix, into: &ranked)
-                        votes.clear(row: row, matrix: matrix)
-                        ranked.sort { NeighborLists.ranksBefore($0.score, $0.id, $1.score, $1.id) }
-                        for (position, pair) in ranked.prefix(k).enumerated() {
-                            idOut[row * k + position] = pair.id
-                            scoreOut[row * k + position] = pair.score
-                        }
-                    }
-                    progress?.advance(by: min(n, (chunkIndex + 1) * chunk) - chunkIndex * chunk)
-                }
+        let start = NeighborLists(rowCount: n, k: width, ids: [Int32](repeating: -1, count: n * width),
+                                  scores: [Float](repeating: 0, count: n * width))
+        return scoreCandidates(start, matrix: matrix, voteRows: n, progress: progress) { row, votes, candidates, _ in
+            for slot in row * dense.k..<(row + 1) * dense.k where dense.ids[slot] >= 0 {
+                candidates.append(dense.ids[slot])
             }
+            votes.collect(row: row, matrix: matrix, postings: postings, terms: options.sparseTerms,
+                          maxDocuments: maxDocuments, budget: options.sparsePostingsBudget,
+                          keep: options.sparseCandidates, into: &candidates)
         }
-        return NeighborLists(rowCount: n, k: k, ids: ids, scores: scores)
     }
 
     /// One round of neighbourhood refinement: each row's list is merged with the exact canonical
@@ -164,43 +138,58 @@ public enum ApproximateAllPairs {
     /// lists, so the result does not depend on scheduling. Cost ≈ n · (fanout² + fanout) sparse dot
     /// products.
     static func refine(_ lists: NeighborLists, matrix: CSRMatrix, fanout: Int, progress: ProgressReporter?) -> NeighborLists {
-        let n = matrix.rowCount
         let k = lists.k
         let width = min(fanout, k)
         let reverse = reverseNeighbors(lists, width: width)
-        var ids = lists.ids
-        var scores = lists.scores
+        return scoreCandidates(lists, matrix: matrix, voteRows: 0, progress: progress) { row, _, candidates, ranked in
+            let listed = lists.ids[row * k..<(row + 1) * k]
+            for slot in row * k..<row * k + width where lists.ids[slot] >= 0 {
+                let neighbor = Int(lists.ids[slot])
+                for second in neighbor * k..<neighbor * k + width {
+                    let id = lists.ids[second]
+                    if id >= 0 && !listed.contains(id) { candidates.append(id) }
+                }
+            }
+            for position in reverse.starts[row]..<reverse.starts[row + 1] {
+                let id = reverse.rows[position]
+                if !listed.contains(id) { candidates.append(id) }
+            }
+            for slot in row * k..<(row + 1) * k where lists.ids[slot] >= 0 {
+                ranked.append((lists.ids[slot], lists.scores[slot]))
+            }
+        }
+    }
+
+    /// The loop `rerank` and `refine` share: for every row (chunks of 1024 on all workers),
+    /// `gather` appends candidate ids (and may pre-fill already scored pairs); each distinct
+    /// candidate gets its exact canonical cosine, and the k best of all replace the row of `start`.
+    /// Rows without candidates keep their row of `start`. `voteRows` sizes each worker's vote
+    /// accumulator (0 when `gather` does not vote).
+    private static func scoreCandidates(
+        _ start: NeighborLists, matrix: CSRMatrix, voteRows: Int, progress: ProgressReporter?,
+        gather: @Sendable (_ row: Int, _ votes: VoteScratch, _ candidates: inout [Int32], _ ranked: inout [(id: Int32, score: Float)]) -> Void
+    ) -> NeighborLists {
+        let n = start.rowCount
+        let k = start.k
+        var ids = start.ids
+        var scores = start.scores
         ids.withUnsafeMutableBufferPointer { idBuffer in
             scores.withUnsafeMutableBufferPointer { scoreBuffer in
                 let idOut = SharedMutablePointer(idBuffer.baseAddress!)
                 let scoreOut = SharedMutablePointer(scoreBuffer.baseAddress!)
                 let chunk = 1024
                 let workers = Parallelism.workerCount
-                let scratch = (0..<workers).map { _ in VoteScratch(count: 0, columns: matrix.columnCount) }
+                let scratch = (0..<workers).map { _ in VoteScratch(count: voteRows, columns: matrix.columnCount) }
                 Parallelism.forEachDynamic((n + chunk - 1) / chunk, workers: workers) { chunkIndex, worker in
                     let votes = scratch[worker]
                     var candidates: [Int32] = []
                     var ranked: [(id: Int32, score: Float)] = []
                     for row in chunkIndex * chunk..<min(n, (chunkIndex + 1) * chunk) {
-                        let listed = lists.ids[row * k..<(row + 1) * k]
                         candidates.removeAll(keepingCapacity: true)
-                        for slot in row * k..<row * k + width where lists.ids[slot] >= 0 {
-                            let neighbor = Int(lists.ids[slot])
-                            for second in neighbor * k..<neighbor * k + width {
-                                let id = lists.ids[second]
-                                if id >= 0 && !listed.contains(id) { candidates.append(id) }
-                            }
-                        }
-                        for position in reverse.starts[row]..<reverse.starts[row + 1] {
-                            let id = reverse.rows[position]
-                            if !listed.contains(id) { candidates.append(id) }
-                        }
+                        ranked.removeAll(keepingCapacity: true)
+                        gather(row, votes, &candidates, &ranked)
                         guard !candidates.isEmpty else { continue }
                         candidates.sort()
-                        ranked.removeAll(keepingCapacity: true)
-                        for slot in row * k..<(row + 1) * k where lists.ids[slot] >= 0 {
-                            ranked.append((lists.ids[slot], lists.scores[slot]))
-                        }
                         votes.scatter(row: row, matrix: matrix)
                         votes.scoreAll(candidates, excluding: row, matrix: matrix, into: &ranked)
                         votes.clear(row: row, matrix: matrix)

@@ -27,6 +27,21 @@ public struct NeighborLists: Sendable, Equatable {
         return result
     }
 
+    /// The first `width` (≤ k) neighbours of every row.
+    public func truncated(to width: Int) -> NeighborLists {
+        precondition(width <= k, "NeighborLists.truncated: \(width) > k = \(k)")
+        guard width < k else { return self }
+        var keptIds = [Int32]()
+        var keptScores = [Float]()
+        keptIds.reserveCapacity(rowCount * width)
+        keptScores.reserveCapacity(rowCount * width)
+        for row in 0..<rowCount {
+            keptIds.append(contentsOf: ids[row * k..<row * k + width])
+            keptScores.append(contentsOf: scores[row * k..<row * k + width])
+        }
+        return NeighborLists(rowCount: rowCount, k: width, ids: keptIds, scores: keptScores)
+    }
+
     /// Whether `(scoreA, idA)` ranks before `(scoreB, idB)`: higher score first, then lower id.
     @inline(__always)
     public static func ranksBefore(_ scoreA: Float, _ idA: Int32, _ scoreB: Float, _ idB: Int32) -> Bool {

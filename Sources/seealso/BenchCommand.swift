@@ -52,7 +52,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "--input partitioned: number of k-means partitions (default about articles / 1000); --dense-vectors: also run the partitioned (IVF) search with this many (timed with its training).")
     var partitions: Int?
 
-    @Option(help: "Partitions each article (--input partitioned, default 16) or vector (--dense-vectors --partitions, default 8) probes.")
+    @Option(help: "Partitions each article (--input partitioned, default 24) or vector (--dense-vectors --partitions, default 8) probes.")
     var probes: Int?
 
     @Option(help: "--input dense/partitioned: measure recall@10 against exact lists on N sampled articles (0: skip).")

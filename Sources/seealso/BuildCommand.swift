@@ -29,7 +29,7 @@ struct BuildCommand: ParsableCommand {
     var partitions: Int?
 
     @Option(help: "partitioned: partitions each article scans.")
-    var probes = 16
+    var probes = 24
 
     @Option(help: "dense: candidates per article from the reduced vectors; partitioned: best exact scores kept per article from its partitions.")
     var denseCandidates = 40
