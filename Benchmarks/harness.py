@@ -616,8 +616,8 @@ def stage_minibatch(args, corpora):
            "nmi": summary["metrics"]["normalizedMutualInformation"], "ari": summary["metrics"]["adjustedRandIndex"]}
     log(f"minibatch synth-{size_label(n)} k={k}: clustering {row['clustering_seconds']:.1f} s, command {row['wall']:.1f} s, "
         f"NMI {row['nmi']:.3f}, RSS {row['rss'] >> 20} MiB")
-    return {"rows": [row], "notes": ["no peer: scikit-learn's MiniBatchKMeans would first need a 1M-row TF-IDF matrix in "
-                                     "Python; the kmeans stage compares the peers at 100k"]}
+    return {"rows": [row], "notes": [f"no peer: scikit-learn's MiniBatchKMeans would first need the {size_label(n)}-row TF-IDF "
+                                     "matrix in Python; the kmeans stage compares the peers up to 100k"]}
 
 
 STORY_CORPORA = [("ecbplus", "event"), ("wikinewssum_en_sample", "event")]
