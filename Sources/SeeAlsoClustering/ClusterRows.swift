@@ -58,12 +58,6 @@ public enum ClusterRows: Sendable {
         }
     }
 
-    /// Rows per assignment block: depends only on k (never on the worker count), so results are
-    /// reproducible for any number of workers.
-    static func blockRows(centroidCount k: Int) -> Int {
-        max(64, min(4096, (1 << 20) / max(1, k)))
-    }
-
     /// For fixed blocks of rows computes S = rows·Cᵀ (block × k, row-major) and hands it to `body` on the
     /// worker that computed it. Dense rows: one `sgemm` per block (OpenBLAS at 1 thread inside the
     /// workers). Sparse rows: the sparse × dense product with Cᵀ (V×k), each row summed in its stored
@@ -74,29 +68,12 @@ public enum ClusterRows: Sendable {
         let n = count, k = centroids.count
         guard n > 0, k > 0 else { return }
         if BLAS.threads != 1 { BLAS.setThreads(1) }
-        let rowsPerBlock = Self.blockRows(centroidCount: k)
-        let blockCount = (n + rowsPerBlock - 1) / rowsPerBlock
         switch self {
         case .dense(let points):
-            let d = points.columnCount
-            points.values.withUnsafeBufferPointer { pointBuffer in
-                centroids.values.withUnsafeBufferPointer { centroidBuffer in
-                    let source = SharedPointer(pointBuffer.baseAddress!)
-                    let centers = SharedPointer(centroidBuffer.baseAddress!)
-                    Parallelism.forEachRange(blockCount) { blocks, _ in
-                        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * k)
-                        defer { scratch.deallocate() }
-                        for block in blocks {
-                            let lower = block * rowsPerBlock, upper = min(n, lower + rowsPerBlock)
-                            BLAS.sgemm(transposeB: true, m: upper - lower, n: k, k: d,
-                                       a: source.base + lower * d, lda: d, b: centers.base, ldb: d,
-                                       c: scratch, ldc: k)
-                            body(lower..<upper, scratch)
-                        }
-                    }
-                }
-            }
+            SphericalKMeans.forEachSimilarityBlock(points, centroids.matrix, body)
         case .sparse(let matrix):
+            let rowsPerBlock = SphericalKMeans.blockRows(centroidCount: k)
+            let blockCount = (n + rowsPerBlock - 1) / rowsPerBlock
             let transposed = centroids.transposedValues()
             matrix.rowStarts.withUnsafeBufferPointer { startBuffer in
                 matrix.columns.withUnsafeBufferPointer { columnBuffer in

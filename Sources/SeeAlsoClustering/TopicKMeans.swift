@@ -189,8 +189,7 @@ public enum TopicKMeans {
         }
 
         var seen = [Double](repeating: 0, count: k)
-        let alpha = min(1, 2 * Double(batchSize) / Double(n + 1))
-        var smoothed: Double? = nil, best = -Double.infinity, sinceBest = 0
+        var stopping = MiniBatchStopping(batchSize: batchSize, rowCount: n, patience: configuration.patience)
         var batches = 0
         var converged = false
         var sums = [Double](repeating: 0, count: k * d)
@@ -233,17 +232,9 @@ public enum TopicKMeans {
                 }
             }
             batches += 1
-            let next = smoothed.map { (1 - alpha) * $0 + alpha * objective } ?? objective
-            smoothed = next
-            if next > best {
-                best = next
-                sinceBest = 0
-            } else {
-                sinceBest += 1
-                if sinceBest >= configuration.patience {
-                    converged = true
-                    break
-                }
+            if stopping.shouldStop(after: objective) {
+                converged = true
+                break
             }
         }
         var (assignments, similarities) = assign(rows, to: centroids)

@@ -160,8 +160,7 @@ public enum SphericalKMeans {
         var indices = [Int](repeating: 0, count: batchSize)
         var touched = [Bool](repeating: false, count: k)
         var history = [Double]()
-        let alpha = min(1, 2 * Double(batchSize) / Double(n + 1))
-        var smoothed: Double? = nil, best = -Double.infinity, sinceBest = 0
+        var stopping = MiniBatchStopping(batchSize: batchSize, rowCount: n, patience: configuration.patience)
         var batches = 0
         var converged = false
         while batches < configuration.maxBatches {
@@ -194,17 +193,9 @@ public enum SphericalKMeans {
                 }
             }
             batches += 1
-            let next = smoothed.map { (1 - alpha) * $0 + alpha * objective } ?? objective
-            smoothed = next
-            if next > best {
-                best = next
-                sinceBest = 0
-            } else {
-                sinceBest += 1
-                if sinceBest >= configuration.patience {
-                    converged = true
-                    break
-                }
+            if stopping.shouldStop(after: objective) {
+                converged = true
+                break
             }
         }
         var (assignments, similarities) = assign(points, to: centroids)
@@ -263,14 +254,14 @@ public enum SphericalKMeans {
     }
 
     /// Rows per sgemm block: depends only on k (never on the worker count) so results are reproducible.
-    static func blockRows(centroidCount k: Int) -> Int {
+    public static func blockRows(centroidCount k: Int) -> Int {
         max(64, min(4096, (1 << 20) / max(1, k)))
     }
 
     /// For fixed blocks of rows, computes S = block·Cᵀ (rows×k, row-major) with one sgemm and hands it to
     /// `body` on the same worker. Blocks are distributed over workers in contiguous ranges.
-    static func forEachSimilarityBlock(_ points: DenseMatrix, _ centroids: DenseMatrix,
-                                       _ body: @Sendable (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+    public static func forEachSimilarityBlock(_ points: DenseMatrix, _ centroids: DenseMatrix,
+                                              _ body: @Sendable (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
         let n = points.rowCount, k = centroids.rowCount, d = points.columnCount
         guard n > 0, k > 0 else { return }
         let rowsPerBlock = blockRows(centroidCount: k)
