@@ -232,7 +232,7 @@ public enum ApproximateAllPairs {
                                      sampleSize: Int, seed: UInt64 = 7) -> (recall: Double, rows: Int) {
         let n = matrix.rowCount
         guard n > 1, sampleSize > 0 else { return (1, 0) }
-        var generator = SplitMixGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var rows = Set<Int>()
         while rows.count < min(sampleSize, n) { rows.insert(Int(generator.next() % UInt64(n))) }
         let sample = rows.sorted()
@@ -373,18 +373,5 @@ final class VoteScratch: @unchecked Sendable {
             }
             for other in touched { scores[Int(other)] = 0 }
         }
-    }
-}
-
-/// SplitMix64, for reproducible sampling.
-struct SplitMixGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

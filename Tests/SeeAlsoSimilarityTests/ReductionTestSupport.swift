@@ -2,17 +2,10 @@ import SeeAlsoSupport
 import SeeAlsoVectorize
 @testable import SeeAlsoSimilarity
 
-/// Seeded generator for the reduction/clustering tests (SplitMix64).
-struct ReductionTestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Seeded SplitMix64 for these tests.
+typealias ReductionTestRandom = SplitMix64
+
+extension SplitMix64 {
     /// Approximately standard normal (sum of 12 uniforms − 6): good enough for test data.
     mutating func normal() -> Float {
         var sum: Float = 0

@@ -1,24 +1,13 @@
 import Foundation
+import SeeAlsoSupport
 import Testing
 @testable import SeeAlsoText
-
-/// SplitMix64, seeded, so the random keys are the same on every run.
-private struct TermDictionaryTestGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// 10 000 distinct random byte strings of length 1…40 (no NUL bytes, as the dictionary requires),
 /// a quarter of them sharing 7- or 8-byte prefixes with others so that the prefix word alone cannot
 /// tell them apart.
 private func randomKeys(count: Int = 10_000, seed: UInt64) -> [[UInt8]] {
-    var rng = TermDictionaryTestGenerator(state: seed)
+    var rng = SplitMix64(seed: seed)  // seeded: the same keys on every run
     var seen = Set<[UInt8]>()
     var keys: [[UInt8]] = []
     let sharedPrefixes: [[UInt8]] = (0..<20).map { index in
@@ -137,7 +126,7 @@ private extension TermDictionary {
         let keys = randomKeys(count: 3000, seed: 99)
         var dictionary = TermDictionary()
         for key in keys { _ = dictionary.insert(bytes: key) }
-        var rng = TermDictionaryTestGenerator(state: 5)
+        var rng = SplitMix64(seed: 5)
         var disagreements = 0
         for _ in 0..<50_000 {
             let a = Int.random(in: 0..<keys.count, using: &rng)
