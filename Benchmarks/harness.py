@@ -12,6 +12,8 @@ Stages (--stages, default all):
                FAISS IndexFlatIP and IndexIVFFlat (recall against exact); SeeAlso's GFLOP/s vs bare sgemm
   partitioned  `seealso build` with --method partitioned, dense and exact on synthetic archives of
                --sizes: time, CPU, peak RSS, recall@10; sparse_dot_topn as the exact peer
+  add          `seealso add` of the newest 1,000 articles of a synthetic archive to a partitioned index of
+               the others (--add-sizes): time, CPU, peak RSS, recall@10 of the added and of all articles
   kmeans       `seealso cluster` k-means vs scikit-learn KMeans (TF-IDF rows, LSA) and scikit-learn /
                FAISS k-means on SeeAlso's LSA vectors, through peers/kmeans_peers.py (SeeAlso's rows only
                when it is missing or fails): NMI/ARI, time, RSS
@@ -21,7 +23,12 @@ Stages (--stages, default all):
 
 --quick: small corpora and sizes, one repeat (a few minutes); its results go to Benchmarks/work/quick/
 so that quick runs never overwrite the committed Benchmarks/results, RESULTS.md and plots.
---report-only regenerates RESULTS.md and the plots from the stored results without running anything."""
+--report-only regenerates RESULTS.md and the plots from the stored results without running anything.
+--baseline REV (a git revision, built in release mode in a detached worktree under .build-baseline/) or
+--baseline-seealso PATH (a seealso binary): every stage that runs SeeAlso also runs the baseline's equivalent
+command on the same data right after it, with the same repeats; the results and RESULTS.md show both, with
+the new/baseline time ratio and, where the lists are comparable, whether they are identical. The peers run
+once."""
 import argparse
 import gzip
 import json
@@ -33,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "peers"))
@@ -49,15 +57,20 @@ DEFAULT_SIZES = "10k,100k,1m"
 QUICK_SIZES = "10k"
 DEFAULT_DENSE_SIZES = "10k,30k,100k"
 QUICK_DENSE_SIZES = "5k,10k"
+DEFAULT_ADD_SIZES = "1m"
+QUICK_ADD_SIZES = "10k"
 DENSE_DIMENSIONS = [128, 256]
 REFERENCE_FLAGS = ["--preset", "sklearn", "--sublinear-tf", "--min-df", "2", "--max-df", "0.5", "--stop-words", "english"]
-STAGE_ORDER = ["tfidf", "exact", "quality", "dense", "partitioned", "realism", "kmeans", "minibatch", "stories", "limits"]
+# Stages that run no SeeAlso command of their own, hence no baseline either.
+WITHOUT_SEEALSO = {"realism"}
+STAGE_ORDER = ["tfidf", "exact", "quality", "dense", "partitioned", "add", "realism", "kmeans", "minibatch", "stories", "limits"]
 TITLES = {
     "tfidf": "TF-IDF: SeeAlso vs scikit-learn",
     "exact": "Exact all-pairs top-10: SeeAlso vs sparse_dot_topn and scikit-learn",
     "quality": "Related-list quality by analysis choice",
     "dense": "Dense all-pairs top-10 on unit vectors: SeeAlso vs FAISS",
     "partitioned": "Approximate and exact builds on synthetic archives",
+    "add": "Adding 1,000 articles to a partitioned index",
     "realism": "How realistic the synthetic archives are",
     "kmeans": "Topic k-means: SeeAlso vs scikit-learn and FAISS",
     "minibatch": "Mini-batch k-means on the largest synthetic archive",
@@ -93,8 +106,14 @@ def corpus_name(path: Path) -> str:
     return name
 
 
-def median_run(command, repeats, env=None):
-    runs = [run_measured(command, env=env) for _ in range(repeats)]
+def median_run(command, repeats, env=None, before=None):
+    """The command run repeats times (after before(), when given, each time): median wall, the median run's CPU
+    and output, the largest peak RSS."""
+    runs = []
+    for _ in range(repeats):
+        if before:
+            before()
+        runs.append(run_measured(command, env=env))
     walls = [r["wall"] for r in runs]
     best = runs[walls.index(statistics.median_low(walls))]
     return {"wall": statistics.median(walls), "walls": walls, "cpu": best["cpu"],
@@ -146,6 +165,121 @@ def synth_archive(args, n):
 
 
 # ---------------------------------------------------------------------------------------------
+# The SeeAlso binaries: the one under test ("SeeAlso") and, with --baseline or --baseline-seealso, a baseline
+
+
+@dataclass(frozen=True)
+class Binary:
+    name: str  # "SeeAlso" or "SeeAlso baseline (REV or PATH)": the label in results and RESULTS.md
+    path: str
+    commit: str = None  # the baseline's git commit when --baseline built it
+
+    @property
+    def kernels(self):
+        """seealso-kernels beside seealso (the machine-limit kernels' own executable), or None for a binary
+        that still runs them as `seealso bench --dense-vectors / --limits`."""
+        path = Path(self.path).parent / "seealso-kernels"
+        return str(path) if path.exists() else None
+
+    @property
+    def is_baseline(self):
+        return self.name != "SeeAlso"
+
+    @property
+    def suffix(self):
+        """What keeps the baseline's files (indexes, lists) apart from the new binary's in Benchmarks/work."""
+        return ".baseline" if self.is_baseline else ""
+
+    @property
+    def kernels_program(self):
+        return "seealso-kernels" if self.kernels else "seealso bench"
+
+    def kernel_command(self, *arguments):
+        return [self.kernels, *arguments] if self.kernels else [self.path, "bench", *arguments]
+
+    def description(self):
+        return {"name": self.name, "path": self.path, "commit": self.commit}
+
+
+BASELINE_FOLDER = ROOT / ".build-baseline"
+
+
+def git(*arguments, cwd=ROOT):
+    return subprocess.run(["git", *arguments], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def build_revision(revision):
+    """Builds git revision `revision` in release mode in a detached worktree (.build-baseline/src, scratch path
+    .build-baseline/build) and returns (its seealso, the commit); a finished build of the same commit is reused."""
+    commit = git("rev-parse", "--verify", f"{revision}^{{commit}}")
+    source, scratch, stamp = BASELINE_FOLDER / "src", BASELINE_FOLDER / "build", BASELINE_FOLDER / "built-commit"
+    binary = scratch / "release" / "seealso"
+    if binary.exists() and stamp.exists() and stamp.read_text().strip() == commit:
+        log(f"baseline: reusing the build of {revision} ({commit[:10]}) in {scratch}")
+        return binary, commit
+    stamp.unlink(missing_ok=True)
+    if (source / ".git").exists():
+        git("checkout", "--force", "--detach", commit, cwd=source)
+    else:
+        shutil.rmtree(source, ignore_errors=True)
+        git("worktree", "prune")
+        git("worktree", "add", "--detach", str(source), commit)
+    # Package.resolved is not in git: pin the baseline to this checkout's dependency versions (resolvable offline).
+    if (ROOT / "Package.resolved").exists():
+        shutil.copy(ROOT / "Package.resolved", source / "Package.resolved")
+    log(f"baseline: building {revision} ({commit[:10]}) in release mode in {source}")
+    build = subprocess.run(["swift", "build", "-c", "release", "--package-path", str(source), "--scratch-path", str(scratch)],
+                           capture_output=True, text=True)
+    if build.returncode != 0:
+        sys.exit(f"release build of baseline {revision} failed:\n{(build.stdout + build.stderr)[-4000:]}")
+    stamp.write_text(commit + "\n")
+    return binary, commit
+
+
+def baseline_binary(args):
+    """The baseline Binary of --baseline REV or --baseline-seealso PATH, or None."""
+    if args.baseline_seealso:
+        return Binary(f"SeeAlso baseline ({args.baseline_seealso})", str(Path(args.baseline_seealso).resolve()))
+    if args.baseline:
+        try:
+            path, commit = build_revision(args.baseline)
+        except subprocess.CalledProcessError as error:
+            sys.exit(f"--baseline {args.baseline}: `{' '.join(error.cmd)}` failed: {error.stderr.strip()}")
+        return Binary(f"SeeAlso baseline ({git('rev-parse', '--short', commit)})", str(path), commit)
+    return None
+
+
+def failure_text(error):
+    """The first line of why a command failed (run_measured's error ends with the command's standard error)."""
+    lines = str(error).split(" failed: ", 1)[-1].strip().splitlines()
+    return lines[0][:300] if lines else type(error).__name__
+
+
+def run_baseline(args, notes, what, measure):
+    """measure(the baseline Binary), run right after the new binary's measurement, or None without a baseline.
+    A baseline that fails (an older binary may lack an option) costs its own figures and a note, not the run."""
+    if args.baseline is None:
+        return None
+    try:
+        return measure(args.baseline)
+    except (RuntimeError, ValueError, KeyError) as error:
+        notes.append(f"{args.baseline.name} failed on {what}: {failure_text(error)}")
+        log(f"{what}: {notes[-1]}")
+        return None
+
+
+def measure_both(args, notes, what, measure, line):
+    """(the new binary's figures, the baseline's or None): measure(binary) for SeeAlso, then for the baseline right
+    after it, each logged as `what: line(figures)`."""
+    ours = measure(args.new)
+    log(f"{what}: {line(ours)}")
+    theirs = run_baseline(args, notes, what, measure)
+    if theirs is not None:
+        log(f"{what}: {args.baseline.name} {line(theirs)}")
+    return ours, theirs
+
+
+# ---------------------------------------------------------------------------------------------
 # Stage: tfidf
 
 
@@ -161,13 +295,21 @@ def stage_tfidf(args, corpora):
         repeats = repeats_for(args, documents_hint or 0)
         for config in ["default", "sublinear"]:
             flags = [] if config == "default" else REFERENCE_FLAGS[2:]
-            ours = median_run([args.seealso, "vectorize", "--input", str(data), "--preset", "sklearn", *flags,
-                               "--quiet", "--format", "json"], repeats)
+
+            def vectorize(binary):
+                return median_run([binary.path, "vectorize", "--input", str(data), "--preset", "sklearn", *flags,
+                                   "--quiet", "--format", "json"], repeats)
+
+            ours = vectorize(args.new)
             summary = json.loads(ours["stdout"])
             row = {"corpus": name, "config": config, "megabytes": round(megabytes, 2),
                    "documents": summary["documents"], "terms": summary["vocabulary"],
                    "seealso_wall": ours["wall"], "seealso_walls": ours["walls"], "seealso_cpu": ours["cpu"],
                    "seealso_rss": ours["rss"]}
+            baseline = run_baseline(args, notes, f"tfidf {name} {config}", vectorize)
+            if baseline:
+                row["baseline"] = {key: baseline[key] for key in ["wall", "walls", "cpu", "rss"]}
+                log(f"tfidf {name} {config}: {args.baseline.name} {baseline['wall']:.3f} s")
             if summary["documents"] > args.peer_max:
                 note = f"scikit-learn skipped on {name} ({summary['documents']} documents > --peer-max {args.peer_max})"
                 if note not in notes:
@@ -226,30 +368,52 @@ def export_mtx(args, data, flags, target):
     return target
 
 
+def related_lists(binary, index, k, path):
+    """Every article's stored list (`seealso related --all`, written to path) as [[row, similarity], ...] per row."""
+    with open(path, "w") as sink:
+        sink.write(run_measured([binary.path, "related", "--index", str(index), "--all", "--format", "jsonl", "-k", str(k),
+                                 "--min-score", "0", "--duplicate-threshold", "2", "--quiet"])["stdout"])
+    return load_our_lists(path)
+
+
+def lists_agreement(ours, theirs):
+    """Whether the baseline's lists equal the new binary's (ids and scores), and the rows differing beyond ties."""
+    return {"identical": ours == theirs, "differing_rows": compare_lists(ours, theirs)}
+
+
+def exact_build(binary, data, name, k, repeats):
+    """`seealso build --method exact` with the reference settings, repeated: (the lists stage's seconds with the
+    whole process's CPU and peak RSS, the lists)."""
+    index = WORK / f"{name}{binary.suffix}.index"
+    seconds, cpus, rsss = [], [], []
+    for _ in range(repeats):
+        result = run_measured([binary.path, "build", "--input", str(data), *REFERENCE_FLAGS, "--method", "exact",
+                               "--k", str(k), "--index", str(index), "--quiet", "--format", "json"])
+        seconds.append(json.loads(result["stdout"])["stageSeconds"]["lists"])
+        cpus.append(result["cpu"])
+        rsss.append(result["rss"])
+    figures = {"seconds": statistics.median(seconds), "runs": seconds, "cpu": statistics.median(cpus), "rss": max(rsss)}
+    return figures, related_lists(binary, index, k, WORK / f"{name}{binary.suffix}.lists.jsonl")
+
+
 def stage_exact(args, corpora):
     """Exact all-pairs top-10 cosine on the same TF-IDF matrix: SeeAlso vs sparse_dot_topn and
     scikit-learn NearestNeighbors(brute, cosine)."""
-    rows = []
+    rows, notes = [], []
     k = 10
     for corpus in corpora:
         data = plain_copy(corpus)
         mtx = export_mtx(args, data, REFERENCE_FLAGS, WORK / f"{corpus.name}.mtx")
-        index = WORK / f"{corpus.name}.index"
-        seconds, cpus, rsss = [], [], []
-        for _ in range(args.repeats):
-            result = run_measured([args.seealso, "build", "--input", str(data), *REFERENCE_FLAGS, "--method", "exact",
-                                   "--k", str(k), "--index", str(index), "--quiet", "--format", "json"])
-            seconds.append(json.loads(result["stdout"])["stageSeconds"]["lists"])
-            cpus.append(result["cpu"])
-            rsss.append(result["rss"])
-        ours_seconds = statistics.median(seconds)
-        lists_path = WORK / f"{corpus.name}.lists.jsonl"
-        with open(lists_path, "w") as sink:
-            sink.write(run_measured([args.seealso, "related", "--index", str(index), "--all", "--format", "jsonl",
-                                     "-k", str(k), "--min-score", "0", "--duplicate-threshold", "2", "--quiet"])["stdout"])
-        ours = load_our_lists(lists_path)
-        row = {"corpus": corpus.name, "documents": len(ours), "seealso_seconds": ours_seconds, "seealso_runs": seconds,
-               "seealso_cpu": statistics.median(cpus), "seealso_rss": max(rsss)}
+        figures, ours = exact_build(args.new, data, corpus.name, k, args.repeats)
+        ours_seconds = figures["seconds"]
+        row = {"corpus": corpus.name, "documents": len(ours), "seealso_seconds": ours_seconds, "seealso_runs": figures["runs"],
+               "seealso_cpu": figures["cpu"], "seealso_rss": figures["rss"]}
+        baseline = run_baseline(args, notes, f"exact {corpus.name}",
+                                lambda binary: exact_build(binary, data, corpus.name, k, args.repeats))
+        if baseline:
+            row["baseline"] = {**baseline[0], **lists_agreement(ours, baseline[1])}
+            log(f"exact {corpus.name}: {args.baseline.name} {baseline[0]['seconds']:.2f} s, "
+                f"rows differing beyond ties: {row['baseline']['differing_rows']}")
         for peer in ["sparse_dot_topn", "sklearn_brute"]:
             peer_seconds, peer_cpu, peer_rss = [], [], []
             out = WORK / f"{corpus.name}.{peer}.json"
@@ -268,7 +432,7 @@ def stage_exact(args, corpora):
             log(f"exact {corpus.name}: SeeAlso {ours_seconds:.2f} s, {peer} {row[f'{peer}_seconds']:.2f} s "
                 f"(×{row[f'{peer}_speedup']:.1f}), rows differing beyond ties: {row[f'{peer}_differing_rows']}")
         rows.append(row)
-    return {"rows": rows, "notes": []}
+    return {"rows": rows, "notes": notes}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -289,23 +453,37 @@ QUALITY_CONFIGS = [
 QUALITY_CORPORA = [("ecbplus", "event"), ("wikinewssum_en_sample", "event"), ("20ng", "label")]
 
 
+def quality_lists(binary, path, name, gold, flags):
+    """`seealso build --method exact` with the flags, then `seealso eval`: (the metrics, the index)."""
+    index = WORK / f"quality-{name}{binary.suffix}.index"
+    run_measured([binary.path, "build", "--input", str(path), *flags, "--method", "exact", "--k", "10",
+                  "--index", str(index), "--quiet"])
+    metrics = json.loads(run_measured([binary.path, "eval", "--index", str(index), "--gold", gold, "--format", "json"])["stdout"])
+    return metrics, index
+
+
 def stage_quality(args, corpora):
     """Related-list quality of exact TF-IDF cosine under each analysis choice, on the shared corpora
     with gold stories (event P@1) or topics (label P@10)."""
-    rows = []
+    rows, notes = [], []
     for name, gold in QUALITY_CORPORA:
         if args.quick and name == "20ng":
             continue
         path = corpora_dir() / f"{name}.jsonl.gz"
-        index = WORK / f"quality-{name}.index"
         for label, flags in QUALITY_CONFIGS:
-            run_measured([args.seealso, "build", "--input", str(path), *flags, "--method", "exact", "--k", "10",
-                          "--index", str(index), "--quiet"])
-            metrics = json.loads(run_measured([args.seealso, "eval", "--index", str(index), "--gold", gold,
-                                               "--format", "json"])["stdout"])
+            metrics, index = quality_lists(args.new, path, name, gold, flags)
             rows.append({"corpus": name, "gold": gold, "config": label, "flags": " ".join(flags), **metrics})
             log(f"quality {name} {label}: P@1 {metrics['precisionAt1']:.3f} P@10 {metrics['precisionAtK']:.3f}")
-    return {"rows": rows, "notes": []}
+            baseline = run_baseline(args, notes, f"quality {name} {label}",
+                                    lambda binary: quality_lists(binary, path, name, gold, flags))
+            if baseline:
+                theirs, their_index = baseline
+                ours = related_lists(args.new, index, 10, WORK / f"quality-{name}.lists.jsonl")
+                rows[-1]["baseline"] = {**theirs, **lists_agreement(ours, related_lists(
+                    args.baseline, their_index, 10, WORK / f"quality-{name}.baseline.lists.jsonl"))}
+                log(f"quality {name} {label}: {args.baseline.name} P@1 {theirs['precisionAt1']:.3f} "
+                    f"P@10 {theirs['precisionAtK']:.3f}, lists identical: {rows[-1]['baseline']['identical']}")
+    return {"rows": rows, "notes": notes}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,17 +525,29 @@ def ivf_lists(n):
     return max(16, n // 1000)
 
 
-def dense_row(args, kind, name, path, d, k=10):
+def dense_run(binary, path, d, k, repeats, ids, ivf=None):
+    """Dense all-pairs top-k of the vectors (`seealso-kernels --dense-vectors`, or `seealso bench --dense-vectors`
+    for a binary without seealso-kernels), lists written to ids. ivf = (nlist, nprobe, ids) also runs SeeAlso's
+    own IVF search over the raw vectors, which only `seealso bench` has (the report's `partitioned`)."""
+    partitioned = ["--partitions", str(ivf[0]), "--probes", str(ivf[1]), "--partitioned-lists-out", str(ivf[2])] if ivf else []
+    result = run_measured(binary.kernel_command("--dense-vectors", str(path), "--dimension", str(d), "--k", str(k),
+                                                "--repeats", str(repeats), "--lists-out", str(ids), *partitioned, "--quiet"))
+    return {**json.loads(result["stdout"]), "program": binary.kernels_program,
+            "wall": result["wall"], "cpu": result["cpu"], "rss": result["rss"]}
+
+
+def dense_row(args, notes, kind, name, path, d, k=10):
     n = path.stat().st_size // (4 * d)
     repeats = repeats_for(args, n)
-    ids = {system: path.with_suffix(f".{system}.ids") for system in ["seealso", "seealso_ivf", "flat", "ivf"]}
+    ids = {system: path.with_suffix(f".{system}.ids") for system in ["seealso", "seealso_ivf", "baseline", "flat", "ivf"]}
     nlist, nprobe = ivf_lists(n), 8
-    ours = run_measured([args.seealso, "bench", "--dense-vectors", str(path), "--dimension", str(d), "--k", str(k),
-                         "--repeats", str(repeats), "--lists-out", str(ids["seealso"]), "--partitions", str(nlist),
-                         "--probes", str(nprobe), "--partitioned-lists-out", str(ids["seealso_ivf"]), "--quiet"])
-    report = json.loads(ours["stdout"])
+    ivf = None if args.new.kernels else (nlist, nprobe, ids["seealso_ivf"])
     row = {"kind": kind, "vectors": name, "n": n, "d": d, "k": k,
-           "seealso": {**report, "wall": ours["wall"], "cpu": ours["cpu"], "rss": ours["rss"]}}
+           "seealso": dense_run(args.new, path, d, k, repeats, ids["seealso"], ivf)}
+    baseline = run_baseline(args, notes, f"dense {name} d={d}",
+                            lambda binary: dense_run(binary, path, d, k, repeats, ids["baseline"]))
+    if baseline:
+        row["baseline"] = baseline
     for peer, extra in [("flat", []), ("ivf", [str(nlist), str(nprobe)])]:
         runs = [run_measured([PYTHON, str(PEERS / "faiss_dense.py"), str(path), str(d), str(k), peer, str(ids[peer]), *extra])
                 for _ in range(repeats)]
@@ -366,17 +556,21 @@ def dense_row(args, kind, name, path, d, k=10):
         middle = figures[seconds.index(statistics.median_low(seconds))]
         row[f"faiss_{peer}"] = {**middle, "seconds": statistics.median(seconds), "runs": seconds,
                                 "cpu": statistics.median(r["cpu"] for r in runs), "rss": max(r["rss"] for r in runs)}
+    scored = {"recall_seealso": ids["seealso"], "recall_ivf": ids["ivf"]}
+    if ivf:
+        scored["recall_seealso_ivf"] = ids["seealso_ivf"]
+    if baseline:
+        scored["recall_baseline"] = ids["baseline"]
     recalls = last_json(run_measured([PYTHON, str(PEERS / "recall.py"), str(path), str(d), str(k), str(ids["flat"]),
-                                      str(ids["seealso"]), str(ids["seealso_ivf"]), str(ids["ivf"])], env=HELPER_ENV)["stdout"])
-    row["recall_seealso"] = recalls[str(ids["seealso"])]
-    row["recall_seealso_ivf"] = recalls[str(ids["seealso_ivf"])]
-    row["recall_ivf"] = recalls[str(ids["ivf"])]
+                                      *map(str, scored.values())], env=HELPER_ENV)["stdout"])
+    row.update({key: recalls[str(list_path)] for key, list_path in scored.items()})
     s = row["seealso"]
     log(f"dense {name} n={n} d={d}: SeeAlso {s['allPairsSeconds']:.2f} s ({s['allPairsGflops']:.0f} GFLOP/s, "
         f"{100 * s['fractionOfSgemm']:.0f}% of tiled sgemm), FAISS flat {row['faiss_flat']['seconds']:.2f} s, "
         f"IVF {nlist}/{nprobe} {row['faiss_ivf']['seconds']:.2f} s recall {row['recall_ivf']:.3f}; "
-        f"SeeAlso recall {row['recall_seealso']:.4f}; SeeAlso IVF {s['partitioned']['seconds']:.2f} s "
-        f"recall {row['recall_seealso_ivf']:.3f}")
+        f"SeeAlso recall {row['recall_seealso']:.4f}"
+        + (f"; SeeAlso IVF {s['partitioned']['seconds']:.2f} s recall {row['recall_seealso_ivf']:.3f}" if ivf else "")
+        + (f"; {args.baseline.name} {baseline['allPairsSeconds']:.2f} s recall {row['recall_baseline']:.4f}" if baseline else ""))
     return row
 
 
@@ -386,10 +580,10 @@ def stage_dense(args, corpora):
     rows, notes = [], []
     for n in args.dense_size_list:
         for d in DENSE_DIMENSIONS:
-            rows.append(dense_row(args, "random", f"random-{size_label(n)}", random_unit_vectors(n, d), d))
+            rows.append(dense_row(args, notes, "random", f"random-{size_label(n)}", random_unit_vectors(n, d), d))
     for corpus in corpora:
         for d in DENSE_DIMENSIONS:
-            rows.append(dense_row(args, "lsa", f"LSA of {corpus_name(corpus)}", lsa_vectors(args, corpus, d), d))
+            rows.append(dense_row(args, notes, "lsa", f"LSA of {corpus_name(corpus)}", lsa_vectors(args, corpus, d), d))
     return {"rows": rows, "notes": notes}
 
 
@@ -397,22 +591,31 @@ def stage_dense(args, corpora):
 # Stage: partitioned
 
 
-def build_figures(args, data, method, n, k=10):
-    index = WORK / "synth" / f"{data.stem}.{method}.index"
+def build_figures(args, binary, data, method, n, k=10, index=None, repeats=None):
+    """`seealso build --method M --k K` (news defaults), repeated (default: repeats_for n): the median run's figures.
+    The index is left in `index` when one is given (the last run's), else built in Benchmarks/work/synth and removed."""
+    target = index or WORK / "synth" / f"{data.stem}.{method}{binary.suffix}.index"
     runs = []
-    for _ in range(repeats_for(args, n)):
-        result = run_measured([args.seealso, "build", "--input", str(data), "--method", method, "--k", str(k),
-                               "--index", str(index), "--format", "json", "--quiet"])
+    for _ in range(repeats or repeats_for(args, n)):
+        result = run_measured([binary.path, "build", "--input", str(data), "--method", method, "--k", str(k),
+                               "--index", str(target), "--format", "json", "--quiet"])
         runs.append((result, json.loads(result["stdout"])))
     lists = [summary["stageSeconds"]["lists"] for _, summary in runs]
     result, summary = runs[lists.index(statistics.median_low(lists))]
-    shutil.rmtree(index, ignore_errors=True)
+    if index is None:
+        shutil.rmtree(target, ignore_errors=True)
     recall_check = sum(v for key, v in summary["stageSeconds"].items() if key.startswith("recall check"))
     return {"wall": statistics.median(r["wall"] for r, _ in runs), "cpu": result["cpu"],
             "rss": max(r["rss"] for r, _ in runs), "lists_seconds": statistics.median(lists), "lists_runs": lists,
             "vectorize_seconds": summary["stageSeconds"].get("vectorize"), "write_seconds": summary.get("writeSeconds"),
             "recall_check_seconds": recall_check, "recall": summary.get("measuredRecall", 1.0 if method == "exact" else None),
             "stage_seconds": summary["stageSeconds"], "vocabulary": summary["vocabulary"], "articles": summary["articles"]}
+
+
+def build_line(figures):
+    recall = figures["recall"] if figures["recall"] is not None else float("nan")
+    return (f"lists {figures['lists_seconds']:.2f} s, build {figures['wall']:.2f} s, recall@10 {recall:.3f}, "
+            f"RSS {figures['rss'] >> 20} MiB")
 
 
 def stage_partitioned(args, corpora):
@@ -427,11 +630,11 @@ def stage_partitioned(args, corpora):
             if limit is not None and n > limit:
                 notes.append(f"{method} skipped at {size_label(n)} (> --{method}-max {limit})")
                 continue
-            figures = build_figures(args, data, method, n)
-            row["systems"][method] = figures
-            log(f"partitioned {size_label(n)} {method}: lists {figures['lists_seconds']:.2f} s, build {figures['wall']:.2f} s, "
-                f"recall@10 {figures['recall'] if figures['recall'] is not None else float('nan'):.3f}, "
-                f"RSS {figures['rss'] >> 20} MiB")
+            row["systems"][method], baseline = measure_both(args, notes, f"partitioned {size_label(n)} {method}",
+                                                            lambda binary: build_figures(args, binary, data, method, n),
+                                                            build_line)
+            if baseline:
+                row.setdefault("baseline", {})[method] = baseline
         if n <= args.peer_max:
             mtx = export_mtx(args, data, ["--preset", "news"], data.with_suffix(".news.mtx"))
             runs = [run_measured([PYTHON, str(PEERS / "topn_peers.py"), str(mtx), "10", "sparse_dot_topn",
@@ -444,6 +647,83 @@ def stage_partitioned(args, corpora):
         else:
             notes.append(f"sparse_dot_topn skipped at {size_label(n)} (> --peer-max {args.peer_max})")
         rows.append(row)
+    return {"rows": rows, "notes": notes}
+
+
+ADDED_ARTICLES = 1000
+
+
+def split_newest(archive, n, folder):
+    """The archive's first n articles (the index's) and the rest (the newest, to add) as two files in folder."""
+    first, newest = folder / f"{archive.stem}.first-{size_label(n)}.jsonl", folder / f"{archive.stem}.newest.jsonl"
+    with open(archive, "rb") as source, open(first, "wb") as old, open(newest, "wb") as new:
+        for number, line in enumerate(source):
+            (old if number < n else new).write(line)
+    return first, newest
+
+
+def sampled_recall(args, notes, index, first_row=None):
+    """recall@10 of the stored lists against exact lists on 200 sampled articles (rows ≥ first_row when given),
+    always by the new binary's `seealso eval --recall-sample` (older binaries lack it); None when it fails."""
+    rows = ["--recall-from", str(first_row)] if first_row is not None else []
+    try:
+        return last_json(run_measured([args.new.path, "eval", "--index", str(index), "--recall-sample", "200", *rows,
+                                       "--format", "json"])["stdout"])["recall"]
+    except (RuntimeError, ValueError, KeyError) as error:
+        note = f"no recall: `seealso eval --recall-sample` failed: {failure_text(error)}"
+        if note not in notes:
+            notes.append(note)
+        return None
+
+
+def add_figures(args, notes, binary, index, newest, n):
+    """`seealso add` of the newest articles to a hard-link copy of the index (safe: generations are never
+    modified in place), fresh for every repeat; then the recall of the added articles' lists and of all lists."""
+    copy = index.with_name(f"{index.name}{binary.suffix}.copy")
+
+    def fresh_copy():
+        shutil.rmtree(copy, ignore_errors=True)
+        subprocess.run(["cp", "-al", str(index), str(copy)], check=True)
+
+    run = median_run([binary.path, "add", "--index", str(copy), "--input", str(newest), "--format", "json", "--quiet"],
+                     repeats_for(args, n), before=fresh_copy)
+    summary = json.loads(run["stdout"])
+    figures = {"wall": run["wall"], "walls": run["walls"], "cpu": run["cpu"], "rss": run["rss"],
+               "seconds": summary.get("seconds"), "added": summary["added"], "articles": summary["articles"],
+               "out_of_vocabulary_rate": summary.get("outOfVocabularyRate"), "refit": summary.get("refit"),
+               "recall_added": sampled_recall(args, notes, copy, first_row=n), "recall_all": sampled_recall(args, notes, copy)}
+    shutil.rmtree(copy, ignore_errors=True)
+    return figures
+
+
+def add_line(figures):
+    recalls = [f"{value:.3f}" if value is not None else "–" for value in (figures["recall_added"], figures["recall_all"])]
+    return (f"add {figures['wall']:.2f} s, CPU {figures['cpu']:.1f} s, RSS {figures['rss'] >> 20} MiB, "
+            f"recall@10 added {recalls[0]}, all {recalls[1]}")
+
+
+def stage_add(args, corpora):
+    """`seealso add` of the newest 1,000 articles of `seealso synth --articles N+1000 --seed 1` to a partitioned
+    index of its first N (--add-sizes), built once by the new binary; each binary adds to its own hard-link copy."""
+    rows, notes = [], []
+    folder = WORK / "add"
+    for n in args.add_size_list:
+        archive = synth_archive(args, n + ADDED_ARTICLES)
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        first, newest = split_newest(archive, n, folder)
+        index = folder / f"synth-{size_label(n)}.partitioned.index"
+        build = build_figures(args, args.new, first, "partitioned", n, index=index, repeats=1)
+        first.unlink()
+        log(f"add {size_label(n)}: index of the first {n} articles: {build_line(build)}")
+        ours, baseline = measure_both(args, notes, f"add {size_label(n)}",
+                                      lambda binary: add_figures(args, notes, binary, index, newest, n), add_line)
+        row = {"n": n, "label": size_label(n), "archive": f"synth-{size_label(n + ADDED_ARTICLES)}", "added": ADDED_ARTICLES,
+               "index": build, "systems": {args.new.name: ours}}
+        if baseline:
+            row["systems"][args.baseline.name] = baseline
+        rows.append(row)
+        shutil.rmtree(folder, ignore_errors=True)
     return {"rows": rows, "notes": notes}
 
 
@@ -525,44 +805,54 @@ def summarize_runs(tool, representation, runs):
             "cpu": statistics.median(cpus) if cpus else None, "rss": max(r["rss"] for r in runs), "runs": runs}
 
 
-def kmeans_with_peers(args, script, path, gold, k, seeds, folder):
-    """Runs the clustering engineer's peers/kmeans_peers.py (SeeAlso `cluster` and the peers, same k and
-    n_init, on the TF-IDF rows, on LSA, and on SeeAlso's exported LSA vectors) over an index built from
-    the corpus with the scikit-learn reference settings. Returns (systems, dimensions, process figures)."""
+def kmeans_label(args, tool, representation):
+    """A system's row label; the baseline's ("seealso-baseline") are SeeAlso's with the baseline's name."""
+    if tool == "seealso-baseline":
+        return KMEANS_LABELS[("seealso", representation)].replace("SeeAlso", args.baseline.name, 1)
+    return KMEANS_LABELS.get((tool, representation), f"{tool} {representation}")
+
+
+def kmeans_with_peers(args, notes, script, path, gold, k, seeds, folder):
+    """Runs the clustering engineer's peers/kmeans_peers.py (SeeAlso `cluster`, the baseline's right after it when
+    there is one, and the peers, same k and n_init, on the TF-IDF rows, on LSA, and on SeeAlso's exported LSA
+    vectors) over an index built from the corpus with the scikit-learn reference settings. Returns (systems,
+    dimensions, process figures)."""
     name = corpus_name(path)
     index = folder / f"{name}.index"
     run_measured([args.seealso, "build", "--input", str(path), *REFERENCE_FLAGS, "--method", "exact", "--k", "10",
                   "--index", str(index), "--quiet"])
-    process = run_measured([PYTHON, str(script), "--seealso", str(args.seealso), "--corpus", str(path), "--index",
+    baseline = ["--baseline-seealso", args.baseline.path] if args.baseline else []
+    process = run_measured([PYTHON, str(script), "--seealso", str(args.seealso), *baseline, "--corpus", str(path), "--index",
                             str(index), "--gold", gold, "--k", str(k), "--n-init", "5", "--seeds", *map(str, seeds)])
     output = json.loads(process["stdout"])
+    if output.get("baseline_error"):
+        notes.append(f"{args.baseline.name} failed on kmeans {name}: {failure_text(output['baseline_error'])}")
     groups = {}
     for r in output["rows"]:
         groups.setdefault((r["tool"], r["representation"]), []).append(r)
-        if r["tool"] == "seealso" and r["representation"] == "lsa" and "kmeans" in r.get("stage_seconds", {}):
+        if r["tool"].startswith("seealso") and r["representation"] == "lsa" and "kmeans" in r.get("stage_seconds", {}):
             refined = "refine" in r["stage_seconds"]
-            groups.setdefault(("seealso", "same-vectors"), []).append(
+            groups.setdefault((r["tool"], "same-vectors"), []).append(
                 {"seconds": r["stage_seconds"]["kmeans"], "rss": r["rss"], "nmi": None if refined else r["nmi"],
                  "ari": None if refined else r.get("ari")})
-    systems = {}
-    for key in KMEANS_LABELS:
-        if key in groups:
-            systems[KMEANS_LABELS[key]] = summarize_runs(*key, groups[key])
-    for key in groups:
-        if key not in KMEANS_LABELS:
-            systems[f"{key[0]} {key[1]}"] = summarize_runs(*key, groups[key])
+    # The labels' order, each baseline row right after SeeAlso's row of the same representation, then the rest.
+    order = [key for tool, representation in KMEANS_LABELS
+             for key in [(tool, representation)] + ([("seealso-baseline", representation)] if tool == "seealso" else [])]
+    keys = [key for key in order if key in groups] + [key for key in groups if key not in order]
+    systems = {kmeans_label(args, *key): summarize_runs(*key, groups[key]) for key in keys}
     return systems, output.get("dimensions"), {"wall": process["wall"], "cpu": process["cpu"], "rss": process["rss"]}
 
 
-def kmeans_seealso_only(args, path, gold, k, seeds):
+def kmeans_seealso_only(args, binary, path, gold, k, seeds):
+    tool = "seealso-baseline" if binary.is_baseline else "seealso"
     runs = []
     for seed in seeds:
-        result = run_measured([args.seealso, "cluster", "--input", str(path), *REFERENCE_FLAGS, "--k", str(k), "--n-init", "5",
+        result = run_measured([binary.path, "cluster", "--input", str(path), *REFERENCE_FLAGS, "--k", str(k), "--n-init", "5",
                                "--seed", str(seed), "--gold", gold, "--format", "json", "--no-store", "--quiet"])
         summary = json.loads(result["stdout"])
         runs.append({"seed": seed, "seconds": summary["clusteringSeconds"], "cpu": result["cpu"], "rss": result["rss"],
                      "nmi": summary["metrics"]["normalizedMutualInformation"], "ari": summary["metrics"]["adjustedRandIndex"]})
-    return {KMEANS_LABELS[("seealso", "lsa")]: summarize_runs("seealso", "lsa", runs)}
+    return {kmeans_label(args, tool, "lsa"): summarize_runs(tool, "lsa", runs)}
 
 
 def stage_kmeans(args, corpora):
@@ -588,12 +878,14 @@ def stage_kmeans(args, corpora):
         systems = None
         if script.exists():
             try:
-                systems, row["dimensions"], row["peer_process"] = kmeans_with_peers(args, script, path, gold, k, corpus_seeds,
-                                                                                     folder)
+                systems, row["dimensions"], row["peer_process"] = kmeans_with_peers(args, notes, script, path, gold, k,
+                                                                                     corpus_seeds, folder)
             except Exception as error:  # another engineer's script, still changing: record why, fall back
                 notes.append(f"kmeans_peers.py failed on {name}, SeeAlso's rows only: {str(error)[-400:]}")
         if systems is None:
-            systems = kmeans_seealso_only(args, path, gold, k, corpus_seeds)
+            systems = kmeans_seealso_only(args, args.new, path, gold, k, corpus_seeds)
+            systems.update(run_baseline(args, notes, f"kmeans {name}",
+                                        lambda binary: kmeans_seealso_only(args, binary, path, gold, k, corpus_seeds)) or {})
         row["systems"] = systems
         rows.append(row)
         for system, f in systems.items():
@@ -602,25 +894,61 @@ def stage_kmeans(args, corpora):
     return {"rows": rows, "notes": notes}
 
 
+def minibatch_figures(binary, data, k):
+    result = run_measured([binary.path, "cluster", "--input", str(data), "--method", "minibatch", "--k", str(k),
+                           "--seed", "0", "--gold", "label", "--no-store", "--format", "json", "--quiet"])
+    summary = json.loads(result["stdout"])
+    return {"wall": result["wall"], "cpu": result["cpu"], "rss": result["rss"],
+            "clustering_seconds": summary["clusteringSeconds"], "stage_seconds": summary.get("stageSeconds", {}),
+            "nmi": summary["metrics"]["normalizedMutualInformation"], "ari": summary["metrics"]["adjustedRandIndex"]}
+
+
+def minibatch_line(figures):
+    return (f"clustering {figures['clustering_seconds']:.1f} s, command {figures['wall']:.1f} s, NMI {figures['nmi']:.3f}, "
+            f"RSS {figures['rss'] >> 20} MiB")
+
+
 def stage_minibatch(args, corpora):
     """`seealso cluster --input synth-N --method minibatch` on the largest --sizes archive (k = its gold topics):
     the whole command (reading, vectorizing, LSA, mini-batch k-means) and its own stage times."""
     n = max(args.size_list)
     data = synth_archive(args, n)
     k = len({g for g in gold_values(data, "label") if g is not None})
-    result = run_measured([args.seealso, "cluster", "--input", str(data), "--method", "minibatch", "--k", str(k),
-                           "--seed", "0", "--gold", "label", "--no-store", "--format", "json", "--quiet"])
-    summary = json.loads(result["stdout"])
-    row = {"label": size_label(n), "n": n, "k": k, "wall": result["wall"], "cpu": result["cpu"], "rss": result["rss"],
-           "clustering_seconds": summary["clusteringSeconds"], "stage_seconds": summary.get("stageSeconds", {}),
-           "nmi": summary["metrics"]["normalizedMutualInformation"], "ari": summary["metrics"]["adjustedRandIndex"]}
-    log(f"minibatch synth-{size_label(n)} k={k}: clustering {row['clustering_seconds']:.1f} s, command {row['wall']:.1f} s, "
-        f"NMI {row['nmi']:.3f}, RSS {row['rss'] >> 20} MiB")
-    return {"rows": [row], "notes": [f"no peer: scikit-learn's MiniBatchKMeans would first need the {size_label(n)}-row TF-IDF "
-                                     "matrix in Python; the kmeans stage compares the peers up to 100k"]}
+    notes = [f"no peer: scikit-learn's MiniBatchKMeans would first need the {size_label(n)}-row TF-IDF "
+             "matrix in Python; the kmeans stage compares the peers up to 100k"]
+    ours, baseline = measure_both(args, notes, f"minibatch synth-{size_label(n)} k={k}",
+                                  lambda binary: minibatch_figures(binary, data, k), minibatch_line)
+    row = {"label": size_label(n), "n": n, "k": k, **ours}
+    if baseline:
+        row["baseline"] = baseline
+    return {"rows": [row], "notes": notes}
 
 
 STORY_CORPORA = [("ecbplus", "event"), ("wikinewssum_en_sample", "event")]
+
+
+def story_figures(binary, path, name, gold):
+    """`seealso build --method exact --k 20`, then `seealso cluster --method stories` on that index."""
+    index = WORK / f"stories-{name}{binary.suffix}.index"
+    build = run_measured([binary.path, "build", "--input", str(path), "--method", "exact", "--k", "20",
+                          "--index", str(index), "--format", "json", "--quiet"])
+    result = run_measured([binary.path, "cluster", "--index", str(index), "--method", "stories", "--gold", gold,
+                           "--no-store", "--format", "json", "--quiet"])
+    summary = json.loads(result["stdout"])
+    metrics = summary["metrics"]
+    return {"n": summary["articles"], "stories": summary["clusters"],
+            "gold_stories": metrics.get("classes"), "multi_member": summary.get("multiMemberStories"),
+            "method": summary["method"], "seconds": summary["clusteringSeconds"], "wall": result["wall"],
+            "cpu": result["cpu"], "rss": result["rss"],
+            "build_lists_seconds": json.loads(build["stdout"])["stageSeconds"]["lists"],
+            "nmi": metrics["normalizedMutualInformation"], "ari": metrics["adjustedRandIndex"],
+            "bcubed_f1": metrics["bcubedF1"], "homogeneity": metrics["homogeneity"],
+            "completeness": metrics["completeness"]}
+
+
+def stories_line(figures):
+    return (f"{figures['stories']} stories (gold {figures['gold_stories']}), NMI {figures['nmi']:.3f}, "
+            f"ARI {figures['ari']:.3f}, {figures['seconds']:.2f} s")
 
 
 def stage_stories(args, corpora):
@@ -628,28 +956,15 @@ def stage_stories(args, corpora):
     related lists (news defaults, k = 20) on the corpora with gold stories."""
     if not has_cluster_command(args):
         return {"rows": [], "notes": ["skipped: this seealso has no `cluster` command yet"]}
-    rows = []
+    rows, notes = [], []
     for name, gold in STORY_CORPORA:
         path = corpora_dir() / f"{name}.jsonl.gz"
-        index = WORK / f"stories-{name}.index"
-        build = run_measured([args.seealso, "build", "--input", str(path), "--method", "exact", "--k", "20",
-                              "--index", str(index), "--format", "json", "--quiet"])
-        result = run_measured([args.seealso, "cluster", "--index", str(index), "--method", "stories", "--gold", gold,
-                               "--no-store", "--format", "json", "--quiet"])
-        summary = json.loads(result["stdout"])
-        metrics = summary["metrics"]
-        rows.append({"corpus": name, "gold": gold, "n": summary["articles"], "stories": summary["clusters"],
-                     "gold_stories": metrics.get("classes"), "multi_member": summary.get("multiMemberStories"),
-                     "method": summary["method"], "seconds": summary["clusteringSeconds"], "wall": result["wall"],
-                     "cpu": result["cpu"], "rss": result["rss"],
-                     "build_lists_seconds": json.loads(build["stdout"])["stageSeconds"]["lists"],
-                     "nmi": metrics["normalizedMutualInformation"], "ari": metrics["adjustedRandIndex"],
-                     "bcubed_f1": metrics["bcubedF1"], "homogeneity": metrics["homogeneity"],
-                     "completeness": metrics["completeness"]})
-        log(f"stories {name}: {summary['clusters']} stories (gold {metrics.get('classes')}), NMI "
-            f"{metrics['normalizedMutualInformation']:.3f}, ARI {metrics['adjustedRandIndex']:.3f}, "
-            f"{summary['clusteringSeconds']:.2f} s")
-    return {"rows": rows, "notes": []}
+        ours, baseline = measure_both(args, notes, f"stories {name}", lambda binary: story_figures(binary, path, name, gold),
+                                      stories_line)
+        rows.append({"corpus": name, "gold": gold, **ours})
+        if baseline:
+            rows[-1]["baseline"] = baseline
+    return {"rows": rows, "notes": notes}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -666,11 +981,18 @@ def stream_binary():
 
 
 def stage_limits(args, corpora):
-    """OpenBLAS sgemm rates for SeeAlso's tile shapes (`seealso bench --limits`) and memory bandwidth
-    (STREAM-like copy and triad, 1 and all threads)."""
+    """OpenBLAS sgemm rates for SeeAlso's tile shapes (`seealso-kernels --limits`, or `seealso bench --limits`
+    for a binary without seealso-kernels) and memory bandwidth (STREAM-like copy and triad, 1 and all threads)."""
     seconds = "0.3" if args.quick else "1.0"
-    sgemm = json.loads(run_measured([args.seealso, "bench", "--limits", "--limit-seconds", seconds, "--quiet"])["stdout"])
+
+    def sgemm_rates(binary):
+        return json.loads(run_measured(binary.kernel_command("--limits", "--limit-seconds", seconds, "--quiet"))["stdout"])
+
     notes = []
+    row = {"sgemm": sgemm_rates(args.new), "program": args.new.kernels_program}
+    baseline = run_baseline(args, notes, "limits", sgemm_rates)
+    if baseline:
+        row["baseline_sgemm"] = baseline
     bandwidth = []
     try:
         binary = stream_binary()
@@ -681,13 +1003,13 @@ def stage_limits(args, corpora):
                 f"triad {result['triadGBs']:.1f} GB/s")
     except (OSError, subprocess.CalledProcessError) as error:
         notes.append(f"memory bandwidth skipped: {error}")
-    for figure in sgemm["sgemm"]:
+    for figure in row["sgemm"]["sgemm"]:
         log(f"limits: sgemm {figure['m']}×{figure['n']}×{figure['k']} {figure['mode']}: {figure['gflops']:.1f} GFLOP/s")
-    return {"rows": [{"sgemm": sgemm, "bandwidth": bandwidth}], "notes": notes}
+    return {"rows": [{**row, "bandwidth": bandwidth}], "notes": notes}
 
 
 STAGES = {"tfidf": stage_tfidf, "exact": stage_exact, "quality": stage_quality, "dense": stage_dense,
-          "partitioned": stage_partitioned, "realism": stage_realism, "kmeans": stage_kmeans,
+          "partitioned": stage_partitioned, "add": stage_add, "realism": stage_realism, "kmeans": stage_kmeans,
           "minibatch": stage_minibatch, "stories": stage_stories,
           "limits": stage_limits}
 
@@ -736,6 +1058,8 @@ def time_series(stored):
             if not r["corpus"].startswith("synth-") or r["config"] != "default":
                 continue
             series.setdefault("SeeAlso vectorize", []).append((r["documents"], r["seealso_wall"]))
+            if "baseline" in r:
+                series.setdefault(f"{baseline_name(stored['tfidf'])} vectorize", []).append((r["documents"], r["baseline"]["wall"]))
             if "sklearn_wall" in r:
                 series.setdefault("scikit-learn TfidfVectorizer", []).append((r["documents"], r["sklearn_wall"]))
         plots["tfidf"] = ("TF-IDF fit on synthetic archives (default config)", "articles", series)
@@ -743,6 +1067,8 @@ def time_series(stored):
         series = {}
         for r in stored["exact"]["rows"]:
             series.setdefault("SeeAlso exact", []).append((r["documents"], r["seealso_seconds"]))
+            if "baseline" in r:
+                series.setdefault(f"{baseline_name(stored['exact'])} exact", []).append((r["documents"], r["baseline"]["seconds"]))
             series.setdefault("sparse_dot_topn", []).append((r["documents"], r["sparse_dot_topn_seconds"]))
             series.setdefault("sklearn brute", []).append((r["documents"], r["sklearn_brute_seconds"]))
         plots["exact"] = ("Exact all-pairs top-10 (corpora)", "articles", series)
@@ -756,7 +1082,10 @@ def time_series(stored):
             series.setdefault(f"bare tiled sgemm d={d}", []).append((r["n"], r["seealso"]["sgemmSeconds"]))
             series.setdefault(f"FAISS Flat d={d}", []).append((r["n"], r["faiss_flat"]["seconds"]))
             series.setdefault(f"FAISS IVF d={d}", []).append((r["n"], r["faiss_ivf"]["seconds"]))
-            series.setdefault(f"SeeAlso IVF d={d}", []).append((r["n"], r["seealso"]["partitioned"]["seconds"]))
+            if "partitioned" in r["seealso"]:
+                series.setdefault(f"SeeAlso IVF d={d}", []).append((r["n"], r["seealso"]["partitioned"]["seconds"]))
+            if "baseline" in r:
+                series.setdefault(f"{baseline_name(stored['dense'])} d={d}", []).append((r["n"], r["baseline"]["allPairsSeconds"]))
         plots["dense"] = ("Dense all-pairs top-10, random unit vectors", "vectors", series)
     if "partitioned" in stored:
         series = {}
@@ -765,6 +1094,8 @@ def time_series(stored):
                 series.setdefault(f"{system} lists" if system != "sparse_dot_topn" else system, []).append((r["n"], f["lists_seconds"]))
                 if f.get("vectorize_seconds") and system == "partitioned":
                     series.setdefault("vectorize (in build)", []).append((r["n"], f["vectorize_seconds"]))
+            for method, f in r.get("baseline", {}).items():
+                series.setdefault(f"{method} lists, {baseline_name(stored['partitioned'])}", []).append((r["n"], f["lists_seconds"]))
         plots["partitioned"] = ("Related lists on synthetic archives", "articles", series)
     return plots
 
@@ -962,12 +1293,14 @@ def write_plots(stored, plots_dir):
         for r in stored["dense"]["rows"]:
             if r["kind"] != "lsa":
                 continue  # random vectors have no cluster structure for IVF to use: see the dense table
-            recall_groups.append((f"{r['vectors']} d={r['d']}", [("SeeAlso dense (exact)", r["recall_seealso"]),
-                                                                  ("SeeAlso IVF", r["recall_seealso_ivf"]),
-                                                                  ("FAISS IVF", r["recall_ivf"])]))
+            bars = [("SeeAlso dense (exact)", r["recall_seealso"])]
+            if "recall_seealso_ivf" in r:
+                bars.append(("SeeAlso IVF", r["recall_seealso_ivf"]))
+            recall_groups.append((f"{r['vectors']} d={r['d']}", bars + [("FAISS IVF", r["recall_ivf"])]))
     if svg_bars("recall@10 against exact lists", "recall@10", recall_groups, plots_dir / "recall.svg"):
+        seealso = "exhaustive and IVF" if any(name == "SeeAlso IVF" for _, bars in recall_groups for name, _ in bars) else "exhaustive"
         written.append(("recall.svg", "recall@10 against exact lists: SeeAlso builds on synthetic archives (after re-ranking) "
-                                      "and dense searches on LSA vectors of the corpora (SeeAlso exhaustive and IVF vs FAISS IVF)"))
+                                      f"and dense searches on LSA vectors of the corpora (SeeAlso {seealso} vs FAISS IVF)"))
     cluster_groups = []
     if "kmeans" in stored:
         for r in stored["kmeans"]["rows"]:
@@ -994,108 +1327,194 @@ def seconds_text(value, digits=2):
 
 
 def header(stored):
-    lines = [f"## {stored['title']}", "", f"Command: `{stored['command']}`  ",
-             f"Run: {stored['date']} on {stored['machine']}" + (" — **quick run: small inputs, one repeat, noisy**"
-                                                                  if stored.get("quick") else ""), ""]
-    return lines
+    run = f"Run: {stored['date']} on {stored['machine']}" + (" — **quick run: small inputs, one repeat, noisy**"
+                                                             if stored.get("quick") else "")
+    baseline = stored.get("baseline")
+    if not baseline:
+        return [f"## {stored['title']}", "", f"Command: `{stored['command']}`  ", run, ""]
+    commit = f" (commit {baseline['commit'][:12]})" if baseline.get("commit") else ""
+    return [f"## {stored['title']}", "", f"Command: `{stored['command']}`  ", run + "  ",
+            f"Baseline: {baseline['name']} = `{display_path(baseline['path'])}`{commit}, each command right after "
+            "SeeAlso's on the same data with the same repeats; new/baseline = SeeAlso's time / the baseline's "
+            "(below 1: SeeAlso is faster).", ""]
+
+
+def display_path(path):
+    try:
+        return str(Path(path).relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def baseline_name(stored):
+    """The baseline's label when the stage ran one, else None."""
+    return (stored.get("baseline") or {}).get("name")
+
+
+def ratio_text(new, baseline):
+    """new/baseline time ratio (below 1: the new binary is faster)."""
+    if isinstance(new, (int, float)) and isinstance(baseline, (int, float)) and baseline > 0:
+        return f"×{new / baseline:.2f}"
+    return "–"
+
+
+def agreement_text(figures):
+    """How the baseline's lists compare with the new binary's."""
+    if "identical" not in figures:
+        return "–"
+    if figures["identical"]:
+        return "identical"
+    if figures["differing_rows"] == 0:
+        return "same up to ties"
+    return f"{figures['differing_rows']} rows differ"
+
+
+LISTS_VS_BASELINE = (" \"lists vs baseline\": the baseline's lists (`seealso related --all` of its own index) against "
+                     "SeeAlso's: identical (ids and scores), the same up to the order of scores equal within 1e-5, or the "
+                     "number of rows that differ beyond that.")
+
+
+def cells(*values):
+    """Table cells to append to a row (or a header) that ends in '|'."""
+    return "".join(f" {value} |" for value in values)
+
 
 
 def render(stored, everything):
     lines = header(stored)
     stage = stored["stage"]
     rows = stored["rows"]
+    baseline = baseline_name(stored)
     if stage == "tfidf":
+        extra = [f"{baseline} s", "new/baseline", f"{baseline} CPU s", f"{baseline} RSS MiB"] if baseline else []
         lines += ["| input | config | MB | docs | SeeAlso s | scikit-learn s | speed-up | SeeAlso MB/s | SeeAlso CPU s | "
-                  "scikit-learn CPU s | SeeAlso RSS MiB | scikit-learn RSS MiB | RSS ratio |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "scikit-learn CPU s | SeeAlso RSS MiB | scikit-learn RSS MiB | RSS ratio |" + cells(*extra),
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|" + "---|" * len(extra)]
         for r in rows:
             has_peer = "sklearn_wall" in r
+            theirs = r.get("baseline", {})
             lines.append(f"| {r['corpus']} | {r['config']} | {r['megabytes']} | {r['documents']} | {r['seealso_wall']:.3f} | "
                          f"{seconds_text(r.get('sklearn_wall'), 3)} | {'×%.1f' % r['speedup'] if has_peer else '–'} | "
                          f"{r['megabytes'] / r['seealso_wall']:.0f} | {seconds_text(r.get('seealso_cpu'))} | "
                          f"{seconds_text(r.get('sklearn_cpu'))} | {mib(r['seealso_rss'])} | {mib(r.get('sklearn_rss'))} | "
-                         f"{'%.2f' % r['rss_ratio'] if has_peer else '–'} |")
+                         f"{'%.2f' % r['rss_ratio'] if has_peer else '–'} |"
+                         + (cells(seconds_text(theirs.get("wall"), 3), ratio_text(r["seealso_wall"], theirs.get("wall")),
+                                  seconds_text(theirs.get("cpu")), mib(theirs.get("rss"))) if baseline else ""))
         lines += ["", "config `default` = TfidfVectorizer(); `sublinear` = sublinear_tf, min_df 2, max_df 0.5, English stop words. "
                   "Input: uncompressed JSON Lines (`synth-N`: `seealso synth --articles N --seed 1`); both sides read the file, "
                   "tokenize, count and weigh (text = title + \"\\n\" + body). SeeAlso's time is the whole `seealso vectorize` "
                   "process; scikit-learn's is measured inside its process from opening the file to the finished matrix "
                   "(interpreter start and imports excluded; its CPU time and RSS are the whole process's)."]
     elif stage == "exact":
+        extra = [f"{baseline} s", "new/baseline", "lists vs baseline", f"{baseline} CPU s / RSS MiB"] if baseline else []
         lines += ["| corpus | docs | SeeAlso s | sparse_dot_topn s (2 threads) | speed-up | rows differing | sklearn brute s | "
-                  "speed-up | rows differing | CPU s SeeAlso / sdt / brute | RSS MiB SeeAlso / sdt / brute |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "speed-up | rows differing | CPU s SeeAlso / sdt / brute | RSS MiB SeeAlso / sdt / brute |" + cells(*extra),
+                  "|---|---|---|---|---|---|---|---|---|---|---|" + "---|" * len(extra)]
         for r in rows:
+            theirs = r.get("baseline", {})
             lines.append(f"| {r['corpus']} | {r['documents']} | {r['seealso_seconds']:.2f} | {r['sparse_dot_topn_seconds']:.2f} | "
                          f"×{r['sparse_dot_topn_speedup']:.1f} | {r['sparse_dot_topn_differing_rows']} | {r['sklearn_brute_seconds']:.2f} | "
                          f"×{r['sklearn_brute_speedup']:.1f} | {r['sklearn_brute_differing_rows']} | "
                          f"{seconds_text(r.get('seealso_cpu'))} / {seconds_text(r.get('sparse_dot_topn_cpu'))} / "
                          f"{seconds_text(r.get('sklearn_brute_cpu'))} | {mib(r.get('seealso_rss'))} / "
-                         f"{mib(r.get('sparse_dot_topn_rss'))} / {mib(r.get('sklearn_brute_rss'))} |")
+                         f"{mib(r.get('sparse_dot_topn_rss'))} / {mib(r.get('sklearn_brute_rss'))} |"
+                         + (cells(seconds_text(theirs.get("seconds")), ratio_text(r["seealso_seconds"], theirs.get("seconds")),
+                                  agreement_text(theirs), f"{seconds_text(theirs.get('cpu'))} / {mib(theirs.get('rss'))}")
+                            if baseline else ""))
         lines += ["", "Top-10 cosine neighbours of every article (self excluded) on the same matrix (sublinear_tf, min_df 2, max_df 0.5, "
                   "English stop words). SeeAlso's time is the `lists` stage of `seealso build --method exact`; the peers' times exclude "
                   "loading the matrix. \"rows differing\" counts articles whose lists differ other than by the order of scores equal "
                   "within 1e-5. CPU time and peak RSS are whole processes (SeeAlso's includes vectorizing and writing the index; "
-                  "the peers' include loading the MatrixMarket file)."]
+                  "the peers' include loading the MatrixMarket file)." + (LISTS_VS_BASELINE if baseline else "")]
     elif stage == "quality":
-        lines += ["| corpus (gold) | configuration | P@1 | P@10 | recall@10 | MRR |", "|---|---|---|---|---|---|"]
+        extra = [f"{baseline} P@1 / P@10 / recall@10 / MRR", "lists vs baseline"] if baseline else []
+        lines += ["| corpus (gold) | configuration | P@1 | P@10 | recall@10 | MRR |" + cells(*extra),
+                  "|---|---|---|---|---|---|" + "---|" * len(extra)]
         for r in rows:
+            metrics = [r.get("baseline", {}).get(key) for key in ["precisionAt1", "precisionAtK", "recallAtK", "meanReciprocalRank"]]
             lines.append(f"| {r['corpus']} ({r['gold']}) | {r['config']} | {r['precisionAt1']:.3f} | {r['precisionAtK']:.3f} | "
-                         f"{r['recallAtK']:.3f} | {r['meanReciprocalRank']:.3f} |")
+                         f"{r['recallAtK']:.3f} | {r['meanReciprocalRank']:.3f} |"
+                         + (cells(" / ".join(seconds_text(value, 3) for value in metrics), agreement_text(r.get("baseline", {})))
+                            if baseline else ""))
         lines += ["", "Exact TF-IDF cosine lists (`seealso build --method exact`, then `seealso eval`), self excluded; a query counts "
-                  "when its gold group has another member. Flags of each configuration are in results/quality.json."]
+                  "when its gold group has another member. Flags of each configuration are in results/quality.json."
+                  + (LISTS_VS_BASELINE if baseline else "")]
     elif stage == "dense":
+        # SeeAlso's own IVF search over raw vectors was a `seealso bench` mode; seealso-kernels has none.
+        has_ivf = any("partitioned" in r["seealso"] for r in rows)
+        ivf_columns = ["SeeAlso IVF s", "vs FAISS IVF", "SeeAlso IVF recall@10"] if has_ivf else []
+        extra = [f"{baseline} s", "new/baseline", f"{baseline} recall@10"] if baseline else []
         lines += ["| vectors | n | d | SeeAlso s | GFLOP/s | % of tiled sgemm | FAISS Flat s | speed-up | FAISS IVF s "
-                  "(nlist/nprobe) | speed-up | IVF recall@10 | SeeAlso recall@10 | SeeAlso IVF s | vs FAISS IVF | "
-                  "SeeAlso IVF recall@10 | CPU s SeeAlso / Flat / IVF | RSS MiB SeeAlso / Flat / IVF |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "(nlist/nprobe) | speed-up | IVF recall@10 | SeeAlso recall@10 |" + cells(*ivf_columns)
+                  + " CPU s SeeAlso / Flat / IVF | RSS MiB SeeAlso / Flat / IVF |" + cells(*extra),
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|" + "---|" * len(ivf_columns) + "---|---|" + "---|" * len(extra)]
         for r in rows:
             s, flat, ivf = r["seealso"], r["faiss_flat"], r["faiss_ivf"]
+            theirs = r.get("baseline", {})
+            ours_ivf = cells(*["–"] * len(ivf_columns))
+            if "partitioned" in s:
+                ours_ivf = cells(f"{s['partitioned']['seconds']:.3f}", f"×{ivf['seconds'] / s['partitioned']['seconds']:.1f}",
+                                 f"{r['recall_seealso_ivf']:.3f}")
             lines.append(f"| {r['vectors']} | {r['n']} | {r['d']} | {s['allPairsSeconds']:.3f} | {s['allPairsGflops']:.0f} | "
                          f"{100 * s['fractionOfSgemm']:.0f}% | {flat['seconds']:.3f} | ×{flat['seconds'] / s['allPairsSeconds']:.1f} | "
                          f"{ivf['seconds']:.3f} ({ivf['nlist']}/{ivf['nprobe']}) | ×{ivf['seconds'] / s['allPairsSeconds']:.1f} | "
-                         f"{r['recall_ivf']:.3f} | {r['recall_seealso']:.4f} | {s['partitioned']['seconds']:.3f} | "
-                         f"×{ivf['seconds'] / s['partitioned']['seconds']:.1f} | {r['recall_seealso_ivf']:.3f} | {s['cpu']:.1f} / {flat['cpu']:.1f} / {ivf['cpu']:.1f} | "
-                         f"{mib(s['rss'])} / {mib(flat['rss'])} / {mib(ivf['rss'])} |")
+                         f"{r['recall_ivf']:.3f} | {r['recall_seealso']:.4f} |" + ours_ivf
+                         + f" {s['cpu']:.1f} / {flat['cpu']:.1f} / {ivf['cpu']:.1f} | "
+                         f"{mib(s['rss'])} / {mib(flat['rss'])} / {mib(ivf['rss'])} |"
+                         + (cells(seconds_text(theirs.get("allPairsSeconds"), 3),
+                                  ratio_text(s["allPairsSeconds"], theirs.get("allPairsSeconds")),
+                                  seconds_text(r.get("recall_baseline"), 4)) if baseline else ""))
+        program = next((r["seealso"].get("program") for r in rows), None) or "seealso bench"
         lines += ["", "Every vector's 10 most similar others (inner product of unit rows, self excluded). `random-N`: N standard-normal "
                   "vectors (numpy, seeded), normalised; `LSA of X`: scikit-learn TruncatedSVD (random_state 0) of corpus X's TF-IDF "
-                  "matrix (sublinear, min_df 2, max_df 0.5, English stop words), normalised. SeeAlso: `seealso bench --dense-vectors` "
+                  f"matrix (sublinear, min_df 2, max_df 0.5, English stop words), normalised. SeeAlso: `{program} --dense-vectors` "
                   "timing `DenseAllPairs.allPairs` (2 workers × 1 BLAS thread; it computes each pair once, ≈ n²·d FLOPs, the GFLOP/s "
                   "column); \"% of tiled sgemm\" = the same tiles multiplied by bare sgemm with no selection, in the same process, "
                   "divided by SeeAlso's time. FAISS (2 OpenMP threads): `IndexFlatIP` add + search of all vectors for k+1 (2·n²·d "
                   "FLOPs) and `IndexIVFFlat` train + add + search with nlist = max(16, n/1000) and nprobe = 8; "
-                  "SeeAlso IVF: `PartitionedSearch` with the same nlist and nprobe, timed from k-means training (mini-batch "
-                  "spherical k-means, oversized partitions split) to the lists, one GEMM per partition. recall@10 against FAISS Flat with ties tolerated (a neighbour counts when its score reaches the exact "
-                  "10th score − 1e-5). Times exclude reading the vectors; CPU and RSS are whole processes."]
+                  + ("SeeAlso IVF: `PartitionedSearch` with the same nlist and nprobe, timed from k-means training (mini-batch "
+                     "spherical k-means, oversized partitions split) to the lists, one GEMM per partition. " if has_ivf else "")
+                  + "recall@10 against FAISS Flat with ties tolerated (a neighbour counts when its score reaches the exact "
+                  "10th score − 1e-5). Times exclude reading the vectors; CPU and RSS are whole processes."
+                  + (" The baseline runs the same kernel (its `seealso-kernels`, or `seealso bench` when it has none)."
+                     if baseline else "")]
     elif stage == "partitioned":
+        extra = ["lists new/baseline"] if baseline else []
         lines += ["| archive | articles | MB | system | lists s | build s | vectorize s | recall@10 | CPU s | peak RSS MiB | "
-                  "lists vs partitioned |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "lists vs partitioned |" + cells(*extra), "|---|---|---|---|---|---|---|---|---|---|---|" + "---|" * len(extra)]
         for r in rows:
+            theirs = r.get("baseline", {})
             base = r["systems"].get("partitioned", {}).get("lists_seconds")
+            their_base = theirs.get("partitioned", {}).get("lists_seconds")
             for system, f in r["systems"].items():
-                ratio = f"×{f['lists_seconds'] / base:.2f}" if base else "–"
-                recall = f"{f['recall']:.3f}" if f.get("recall") is not None else "–"
-                lines.append(f"| synth-{r['label']} | {r['n']} | {r['megabytes']} | {system} | {f['lists_seconds']:.2f} | "
-                             f"{seconds_text(f.get('wall'))} | {seconds_text(f.get('vectorize_seconds'))} | {recall} | "
-                             f"{f['cpu']:.1f} | {mib(f['rss'])} | {ratio} |")
+                lines.append(partitioned_line(r, system, f, base) + (cells("–") if baseline else ""))
+                if system in theirs:
+                    lines.append(partitioned_line(r, f"{system}, {baseline}", theirs[system], their_base)
+                                 + cells(ratio_text(f["lists_seconds"], theirs[system]["lists_seconds"])))
         lines += ["", "`seealso build --input synth-N --method M --k 10` with the news defaults (M = partitioned: LSA-128, "
                   "max(16, n/1000) balanced k-means partitions, exact TF-IDF scores against the members of the --probes (24) nearest, plus "
                   "rare-term votes, re-ranked exactly, then one round of reverse and neighbour-of-neighbour refinement; dense: exhaustive LSA candidates plus the same votes; exact), and "
                   "sparse_dot_topn (top-11, 2 threads) on the same TF-IDF matrix exported by `seealso vectorize --preset news`. "
                   "\"lists s\" is the build's `lists` stage (sparse_dot_topn: its product, loading excluded); \"build s\" the "
                   "whole process including the recall check on 200 sampled articles (recall@10 against exact lists, the build's "
-                  "`measuredRecall`) and writing the index. \"lists vs partitioned\" = lists seconds / the partitioned method's."]
+                  "`measuredRecall`) and writing the index. \"lists vs partitioned\" = lists seconds / the partitioned method's"
+                  + (" (the baseline's: / its own partitioned method's)." if baseline else ".")]
     elif stage == "kmeans":
-        lines += ["| corpus (gold) | n | k | system | seconds | peer time / SeeAlso's | NMI | ARI | peak RSS MiB |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+        extra = ["new/baseline"] if baseline else []
+        lines += ["| corpus (gold) | n | k | system | seconds | peer time / SeeAlso's | NMI | ARI | peak RSS MiB |" + cells(*extra),
+                  "|---|---|---|---|---|---|---|---|---|" + "---|" * len(extra)]
         for r in rows:
             bases = {f.get("representation"): f["seconds"] for f in r["systems"].values() if f.get("tool") == "seealso"}
             for system, f in r["systems"].items():
                 base = bases.get(f.get("representation"))
-                ratio = f"×{f['seconds'] / base:.2f}" if base and f.get("tool") != "seealso" else "–"
+                ours = f.get("tool", "").startswith("seealso")  # SeeAlso's row or the baseline's
+                ratio = f"×{f['seconds'] / base:.2f}" if base and not ours else "–"
                 nmi = f"{f['nmi']:.3f}" if f.get("nmi") is not None else "–"
                 ari = f"{f['ari']:.3f}" if f.get("ari") is not None else "–"
                 lines.append(f"| {r['corpus']} ({r['gold']}) | {r['n']} | {r['k']} | {system} | {f['seconds']:.3f} | {ratio} | "
-                             f"{nmi} | {ari} | {mib(f['rss'])} |")
+                             f"{nmi} | {ari} | {mib(f['rss'])} |"
+                             + (cells(ratio_text(base, f["seconds"]) if f.get("tool") == "seealso-baseline" else "–")
+                                if baseline else ""))
         dimensions = next((r.get("dimensions") for r in rows if r.get("dimensions")), None)
         lines += ["", "k = the number of gold classes, n_init 5, each seed in turn (results/kmeans.json lists them); NMI/ARI are "
                   "means over the seeds, seconds medians. Rows come from `Benchmarks/peers/kmeans_peers.py` over an index "
@@ -1106,17 +1525,24 @@ def render(stored, everything):
                   "--export-vectors` wrote, against SeeAlso's `kmeans` stage on them (its NMI is shown only when no "
                   "refinement followed). \"peer time / SeeAlso's\" divides by the SeeAlso row of the same representation "
                   "(above 1: SeeAlso is faster). SeeAlso's RSS is its process's; the peers' is the peer script's process "
-                  "(which also holds the corpus and its TF-IDF matrix)."]
+                  "(which also holds the corpus and its TF-IDF matrix)."
+                  + (" The baseline's rows run its `seealso cluster` on the same index right after SeeAlso's; \"new/baseline\" "
+                     "divides SeeAlso's seconds by the baseline's." if baseline else "")]
     elif stage == "minibatch":
-        lines += ["| archive | articles | k | clustering s | whole command s | CPU s | NMI | ARI | peak RSS MiB | stage seconds |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+        system, extra = (["system"], ["new/baseline"]) if baseline else ([], [])
+        lines += ["| archive |" + cells(*system) + " articles | k | clustering s | whole command s | CPU s | NMI | ARI | "
+                  "peak RSS MiB | stage seconds |" + cells(*extra), "|---|" + "---|" * len(system) + "---|---|---|---|---|---|---|"
+                  "---|---|" + "---|" * len(extra)]
         for r in rows:
-            stages = ", ".join(f"{name} {seconds:.1f}" for name, seconds in r["stage_seconds"].items())
-            lines.append(f"| synth-{r['label']} | {r['n']} | {r['k']} | {r['clustering_seconds']:.1f} | {r['wall']:.1f} | "
-                         f"{r['cpu']:.1f} | {r['nmi']:.3f} | {r['ari']:.3f} | {mib(r['rss'])} | {stages} |")
+            for label, f, ratio in system_rows(r, baseline, "clustering_seconds"):
+                stages = ", ".join(f"{name} {seconds:.1f}" for name, seconds in f["stage_seconds"].items())
+                lines.append(f"| synth-{r['label']} |" + cells(*label) + f" {r['n']} | {r['k']} | {f['clustering_seconds']:.1f} | "
+                             f"{f['wall']:.1f} | {f['cpu']:.1f} | {f['nmi']:.3f} | {f['ari']:.3f} | {mib(f['rss'])} | {stages} |"
+                             + cells(*ratio))
         lines += ["", "`seealso cluster --input synth-N --method minibatch --k K --seed 0` (news defaults, LSA, mini-batch spherical "
                   "k-means). \"clustering s\" is the command's own clustering time (LSA and k-means, reading and vectorizing "
-                  "excluded); \"whole command s\" includes reading the uncompressed JSON Lines and vectorizing."]
+                  "excluded); \"whole command s\" includes reading the uncompressed JSON Lines and vectorizing."
+                  + (" \"new/baseline\" divides the clustering seconds." if baseline else "")]
     elif stage == "realism":
         lines += ["| archive | articles | stories | event P@1 | event P@1 without copies | event P@10 (ceiling) | "
                   "label P@10 (random) | articles with a near-duplicate |", "|---|---|---|---|---|---|---|---|"]
@@ -1131,12 +1557,16 @@ def render(stored, everything):
                   "copies\" leaves out articles that have a syndicated copy (cosine ≥ 0.9); the ceiling of P@10 is set by "
                   "story sizes; label P@10 against the random-neighbour baseline."]
     elif stage == "stories":
-        lines += ["| corpus | articles | gold stories | stories found (>1 article) | NMI | ARI | B³ F1 | homogeneity | "
-                  "completeness | clustering s | CPU s | peak RSS MiB |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        system, extra = (["system"], ["new/baseline"]) if baseline else ([], [])
+        lines += ["| corpus |" + cells(*system) + " articles | gold stories | stories found (>1 article) | NMI | ARI | B³ F1 | "
+                  "homogeneity | completeness | clustering s | CPU s | peak RSS MiB |" + cells(*extra),
+                  "|---|" + "---|" * len(system) + "---|---|---|---|---|---|---|---|---|---|---|" + "---|" * len(extra)]
         for r in rows:
-            lines.append(f"| {r['corpus']} | {r['n']} | {r['gold_stories']} | {r['stories']} ({r['multi_member']}) | "
-                         f"{r['nmi']:.3f} | {r['ari']:.3f} | {r['bcubed_f1']:.3f} | {r['homogeneity']:.3f} | "
-                         f"{r['completeness']:.3f} | {r['seconds']:.3f} | {r['cpu']:.2f} | {mib(r['rss'])} |")
+            for label, f, ratio in system_rows(r, baseline, "seconds"):
+                lines.append(f"| {r['corpus']} |" + cells(*label) + f" {f['n']} | {f['gold_stories']} | {f['stories']} "
+                             f"({f['multi_member']}) | {f['nmi']:.3f} | {f['ari']:.3f} | {f['bcubed_f1']:.3f} | "
+                             f"{f['homogeneity']:.3f} | {f['completeness']:.3f} | {f['seconds']:.3f} | {f['cpu']:.2f} | "
+                             f"{mib(f['rss'])} |" + cells(*ratio))
         method = rows[0]["method"] if rows else ""
         reference = []
         for r in everything.get("kmeans", {}).get("rows", []):
@@ -1147,22 +1577,74 @@ def render(stored, everything):
         lines += ["", f"`seealso build --method exact --k 20` (news defaults), then `seealso cluster --method stories` ({method}); "
                   "no number of stories is given. " + ("For reference, k-means told the gold count (kmeans stage): "
                                                        + "; ".join(reference) + "." if reference else "")]
+    elif stage == "add":
+        lines += render_add(rows, baseline)
     elif stage == "limits":
-        lines += render_limits(rows[0], everything)
+        lines += render_limits(rows[0], everything, baseline)
     for note in stored.get("notes", []):
         lines.append(f"\nNote: {note}")
     lines.append("")
     return "\n".join(lines)
 
 
-def render_limits(row, everything):
+def system_rows(r, baseline, seconds_key):
+    """(system cells, figures, ratio cells) for each binary's line of a table: SeeAlso's figures are the row itself,
+    the baseline's r["baseline"]; without a baseline, one line with neither a system nor a ratio cell."""
+    if not baseline:
+        return [([], r, [])]
+    lines = [(["SeeAlso"], r, ["–"])]
+    if r.get("baseline"):
+        lines.append(([baseline], r["baseline"], [ratio_text(r[seconds_key], r["baseline"][seconds_key])]))
+    return lines
+
+
+def partitioned_line(r, system, f, base):
+    ratio = f"×{f['lists_seconds'] / base:.2f}" if base else "–"
+    recall = f"{f['recall']:.3f}" if f.get("recall") is not None else "–"
+    return (f"| synth-{r['label']} | {r['n']} | {r['megabytes']} | {system} | {f['lists_seconds']:.2f} | "
+            f"{seconds_text(f.get('wall'))} | {seconds_text(f.get('vectorize_seconds'))} | {recall} | "
+            f"{f['cpu']:.1f} | {mib(f['rss'])} | {ratio} |")
+
+
+def render_add(rows, baseline):
+    lines = ["| archive | articles in the index | added | system | add s | CPU s | peak RSS MiB | recall@10 of added | "
+             "recall@10 overall | new/baseline |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        ours = r["systems"].get("SeeAlso", {})
+        for system, f in r["systems"].items():
+            ratio = ratio_text(ours.get("wall"), f["wall"]) if system != "SeeAlso" else "–"
+            lines.append(f"| {r['archive']} | {r['n']} | {f['added']} | {system} | {f['wall']:.2f} | {f['cpu']:.1f} | "
+                         f"{mib(f['rss'])} | {seconds_text(f.get('recall_added'), 3)} | {seconds_text(f.get('recall_all'), 3)} | "
+                         f"{ratio} |")
+    lines += ["", f"`seealso synth --articles N+{ADDED_ARTICLES} --seed 1`: its first N articles are indexed with "
+              "`seealso build --method partitioned --k 10` (news defaults, by SeeAlso), its last "
+              f"{ADDED_ARTICLES} (the newest, as in a newsroom) are added with `seealso add --index COPY --input NEW`, each "
+              "system to its own hard-link copy of that index (`cp -al`: generations are never modified in place). "
+              "\"add s\", CPU and peak RSS are the add process's; recall@10 against exact lists on 200 sampled articles "
+              "(`seealso eval --recall-sample 200`, by SeeAlso on either system's index): among the added articles "
+              "(`--recall-from N`) and among all." + (" \"new/baseline\" = SeeAlso's add seconds / the baseline's."
+                                                       if baseline else "")]
+    for r in rows:
+        b = r["index"]
+        recall = f"{b['recall']:.3f}" if b.get("recall") is not None else "–"
+        lines.append(f"\nIndex of the first {r['n']} articles of {r['archive']}: built in {b['wall']:.1f} s (lists "
+                     f"{b['lists_seconds']:.1f} s, CPU {b['cpu']:.1f} s, peak RSS {mib(b['rss'])} MiB), measured recall@10 "
+                     f"{recall}.")
+    return lines
+
+
+def render_limits(row, everything, baseline):
     sgemm = row["sgemm"]
+    theirs = {(f["m"], f["n"], f["k"], f["mode"]): f["gflops"] for f in row.get("baseline_sgemm", {}).get("sgemm", [])}
+    extra = [f"{baseline} GFLOP/s"] if baseline else []
     lines = [f"OpenBLAS core: {sgemm['blasCore']}; SeeAlso workers: {sgemm['workers']}.", "",
-             "| sgemm shape (m×n×k) | mode | GFLOP/s |", "|---|---|---|"]
+             "| sgemm shape (m×n×k) | mode | GFLOP/s |" + cells(*extra), "|---|---|---|" + "---|" * len(extra)]
     for f in sgemm["sgemm"]:
-        lines.append(f"| {f['m']}×{f['n']}×{f['k']} | {f['mode']} | {f['gflops']:.1f} |")
+        their = theirs.get((f["m"], f["n"], f["k"], f["mode"]))
+        lines.append(f"| {f['m']}×{f['n']}×{f['k']} | {f['mode']} | {f['gflops']:.1f} |"
+                     + (cells(seconds_text(their, 1)) if baseline else ""))
     lines += ["", "Tile shapes are DenseAllPairs' (256 query rows × 4096 database rows × d), C = A·Bᵀ into one reused buffer "
-              "per caller, A and B cycling through a 64k-row database; `seealso bench --limits`."]
+              f"per caller, A and B cycling through a 64k-row database; `{row.get('program', 'seealso bench')} --limits`."]
     if row["bandwidth"]:
         lines += ["", "| memory bandwidth | threads | copy GB/s | triad GB/s |", "|---|---|---|---|"]
         for b in row["bandwidth"]:
@@ -1240,12 +1722,18 @@ def write_results_markdown(out_dir, plots):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seealso", required=True)
+    parser.add_argument("--seealso", required=True, help="the seealso binary under test (Benchmarks/run builds it unless given)")
+    baseline = parser.add_mutually_exclusive_group()
+    baseline.add_argument("--baseline", metavar="REV", help="also run git revision REV (built in release mode in a detached "
+                          "worktree under .build-baseline/, reused when built) right after SeeAlso in every stage")
+    baseline.add_argument("--baseline-seealso", metavar="PATH", help="also run this seealso binary as the baseline")
     parser.add_argument("--quick", action="store_true", help="small corpora and sizes, one repeat (a few minutes)")
     parser.add_argument("--corpus", action="extend", nargs="+", help="corpus file(s) (JSON Lines, .gz allowed) for tfidf, exact, dense")
     parser.add_argument("--stages", default=",".join(STAGE_ORDER), help=f"comma-separated: {', '.join(STAGE_ORDER)}")
     parser.add_argument("--sizes", help=f"synthetic archive sizes for tfidf and partitioned (default {DEFAULT_SIZES}; quick {QUICK_SIZES})")
     parser.add_argument("--dense-sizes", help=f"random vector counts for dense (default {DEFAULT_DENSE_SIZES}; quick {QUICK_DENSE_SIZES})")
+    parser.add_argument("--add-sizes", help=f"index sizes for add, before the {ADDED_ARTICLES} added articles "
+                        f"(default {DEFAULT_ADD_SIZES}; quick {QUICK_ADD_SIZES})")
     parser.add_argument("--peer-max", type=parse_size, default=200_000, help="skip the Python peers above this many articles")
     parser.add_argument("--exact-max", type=parse_size, default=200_000, help="partitioned stage: skip exact builds above this size")
     parser.add_argument("--dense-max", type=parse_size, default=300_000,
@@ -1258,6 +1746,8 @@ def main():
     args.size_list = [parse_size(s) for s in (args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)).split(",") if s.strip()]
     args.dense_size_list = [parse_size(s) for s in (args.dense_sizes or (QUICK_DENSE_SIZES if args.quick else DEFAULT_DENSE_SIZES)).split(",")
                             if s.strip()]
+    args.add_size_list = [parse_size(s) for s in (args.add_sizes or (QUICK_ADD_SIZES if args.quick else DEFAULT_ADD_SIZES)).split(",")
+                          if s.strip()]
     out_dir = Path(args.output).resolve() if args.output else (WORK / "quick" if args.quick else BENCH)
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
     unknown = [s for s in stages if s not in STAGES]
@@ -1280,12 +1770,16 @@ def main():
     (out_dir / "results").mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     if not args.report_only:
+        args.new = Binary("SeeAlso", str(Path(args.seealso).resolve()))
+        args.baseline = baseline_binary(args)
         for stage in stages:
             stage_start = time.perf_counter()
             outcome = STAGES[stage](args, corpora)
             stored = {"stage": stage, "title": TITLES[stage], "command": command, "quick": args.quick,
                       "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
-                      "seconds": time.perf_counter() - stage_start, **outcome}
+                      "seconds": time.perf_counter() - stage_start,
+                      "baseline": args.baseline.description() if args.baseline and stage not in WITHOUT_SEEALSO else None,
+                      **outcome}
             (out_dir / "results" / f"{stage}.json").write_text(json.dumps(stored, indent=1))
             for note in outcome.get("notes", []):
                 log(f"{stage}: note: {note}")

@@ -6,7 +6,8 @@ and a summary table on stderr.
 What is timed:
 - seealso: `seealso cluster --format json` reports its own clustering seconds (representation + k-means
   [+ refinement]; index loading, descriptions and storing excluded), its stage seconds and the process's
-  peak RSS; the wall time of the whole command is measured here too.
+  peak RSS; the wall time of the whole command is measured here too. With --baseline-seealso, that binary's
+  same command runs right after each of SeeAlso's (tool "seealso-baseline").
 - scikit-learn: KMeans.fit (and TruncatedSVD + normalize for "lsa") on the TF-IDF matrix of
   TfidfVectorizer(sublinear_tf=True, min_df=2, max_df=0.5, stop_words="english") over title + body
   (the corpora README's reference setting; vectorizing is not timed). Peak RSS: this process's ru_maxrss.
@@ -60,8 +61,8 @@ def peak_rss():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def seealso_run(args, seed, representation, export=None):
-    command = [args.seealso, "cluster", "--index", args.index, "--k", str(args.k), "--n-init", str(args.n_init),
+def seealso_run(args, binary, seed, representation, export=None):
+    command = [binary, "cluster", "--index", args.index, "--k", str(args.k), "--n-init", str(args.n_init),
                "--seed", str(seed), "--representation", representation, "--gold", args.gold,
                "--no-store", "--quiet", "--format", "json"]
     if args.method != "kmeans":
@@ -80,6 +81,22 @@ def seealso_run(args, seed, representation, export=None):
             "command": " ".join(command)}
 
 
+def seealso_runs(args, seed, representation, export=None):
+    """SeeAlso's run and, with --baseline-seealso, the baseline binary's right after it on the same index (tool
+    "seealso-baseline"; the vectors it exports are not used). A baseline that fails is dropped for the rest of
+    the run (args.baseline_error says why), so that it costs the peers nothing."""
+    runs = [seealso_run(args, args.seealso, seed, representation, export)]
+    if args.baseline_seealso:
+        try:
+            runs.append({**seealso_run(args, args.baseline_seealso, seed, representation, export and export + ".baseline"),
+                         "tool": "seealso-baseline"})
+        except RuntimeError as error:
+            args.baseline_error = str(error)[-400:]
+            args.baseline_seealso = None
+            log(f"baseline dropped: {args.baseline_error}")
+    return runs
+
+
 def nmi(gold, labels):
     return float(normalized_mutual_info_score(gold, labels))
 
@@ -87,6 +104,7 @@ def nmi(gold, labels):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seealso", required=True)
+    parser.add_argument("--baseline-seealso", help="a baseline seealso run right after --seealso (same index, seeds, k)")
     parser.add_argument("--corpus", required=True, help="the JSON Lines archive the index was built from")
     parser.add_argument("--index", required=True)
     parser.add_argument("--gold", default="label")
@@ -97,6 +115,7 @@ def main():
     parser.add_argument("--method", default="kmeans", choices=["kmeans", "minibatch"])
     parser.add_argument("--skip", nargs="*", default=[], help="parts to skip: tfidf lsa same-vectors faiss")
     args = parser.parse_args()
+    args.baseline_error = None
 
     texts, gold = read_corpus(args.corpus, args.gold)
     rows = []
@@ -108,18 +127,20 @@ def main():
 
     for seed in args.seeds:
         if "tfidf" not in args.skip:
-            rows.append(seealso_run(args, seed, "tfidf"))
+            ours = seealso_runs(args, seed, "tfidf")
+            rows.extend(ours)
             start = time.perf_counter()
             km = KMeans(args.k, n_init=args.n_init, random_state=seed).fit(X)
             rows.append({"tool": "sklearn", "representation": "tfidf", "seed": seed,
                          "seconds": time.perf_counter() - start, "rss": peak_rss(), "nmi": nmi(gold, km.labels_)})
-            log(f"seed {seed} tfidf: seealso {rows[-2]['seconds']:.2f} s NMI {rows[-2]['nmi']:.3f} | "
+            log(f"seed {seed} tfidf: seealso {ours[0]['seconds']:.2f} s NMI {ours[0]['nmi']:.3f} | "
                 f"sklearn {rows[-1]['seconds']:.2f} s NMI {rows[-1]['nmi']:.3f}")
         if "lsa" not in args.skip or "same-vectors" not in args.skip:
             with tempfile.TemporaryDirectory() as folder:
                 export = os.path.join(folder, "vectors.f32")
-                ours = seealso_run(args, seed, "lsa", export=export)
-                rows.append(ours)
+                runs = seealso_runs(args, seed, "lsa", export=export)
+                rows.extend(runs)
+                ours = runs[0]
                 vectors = np.fromfile(export, dtype=np.float32).reshape(len(gold), -1)
             if "lsa" not in args.skip:
                 start = time.perf_counter()
@@ -159,7 +180,7 @@ def main():
         log(f"{key:32} {statistics.median(r['seconds'] for r in group):9.3f} "
             f"{statistics.mean(r['nmi'] for r in group):9.3f} {max(r['rss'] for r in group) / 2**20:13.0f}")
     print(json.dumps({"corpus": args.corpus, "k": args.k, "n_init": args.n_init, "seeds": args.seeds,
-                      "dimensions": args.dimensions, "rows": rows}, indent=1))
+                      "dimensions": args.dimensions, "rows": rows, "baseline_error": args.baseline_error}, indent=1))
 
 
 if __name__ == "__main__":
