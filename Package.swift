@@ -10,6 +10,7 @@ let package = Package(
     name: "SeeAlso",
     products: [
         .executable(name: "seealso", targets: ["seealso"]),
+        .library(name: "SeeAlso", targets: ["SeeAlso"]),
         .library(name: "SeeAlsoCorpus", targets: ["SeeAlsoCorpus"]),
         .library(name: "SeeAlsoText", targets: ["SeeAlsoText"]),
         .library(name: "SeeAlsoVectorize", targets: ["SeeAlsoVectorize"]),
@@ -42,13 +43,20 @@ let package = Package(
         .target(name: "SeeAlsoSimilarity", dependencies: ["SeeAlsoVectorize", "SeeAlsoBLAS", "SeeAlsoSupport"]),
         .target(name: "SeeAlsoClustering", dependencies: ["SeeAlsoSimilarity", "SeeAlsoVectorize", "SeeAlsoSupport"]),
         .target(name: "SeeAlsoIndex", dependencies: ["SeeAlsoSimilarity", "SeeAlsoVectorize", "SeeAlsoCorpus", "SeeAlsoText", "SeeAlsoSupport"]),
+        .target(name: "SeeAlso", dependencies: ["SeeAlsoCorpus", "SeeAlsoText", "SeeAlsoVectorize", "SeeAlsoSimilarity",
+                                                "SeeAlsoClustering", "SeeAlsoIndex", "SeeAlsoSupport"]),
         .executableTarget(
             name: "seealso",
             dependencies: [
-                "SeeAlsoCorpus", "SeeAlsoText", "SeeAlsoVectorize", "SeeAlsoSimilarity", "SeeAlsoClustering", "SeeAlsoIndex", "SeeAlsoBLAS", "SeeAlsoSupport",
-                "SeeAlsoSynth",
+                "SeeAlso", "SeeAlsoSynth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // Kernel benchmarks against the machine's limits, beside the rest of the benchmark code.
+        .executableTarget(
+            name: "seealso-kernels",
+            dependencies: ["SeeAlsoSimilarity", "SeeAlsoBLAS", "SeeAlsoSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/Kernels"
         ),
         .testTarget(name: "SeeAlsoBLASTests", dependencies: ["SeeAlsoBLAS"]),
         .testTarget(name: "SeeAlsoCorpusTests", dependencies: ["SeeAlsoCorpus"]),

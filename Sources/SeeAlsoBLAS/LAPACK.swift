@@ -9,7 +9,7 @@ public struct LAPACKError: Error, CustomStringConvertible, Sendable {
     public let info: Int
     public let message: String
 
-    public init(routine: String, info: Int, message: String) {
+    package init(routine: String, info: Int, message: String) {
         self.routine = routine
         self.info = info
         self.message = message
@@ -23,9 +23,9 @@ public struct LAPACKError: Error, CustomStringConvertible, Sendable {
 ///
 /// LAPACK is column-major; a row-major m×n buffer is the column-major n×m transpose of the same matrix.
 /// Each wrapper states how it uses that fact. Workspaces are sized with LAPACK's own query (`lwork = -1`).
-/// These calls run on OpenBLAS's current thread count (SeeAlso pins it to 1; see `BLAS.setThreads`).
+/// These calls run on one OpenBLAS thread (see `BLAS.singleThreaded`).
 /// LAPACK indexes with 32-bit integers: every matrix must have at most `Int32.max` elements.
-public enum LAPACK {
+package enum LAPACK {
     // MARK: QR
 
     /// The thin QR factorisation A = Q·R of a row-major m×n matrix with m ≥ n, returning Q.
@@ -37,8 +37,9 @@ public enum LAPACK {
     ///   - r: optional n×n row-major output, the upper-triangular R with A = Q·R (zeros below the diagonal).
     /// - Cost: sgeqrf + sorgqr ≈ 4·m·n² − 4·n³/3 FLOPs; memory: one m×n column-major copy plus n + a
     ///   blocked workspace (≈ 64·n floats). The copy is needed because LAPACK wants A column-major.
-    public static func thinQR(rows m: Int, columns n: Int, _ a: UnsafePointer<Float>, q: UnsafeMutablePointer<Float>,
+    package static func thinQR(rows m: Int, columns n: Int, _ a: UnsafePointer<Float>, q: UnsafeMutablePointer<Float>,
                               r: UnsafeMutablePointer<Float>? = nil) throws {
+        _ = BLAS.singleThreaded
         precondition(m >= n && n >= 0, "thinQR: needs rows ≥ columns, got \(m)×\(n)")
         guard n > 0 else { return }
         precondition(m * n <= Int(Int32.max), "thinQR: \(m)×\(n) exceeds LAPACK's 32-bit indexing")
@@ -73,7 +74,8 @@ public enum LAPACK {
     }
 
     /// Array form of `thinQR(rows:columns:_:q:)`: returns Q (m×n row-major, orthonormal columns).
-    public static func thinQR(_ a: [Float], rows m: Int, columns n: Int) throws -> [Float] {
+    package static func thinQR(_ a: [Float], rows m: Int, columns n: Int) throws -> [Float] {
+        _ = BLAS.singleThreaded
         precondition(a.count == m * n, "thinQR: \(a.count) values for \(m)×\(n)")
         var q = [Float](repeating: 0, count: m * n)
         try a.withUnsafeBufferPointer { input in
@@ -87,13 +89,13 @@ public enum LAPACK {
     // MARK: Symmetric eigendecomposition
 
     /// Eigenvalues in descending order and the matching orthonormal eigenvectors of a symmetric matrix.
-    public struct SymmetricEigen: Sendable {
+    package struct SymmetricEigen: Sendable {
         /// λ₀ ≥ λ₁ ≥ … ≥ λₙ₋₁.
-        public var values: [Float]
+        package var values: [Float]
         /// n×n row-major; column i (elements `vectors[r * n + i]`) is the unit eigenvector of `values[i]`,
         /// so that A = V·diag(λ)·Vᵀ.
-        public var vectors: [Float]
-        public var order: Int
+        package var vectors: [Float]
+        package var order: Int
     }
 
     /// Symmetric eigendecomposition A = V·diag(λ)·Vᵀ (LAPACK ssyevd, divide and conquer).
@@ -102,7 +104,8 @@ public enum LAPACK {
     /// the same buffer read column-major). Row-major and column-major agree on a symmetric matrix, so no
     /// transposition is needed on input. Cost ≈ 9·n³ FLOPs with vectors; memory ≈ 2·n² + 6·n floats of
     /// workspace besides the n×n copy.
-    public static func symmetricEigen(_ a: [Float], order n: Int) throws -> SymmetricEigen {
+    package static func symmetricEigen(_ a: [Float], order n: Int) throws -> SymmetricEigen {
+        _ = BLAS.singleThreaded
         precondition(a.count == n * n, "symmetricEigen: \(a.count) values for \(n)×\(n)")
         guard n > 0 else { return SymmetricEigen(values: [], vectors: [], order: 0) }
         precondition(n * n <= Int(Int32.max), "symmetricEigen: order \(n) exceeds LAPACK's 32-bit indexing")
@@ -134,15 +137,15 @@ public enum LAPACK {
     // MARK: Singular value decomposition
 
     /// A thin SVD A = U·diag(σ)·Vᵀ of an m×n matrix, r = min(m, n).
-    public struct SingularValueDecomposition: Sendable {
+    package struct SingularValueDecomposition: Sendable {
         /// σ₀ ≥ σ₁ ≥ … ≥ σᵣ₋₁ ≥ 0.
-        public var values: [Float]
+        package var values: [Float]
         /// m×r row-major; column i is the left singular vector of `values[i]`.
-        public var u: [Float]
+        package var u: [Float]
         /// r×n row-major; row i is the right singular vector of `values[i]`.
-        public var vt: [Float]
-        public var rows: Int
-        public var columns: Int
+        package var vt: [Float]
+        package var rows: Int
+        package var columns: Int
     }
 
     /// Thin SVD of a row-major m×n matrix (LAPACK sgesdd, divide and conquer, JOBZ = 'S').
@@ -151,7 +154,8 @@ public enum LAPACK {
     /// column-major "U" (n×r) is our Vᵀ read row-major and its "VT" (r×m) is our U read row-major: no
     /// transposition is needed. Cost O(m·n·r) FLOPs (≈ 4·m·n·r + 22·r³ in the thin case); memory: one m×n
     /// copy, U and Vᵀ, and a workspace of about 4·r² + 7·r + max(m, n) floats and 8·r integers.
-    public static func singularValueDecomposition(_ a: [Float], rows m: Int, columns n: Int) throws -> SingularValueDecomposition {
+    package static func singularValueDecomposition(_ a: [Float], rows m: Int, columns n: Int) throws -> SingularValueDecomposition {
+        _ = BLAS.singleThreaded
         precondition(a.count == m * n, "singularValueDecomposition: \(a.count) values for \(m)×\(n)")
         let r = min(m, n)
         guard r > 0 else {

@@ -9,18 +9,18 @@ import SeeAlsoVectorize
 /// and the representative is the member with the highest cosine to that centroid (ties: lower row).
 /// Cost: O(nnz of the members) per cluster plus O(touched terms · log) for the top terms; clusters are
 /// described in parallel, each worker with one V-float scratch.
-public struct ClusterDescription: Sendable, Equatable {
-    public var id: Int
-    public var size: Int
+package struct ClusterDescription: Sendable, Equatable {
+    package var id: Int
+    package var size: Int
     /// (column, mean TF-IDF weight), largest first.
-    public var topTerms: [(column: Int, weight: Float)]
+    package var topTerms: [(column: Int, weight: Float)]
     /// Row of the member nearest the centroid (−1 for an empty cluster).
-    public var representative: Int
+    package var representative: Int
     /// Earliest and latest member date (seconds since 1970), nil when no member is dated.
-    public var firstDate: Int64?
-    public var lastDate: Int64?
+    package var firstDate: Int64?
+    package var lastDate: Int64?
 
-    public static func == (lhs: ClusterDescription, rhs: ClusterDescription) -> Bool {
+    package static func == (lhs: ClusterDescription, rhs: ClusterDescription) -> Bool {
         lhs.id == rhs.id && lhs.size == rhs.size && lhs.representative == rhs.representative
             && lhs.firstDate == rhs.firstDate && lhs.lastDate == rhs.lastDate
             && lhs.topTerms.map(\.column) == rhs.topTerms.map(\.column)
@@ -28,7 +28,7 @@ public struct ClusterDescription: Sendable, Equatable {
     }
 
     /// Describes clusters 0..<clusterCount of `assignments` (negative = none), or only `only` of them.
-    public static func describe(assignments: [Int32], clusterCount: Int, rows: CSRMatrix, dates: [Int64?],
+    package static func describe(assignments: [Int32], clusterCount: Int, rows: CSRMatrix, dates: [Int64?],
                                 topTermCount: Int = 8, only: [Int]? = nil) -> [ClusterDescription] {
         precondition(assignments.count == rows.rowCount && dates.count == rows.rowCount,
                      "ClusterDescription: assignments, rows and dates disagree")

@@ -39,7 +39,7 @@ public struct ClusterMetrics: Sendable, Codable, Equatable {
     public var bcubedF1: Double
 
     /// Scores `assignments` (cluster per item; negative = none) against `gold` (class per item; nil = none).
-    public static func evaluate<Gold: Hashable>(gold: [Gold?], assignments predicted: [Int32]) -> ClusterMetrics {
+    package static func evaluate<Gold: Hashable>(gold: [Gold?], assignments predicted: [Int32]) -> ClusterMetrics {
         precondition(gold.count == predicted.count, "ClusterMetrics: \(gold.count) gold labels for \(predicted.count) assignments")
         var goldPairs: [(Gold, Int)] = []
         goldPairs.reserveCapacity(gold.count)
@@ -51,7 +51,7 @@ public struct ClusterMetrics: Sendable, Codable, Equatable {
     }
 
     /// Scores two complete labelings of the same items (any hashable labels).
-    public static func evaluate<A: Hashable, B: Hashable>(gold: [A], predicted: [B]) -> ClusterMetrics {
+    package static func evaluate<A: Hashable, B: Hashable>(gold: [A], predicted: [B]) -> ClusterMetrics {
         precondition(gold.count == predicted.count, "ClusterMetrics: \(gold.count) gold labels for \(predicted.count) predictions")
         return ContingencyTable(gold, predicted).metrics()
     }

@@ -1,5 +1,4 @@
 import Foundation
-import SeeAlsoBLAS
 import SeeAlsoSimilarity
 import SeeAlsoSupport
 
@@ -17,14 +16,14 @@ import SeeAlsoSupport
 /// groups (the planted-data test) and on real text tends to prefer fewer, broader topics.
 /// Cost: one k-means per grid value plus the s×s cosine matrix of the sample (s² inner products) and
 /// O(s²) per grid value.
-public enum KSelection {
-    public struct Configuration: Sendable {
-        public var grid: [Int]
-        public var sampleSize: Int
-        public var restarts: Int
-        public var seed: UInt64
+package enum KSelection {
+    package struct Configuration: Sendable {
+        package var grid: [Int]
+        package var sampleSize: Int
+        package var restarts: Int
+        package var seed: UInt64
 
-        public init(grid: [Int] = KSelection.defaultGrid, sampleSize: Int = 3000, restarts: Int = 2, seed: UInt64 = 0) {
+        package init(grid: [Int] = KSelection.defaultGrid, sampleSize: Int = 3000, restarts: Int = 2, seed: UInt64 = 0) {
             self.grid = grid
             self.sampleSize = sampleSize
             self.restarts = restarts
@@ -33,21 +32,21 @@ public enum KSelection {
     }
 
     /// 2…12, then 15, 20, 25, 30, 40, 50, 60, 80, 100.
-    public static let defaultGrid = Array(2...12) + [15, 20, 25, 30, 40, 50, 60, 80, 100]
+    package static let defaultGrid = Array(2...12) + [15, 20, 25, 30, 40, 50, 60, 80, 100]
 
-    public struct Choice: Sendable {
-        public var k: Int
+    package struct Choice: Sendable {
+        package var k: Int
         /// (k, mean silhouette) for every k tried, in grid order.
-        public var scores: [(k: Int, silhouette: Double)]
+        package var scores: [(k: Int, silhouette: Double)]
         /// The k-means result for the chosen k.
-        public var result: TopicKMeans.Result
+        package var result: SphericalKMeans.Result
     }
 
-    public static func choose(_ rows: ClusterRows, configuration: Configuration) -> Choice {
+    package static func choose(_ rows: VectorRows, configuration: Configuration) -> Choice {
         let n = rows.count
         let grid = configuration.grid.filter { $0 >= 2 && $0 < n }.sorted()
         precondition(!grid.isEmpty, "KSelection: no k of the grid fits \(n) rows")
-        var random = ClusterRandom(seed: configuration.seed, stream: 0x5A3F)
+        var random = SplitMix64(seed: configuration.seed, stream: 0x5A3F)
         let s = min(n, configuration.sampleSize)
         var sample: [Int]
         if s < n {
@@ -59,9 +58,9 @@ public enum KSelection {
         }
         let gram = cosineMatrix(rows.subset(sample))
         var scores: [(k: Int, silhouette: Double)] = []
-        var best: (k: Int, score: Double, result: TopicKMeans.Result)?
+        var best: (k: Int, score: Double, result: SphericalKMeans.Result)?
         for k in grid {
-            let result = TopicKMeans.fit(rows, configuration: .init(clusterCount: k, restarts: configuration.restarts,
+            let result = SphericalKMeans.fit(rows, configuration: .init(clusterCount: k, restarts: configuration.restarts,
                                                                     seed: configuration.seed))
             let labels = sample.map { Int(result.assignments[$0]) }
             let score = silhouette(gram: gram, count: sample.count, labels: labels, clusterCount: k)
@@ -96,38 +95,25 @@ public enum KSelection {
         return values.value.reduce(0, +) / Double(max(1, count))
     }
 
-    /// The s×s matrix of inner products of the rows (dense: one sgemm; sparse: scatter each row into a
-    /// dense scratch and dot the others against it).
-    static func cosineMatrix(_ rows: ClusterRows) -> [Float] {
+    /// The s×s matrix of inner products of the rows. Dense rows: the k-means score blocks with the rows
+    /// themselves as the centroids (sgemm); sparse rows: canonical scores, one scattered row at a time.
+    static func cosineMatrix(_ rows: VectorRows) -> [Float] {
         let s = rows.count
         var gram = [Float](repeating: 0, count: s * s)
-        switch rows {
-        case .dense(let matrix):
-            if BLAS.threads != 1 { BLAS.setThreads(1) }
-            let d = matrix.columnCount
-            matrix.values.withUnsafeBufferPointer { source in
-                gram.withUnsafeMutableBufferPointer { target in
-                    BLAS.sgemm(transposeB: true, m: s, n: s, k: d, a: source.baseAddress!, lda: d,
-                               b: source.baseAddress!, ldb: d, c: target.baseAddress!, ldc: s)
+        gram.withUnsafeMutableBufferPointer { buffer in
+            let output = SharedMutablePointer(buffer.baseAddress!)
+            switch rows {
+            case .dense(let vectors):
+                rows.forEachScoreBlock(vectors) { range, block in
+                    (output.base + range.lowerBound * s).update(from: block, count: range.count * s)
                 }
-            }
-        case .sparse(let matrix):
-            gram.withUnsafeMutableBufferPointer { buffer in
-                let out = SharedMutablePointer(buffer.baseAddress!)
+            case .sparse(let matrix):
                 Parallelism.forEachRange(s) { range, _ in
-                    var scratch = [Float](repeating: 0, count: matrix.columnCount)
+                    let scattered = ScatteredRow(columns: matrix.columnCount)
                     for i in range {
-                        for entry in matrix.rowStarts[i]..<matrix.rowStarts[i + 1] {
-                            scratch[Int(matrix.columns[entry])] = matrix.values[entry]
-                        }
-                        for j in 0..<s {
-                            var dot: Float = 0
-                            for entry in matrix.rowStarts[j]..<matrix.rowStarts[j + 1] {
-                                dot += matrix.values[entry] * scratch[Int(matrix.columns[entry])]
-                            }
-                            out[i * s + j] = dot
-                        }
-                        for entry in matrix.rowStarts[i]..<matrix.rowStarts[i + 1] { scratch[Int(matrix.columns[entry])] = 0 }
+                        scattered.scatter(matrix, i)
+                        for j in 0..<s { output[i * s + j] = scattered.dot(matrix, j) }
+                        scattered.clear(matrix, i)
                     }
                 }
             }

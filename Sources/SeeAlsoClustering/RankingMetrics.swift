@@ -15,7 +15,7 @@ public struct RankingMetrics: Sendable, Codable, Equatable {
     public var k: Int
 
     /// `lists[q]` is q's ranked list of item indices; `gold[i]` is item i's group (nil: no gold, skipped).
-    public static func evaluate(lists: [[Int]], gold: [String?], k: Int) -> RankingMetrics {
+    package static func evaluate(lists: [[Int]], gold: [String?], k: Int) -> RankingMetrics {
         var groupSizes: [String: Int] = [:]
         for group in gold.compactMap({ $0 }) { groupSizes[group, default: 0] += 1 }
         var queries = 0

@@ -28,40 +28,40 @@ import SeeAlsoVectorize
 /// a dense scratch and re-scores it against its neighbouring stories (O(Σ their stored entries)), plus
 /// O(log) per queue operation. Memory: the story sums (at most the nnz of the rows), the adjacency sets
 /// and the queue (≤ n·k entries), plus one V-float scratch.
-public enum StoryClustering {
-    public struct Configuration: Sendable {
+package enum StoryClustering {
+    package struct Configuration: Sendable {
         /// Lowest mean cosine between two stories that still merge.
-        public var threshold: Float
+        package var threshold: Float
         /// Widest date span of a story's dated members, in seconds; nil: no time limit.
-        public var windowSeconds: Int64?
+        package var windowSeconds: Int64?
 
-        public init(threshold: Float = 0.3, windowSeconds: Int64? = nil) {
+        package init(threshold: Float = 0.3, windowSeconds: Int64? = nil) {
             self.threshold = threshold
             self.windowSeconds = windowSeconds
         }
     }
 
-    public struct Story: Sendable, Equatable {
-        public var id: Int
+    package struct Story: Sendable, Equatable {
+        package var id: Int
         /// Rows, increasing.
-        public var members: [Int]
+        package var members: [Int]
         /// Earliest and latest date of the dated members (seconds since 1970), nil when none is dated.
-        public var firstDate: Int64?
-        public var lastDate: Int64?
+        package var firstDate: Int64?
+        package var lastDate: Int64?
     }
 
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// Story id of every row; ids are ordered by size (largest first), ties by smallest member row.
-        public var assignments: [Int32]
-        public var stories: [Story]
-        public var merges: Int
+        package var assignments: [Int32]
+        package var stories: [Story]
+        package var merges: Int
         /// Stories with at least two members.
-        public var multiMemberCount: Int { stories.filter { $0.members.count > 1 }.count }
+        package var multiMemberCount: Int { stories.filter { $0.members.count > 1 }.count }
     }
 
     /// Clusters `rows` (L2-normalised TF-IDF, n×V) using the related lists `neighbors` as candidate links
     /// and `dates` (seconds since 1970, nil = undated) for the time window.
-    public static func cluster(rows: CSRMatrix, neighbors: NeighborLists, dates: [Int64?],
+    package static func cluster(rows: CSRMatrix, neighbors: NeighborLists, dates: [Int64?],
                                configuration: Configuration) -> Result {
         var sums = SparseStorySums(rows)
         return cluster(sums: &sums, count: rows.rowCount, neighbors: neighbors, dates: dates, configuration: configuration,
@@ -71,7 +71,7 @@ public enum StoryClustering {
     /// The same with the linkage measured on dense unit vectors (e.g. LSA), one row per article; the
     /// candidate links are every pair in `neighbors` (whatever its TF-IDF cosine), merged while the
     /// mean cross cosine of the dense vectors is ≥ `threshold`.
-    public static func cluster(vectors: DenseMatrix, neighbors: NeighborLists, dates: [Int64?],
+    package static func cluster(vectors: DenseMatrix, neighbors: NeighborLists, dates: [Int64?],
                                configuration: Configuration) -> Result {
         var sums = DenseStorySums(vectors)
         return cluster(sums: &sums, count: vectors.rowCount, neighbors: neighbors, dates: dates, configuration: configuration,
@@ -167,7 +167,7 @@ public enum StoryClustering {
     }
 
     /// The sum of two sparse vectors with sorted columns.
-    public static func addSparse(_ columnsA: [Int32], _ valuesA: [Float], _ columnsB: [Int32], _ valuesB: [Float]) -> ([Int32], [Float]) {
+    package static func addSparse(_ columnsA: [Int32], _ valuesA: [Float], _ columnsB: [Int32], _ valuesB: [Float]) -> ([Int32], [Float]) {
         var columns: [Int32] = [], values: [Float] = []
         columns.reserveCapacity(columnsA.count + columnsB.count)
         values.reserveCapacity(columnsA.count + columnsB.count)

@@ -40,35 +40,35 @@ public enum TopicClustering {
         public var refineOnTfidf = true
         public var batchSize = 4096
         public var maxBatches = 500
-        public var kSelection = KSelection.Configuration()
+        package var kSelection = KSelection.Configuration()
         /// When set (≥ 2): k-means makes factor·k micro-clusters, merged by average linkage down to k
         /// (no refinement): the topics may then differ greatly in size, as real topic mixes do.
         public var overclusterFactor: Int? = nil
         public init() {}
     }
 
-    public struct Outcome: Sendable {
-        public var assignments: [Int32]
-        public var clusterCount: Int
-        public var objective: Double
-        public var restartObjectives: [Double]
-        public var iterations: Int
+    package struct Outcome: Sendable {
+        package var assignments: [Int32]
+        package var clusterCount: Int
+        package var objective: Double
+        package var restartObjectives: [Double]
+        package var iterations: Int
         /// Objective on the TF-IDF rows after refinement (nil when not refined).
-        public var refinedObjective: Double?
+        package var refinedObjective: Double?
         /// Silhouette per k when k was chosen automatically.
-        public var kScores: [(k: Int, silhouette: Double)]?
+        package var kScores: [(k: Int, silhouette: Double)]?
         /// The reduced vectors (LSA), when computed (for --export-vectors).
-        public var reducedVectors: DenseMatrix?
+        package var reducedVectors: DenseMatrix?
         /// Seconds per stage ("lsa", "kselect", "kmeans", "refine").
-        public var seconds: [String: Double]
+        package var seconds: [String: Double]
         /// A one-line description, e.g. "kmeans k=20 restarts=5 seed=0 on lsa-50, refined on tfidf".
-        public var method: String
+        package var method: String
     }
 
-    public static func run(_ matrix: CSRMatrix, options: Options) throws -> Outcome {
+    package static func run(_ matrix: CSRMatrix, options: Options) throws -> Outcome {
         var seconds: [String: Double] = [:]
         var clock = Stopwatch()
-        let rows: ClusterRows
+        let rows: VectorRows
         var reduced: DenseMatrix? = nil
         var description = ""
         switch options.representation {
@@ -88,17 +88,17 @@ public enum TopicClustering {
         }
 
         var kScores: [(k: Int, silhouette: Double)]? = nil
-        var result: TopicKMeans.Result
+        var result: SphericalKMeans.Result
         let k: Int
         if let requested = options.clusterCount {
             k = min(requested, rows.count)
             precondition(k >= 1, "TopicClustering: no rows to cluster")
             switch options.method {
             case .kmeans:
-                result = TopicKMeans.fit(rows, configuration: .init(clusterCount: k, restarts: options.restarts,
+                result = SphericalKMeans.fit(rows, configuration: .init(clusterCount: k, restarts: options.restarts,
                                                                     maxIterations: options.maxIterations, seed: options.seed))
             case .minibatch:
-                result = TopicKMeans.fitMiniBatch(rows, configuration: .init(
+                result = SphericalKMeans.fitMiniBatch(rows, configuration: .init(
                     clusterCount: k, batchSize: options.batchSize, maxBatches: options.maxBatches,
                     restarts: options.restarts, seed: options.seed))
             }
@@ -116,9 +116,9 @@ public enum TopicClustering {
         if let factor = options.overclusterFactor, factor >= 2, options.clusterCount != nil {
             let micro = min(rows.count, factor * k)
             let fine = options.method == .kmeans
-                ? TopicKMeans.fit(rows, configuration: .init(clusterCount: micro, restarts: options.restarts,
+                ? SphericalKMeans.fit(rows, configuration: .init(clusterCount: micro, restarts: options.restarts,
                                                              maxIterations: options.maxIterations, seed: options.seed))
-                : TopicKMeans.fitMiniBatch(rows, configuration: .init(clusterCount: micro, batchSize: options.batchSize,
+                : SphericalKMeans.fitMiniBatch(rows, configuration: .init(clusterCount: micro, batchSize: options.batchSize,
                                                                       maxBatches: options.maxBatches, restarts: options.restarts, seed: options.seed))
             let merged = mergeByAverageLinkage(rows, assignments: fine.assignments, clusterCount: micro, target: k)
             seconds["kmeans"] = (seconds["kmeans"] ?? 0) + clock.seconds
@@ -133,7 +133,7 @@ public enum TopicClustering {
         var refined: Double? = nil
         var assignments = result.assignments
         if options.representation == .lsa && options.refineOnTfidf {
-            let refinement = TopicKMeans.refine(.sparse(matrix), assignments: assignments, clusterCount: k,
+            let refinement = SphericalKMeans.refine(.sparse(matrix), assignments: assignments, clusterCount: k,
                                                 maxIterations: options.maxIterations)
             assignments = refinement.assignments
             refined = refinement.objective
@@ -149,7 +149,7 @@ public enum TopicClustering {
     /// Merges clusters greedily by average linkage (exact mean cross cosine from member sums, all pairs)
     /// until `target` remain; returns assignments renumbered 0..<target by first appearance.
     /// Cost O(m²·d) for m clusters of dimension d (dense) plus O(n·d) for the sums.
-    public static func mergeByAverageLinkage(_ rows: ClusterRows, assignments: [Int32], clusterCount m: Int,
+    package static func mergeByAverageLinkage(_ rows: VectorRows, assignments: [Int32], clusterCount m: Int,
                                              target: Int) -> [Int32] {
         guard m > target else { return assignments }
         let d = rows.dimension

@@ -143,3 +143,19 @@ private struct ISODateParser {
         return true
     }
 }
+
+extension ArticleDate: Codable {
+    /// Encoded as its ISO 8601 text (a date, or a date-time in UTC).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = ArticleDate(iso: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 date: \(text)"))
+        }
+        self = date
+    }
+}

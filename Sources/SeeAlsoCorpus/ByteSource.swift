@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import SeeAlsoSupport
 
 /// Sequential bytes of a file, decompressed on the fly when it is gzip.
 ///
@@ -20,7 +21,7 @@ final class ByteSource {
             throw CorpusError(.unreadableFile, file: path, "is a directory (use --format folder)")
         }
         guard let opened = gzopen(path, "rb") else {
-            throw CorpusError(.unreadableFile, file: path, "cannot open: \(String(cString: strerror(errno)))")
+            throw CorpusError(.unreadableFile, file: path, "cannot open: \(SystemError(path: path, operation: "open").reason)")
         }
         handle = opened
         gzbuffer(opened, 256 * 1024)

@@ -23,7 +23,7 @@ public struct CorpusError: Error, CustomStringConvertible, Sendable, Equatable {
     public var field: String?
     public var message: String
 
-    public init(_ kind: Kind, file: String, line: Int? = nil, field: String? = nil, _ message: String) {
+    package init(_ kind: Kind, file: String, line: Int? = nil, field: String? = nil, _ message: String) {
         self.kind = kind
         self.file = file
         self.line = line
@@ -41,14 +41,14 @@ public struct CorpusError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 /// What a read skipped under `--skip-invalid`.
-public struct SkippedRecords: Sendable {
+package struct SkippedRecords: Sendable {
     /// Every skipped record's error, in input order.
-    public internal(set) var errors: [CorpusError] = []
+    package internal(set) var errors: [CorpusError] = []
 
-    public var count: Int { errors.count }
+    package var count: Int { errors.count }
 
     /// "skipped 3 invalid records (lines 4, 17, 90): first: data.jsonl:4: …", listing at most `limit` lines.
-    public func summary(limit: Int = 20) -> String {
+    package func summary(limit: Int = 20) -> String {
         guard let first = errors.first else { return "no invalid records" }
         let lines = errors.prefix(limit).map { $0.line.map(String.init) ?? "?" }.joined(separator: ", ")
         let more = errors.count > limit ? ", …" : ""

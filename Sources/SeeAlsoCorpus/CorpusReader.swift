@@ -6,7 +6,7 @@ public enum CorpusFormat: String, CaseIterable, Sendable {
     case auto, jsonl, csv, tsv, folder
 
     /// The concrete format of `path` when this is `.auto`.
-    public func resolved(for path: String) -> CorpusFormat {
+    package func resolved(for path: String) -> CorpusFormat {
         guard self == .auto else { return self }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return .folder }
@@ -28,7 +28,7 @@ public struct CorpusOptions: Sendable {
     /// Skip invalid records (reporting them) instead of stopping at the first.
     public var skipInvalid = false
     /// Raw bytes per batch handed to a worker.
-    public var batchBytes = 1 << 20
+    package var batchBytes = 1 << 20
 
     public init() {}
 
@@ -54,11 +54,11 @@ public struct CorpusOptions: Sendable {
 /// Several inputs are read one after the other as one corpus.
 ///
 /// Memory stays constant in the corpus size: one batch per worker plus the reader's buffers.
-public final class CorpusReader: @unchecked Sendable {
+package final class CorpusReader: @unchecked Sendable {
     /// The input paths, joined by ", " (for messages).
-    public let path: String
-    public let paths: [String]
-    public let options: CorpusOptions
+    package let path: String
+    package let paths: [String]
+    package let options: CorpusOptions
     private let sources: [Source]
     private var current = 0
     private var sequence = 0
@@ -77,13 +77,13 @@ public final class CorpusReader: @unchecked Sendable {
     }
 
     /// The resolved format of the first input.
-    public var format: CorpusFormat { sources[0].format }
+    package var format: CorpusFormat { sources[0].format }
 
-    public convenience init(path: String, options: CorpusOptions = CorpusOptions()) throws {
+    package convenience init(path: String, options: CorpusOptions = CorpusOptions()) throws {
         try self.init(paths: [path], options: options)
     }
 
-    public init(paths: [String], options: CorpusOptions = CorpusOptions()) throws {
+    package init(paths: [String], options: CorpusOptions = CorpusOptions()) throws {
         precondition(!paths.isEmpty, "CorpusReader needs at least one input")
         self.paths = paths
         path = paths.joined(separator: ", ")
@@ -125,7 +125,7 @@ public final class CorpusReader: @unchecked Sendable {
     }
 
     /// The next batch of raw records, or nil at the end. Not thread-safe: call from one thread at a time.
-    public func nextBatch() throws -> RecordBatch? {
+    package func nextBatch() throws -> RecordBatch? {
         while current < sources.count {
             let batch: RecordBatch?
             switch sources[current].producer {
@@ -143,7 +143,7 @@ public final class CorpusReader: @unchecked Sendable {
     }
 
     /// Decodes every record of `batch`. Thread-safe.
-    public func decode(_ batch: RecordBatch) -> DecodedBatch {
+    package func decode(_ batch: RecordBatch) -> DecodedBatch {
         let source = sources[batch.source]
         let jsonDecoder = JSONRecordDecoder(file: source.path)
         let records = batch.bytes.withUnsafeBufferPointer { bytes in
@@ -169,7 +169,7 @@ public final class CorpusReader: @unchecked Sendable {
 
     /// Reads the whole corpus on the calling thread: the articles in input order, and what was skipped.
     /// Throws the first invalid record's error unless `skipInvalid`, and `emptyCorpus` when nothing is left.
-    public func readAll() throws -> (articles: [Article], skipped: SkippedRecords) {
+    package func readAll() throws -> (articles: [Article], skipped: SkippedRecords) {
         var validator = CorpusValidator(file: path, skipInvalid: options.skipInvalid)
         var articles: [Article] = []
         while let batch = try nextBatch() {
@@ -185,21 +185,21 @@ public final class CorpusReader: @unchecked Sendable {
 }
 
 /// Checks what only the whole corpus can tell (duplicate ids, emptiness), in input order.
-public struct CorpusValidator: Sendable {
-    public let file: String
-    public let skipInvalid: Bool
-    public private(set) var skipped = SkippedRecords()
-    public private(set) var acceptedCount = 0
+package struct CorpusValidator: Sendable {
+    package let file: String
+    package let skipInvalid: Bool
+    package private(set) var skipped = SkippedRecords()
+    package private(set) var acceptedCount = 0
     private var seen: [String: Int] = [:]
 
-    public init(file: String, skipInvalid: Bool) {
+    package init(file: String, skipInvalid: Bool) {
         self.file = file
         self.skipInvalid = skipInvalid
     }
 
     /// For each record of `batch`, whether it is admitted. Without `skipInvalid`, throws at the first
     /// invalid record; with it, records the error and rejects the record.
-    public mutating func admit(_ batch: DecodedBatch) throws -> [Bool] {
+    package mutating func admit(_ batch: DecodedBatch) throws -> [Bool] {
         var accepted = [Bool](repeating: false, count: batch.records.count)
         for (index, record) in batch.records.enumerated() {
             var failure: CorpusError?
@@ -226,7 +226,7 @@ public struct CorpusValidator: Sendable {
     }
 
     /// Throws `emptyCorpus` when no article was admitted.
-    public func finish() throws {
+    package func finish() throws {
         guard acceptedCount > 0 else {
             let reason = skipped.count > 0 ? "every record was invalid (\(skipped.summary()))" : "no articles found"
             throw CorpusError(.emptyCorpus, file: file, "empty corpus: \(reason)")

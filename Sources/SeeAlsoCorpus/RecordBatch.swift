@@ -1,9 +1,9 @@
 /// Raw records read in input order, not yet decoded: lines of JSONL, rows of CSV, or files of a folder.
 ///
 /// Batches are produced sequentially by `CorpusReader.nextBatch()` and can be decoded on any thread.
-public struct RecordBatch: Sendable {
+package struct RecordBatch: Sendable {
     /// Position of this batch in the input (0, 1, 2, …).
-    public let sequence: Int
+    package let sequence: Int
     /// Which input of the reader the batch comes from.
     let source: Int
     let bytes: [UInt8]
@@ -17,7 +17,7 @@ public struct RecordBatch: Sendable {
     }
 
     /// Number of records, including ones already known to be invalid.
-    public var count: Int { records.count }
+    package var count: Int { records.count }
 }
 
 /// One record's bytes inside its batch, the line where it starts, and what the reader already knows.
@@ -32,21 +32,21 @@ struct RawRecord: Sendable {
 }
 
 /// A batch after decoding: each record became an article or an error, in input order.
-public struct DecodedBatch: Sendable {
-    public let sequence: Int
-    public var records: [DecodedRecord]
+package struct DecodedBatch: Sendable {
+    package let sequence: Int
+    package var records: [DecodedRecord]
 
-    public init(sequence: Int, records: [DecodedRecord]) {
+    package init(sequence: Int, records: [DecodedRecord]) {
         self.sequence = sequence
         self.records = records
     }
 }
 
-public enum DecodedRecord: Sendable {
+package enum DecodedRecord: Sendable {
     case article(Article, line: Int)
     case invalid(CorpusError)
 
-    public var article: Article? {
+    package var article: Article? {
         if case .article(let article, _) = self { return article }
         return nil
     }

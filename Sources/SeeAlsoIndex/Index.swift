@@ -9,11 +9,11 @@ import SeeAlsoVectorize
 ///
 /// `open(verify:)` checks the manifest's CRC-32 of every file up to `verifyLimitBytes` always
 /// (all of a small index), and of every file when `verify` is true.
-public final class Index: @unchecked Sendable {
-    public let path: String
-    public let generationPath: String
-    public let manifest: IndexManifest
-    public let articleCount: Int
+package final class Index: @unchecked Sendable {
+    package let path: String
+    package let generationPath: String
+    package let manifest: IndexManifest
+    package let articleCount: Int
 
     let vocabulary: StringTable
     let idf: UnsafeBufferPointer<Double>
@@ -26,24 +26,26 @@ public final class Index: @unchecked Sendable {
     let dates: UnsafeBufferPointer<Int64>
     let dateHasTime: UnsafeBufferPointer<UInt8>
     let idOrder: UnsafeBufferPointer<Int32>
-    let rowStarts: UnsafeBufferPointer<Int64>
+    let rowStarts: UnsafeBufferPointer<Int>
     let columns: UnsafeBufferPointer<Int32>
     let values: UnsafeBufferPointer<Float>
-    let postingStarts: UnsafeBufferPointer<Int64>
+    let postingStarts: UnsafeBufferPointer<Int>
     let postingRows: UnsafeBufferPointer<Int32>
     let postingValues: UnsafeBufferPointer<Float>
     let listIds: UnsafeBufferPointer<Int32>
     let listScores: UnsafeBufferPointer<Float>
     let topicAssignments: UnsafeBufferPointer<Int32>
     let storyAssignments: UnsafeBufferPointer<Int32>
+    /// The approximate methods' LSA vectors, projection and partitions (`dense.sal`), when stored.
+    private let denseFile: SectionFileReader?
     /// Topic and story descriptions, when `seealso cluster` stored them.
-    public let clusters: IndexClusters?
+    package let clusters: IndexClusters?
     private let files: [SectionFileReader]
 
     /// Files up to this size are always checksummed on open.
-    public static let verifyLimitBytes = 64 << 20
+    package static let verifyLimitBytes = 64 << 20
 
-    public init(path: String, verify: Bool = false) throws {
+    package init(path: String, verify: Bool = false) throws {
         self.path = path
         guard let generation = try IndexDirectory(path: path).liveGeneration() else {
             throw IndexError.notAnIndex(path: path, reason: "no CURRENT file (build one with `seealso build`)")
@@ -92,6 +94,13 @@ public final class Index: @unchecked Sendable {
         let postings = try open("postings.sal", "postings")
         let lists = try open("neighbors.sal", "lists")
         var all = [model, articles, matrix, postings, lists]
+        if manifest.files["dense.sal"] != nil {
+            let dense = try open("dense.sal", "dense")
+            all.append(dense)
+            denseFile = dense
+        } else {
+            denseFile = nil
+        }
         if manifest.files["clusters.sal"] != nil, manifest.files["clusters.json"] != nil {
             let clusterFile = try open("clusters.sal", "clusters")
             all.append(clusterFile)
@@ -140,14 +149,14 @@ public final class Index: @unchecked Sendable {
         }
     }
 
-    public var vocabularySize: Int { vocabulary.count }
-    public var k: Int { manifest.k }
+    package var vocabularySize: Int { vocabulary.count }
+    package var k: Int { manifest.k }
 
     /// Total bytes of the index files.
-    public var byteCount: Int { files.reduce(0) { $0 + $1.byteCount } }
+    package var byteCount: Int { files.reduce(0) { $0 + $1.byteCount } }
 
     /// The row of the article with `id`, by binary search over ids in byte order. O(log n).
-    public func row(ofId id: String) -> Int? {
+    package func row(ofId id: String) -> Int? {
         var key = id
         return key.withUTF8 { key in
             var low = 0
@@ -164,7 +173,7 @@ public final class Index: @unchecked Sendable {
     }
 
     /// The column of `term` in the (byte-sorted) vocabulary, by binary search. O(log V).
-    public func column(ofTerm term: UnsafeBufferPointer<UInt8>) -> Int? {
+    package func column(ofTerm term: UnsafeBufferPointer<UInt8>) -> Int? {
         var low = 0
         var high = vocabulary.count
         while low < high {
@@ -175,95 +184,131 @@ public final class Index: @unchecked Sendable {
         return low
     }
 
-    public func term(_ column: Int) -> String { vocabulary[column] }
-    public func idf(_ column: Int) -> Double { idf[column] }
+    package func term(_ column: Int) -> String { vocabulary[column] }
+    package func idf(_ column: Int) -> Double { idf[column] }
 
-    public func id(_ row: Int) -> String { ids[row] }
-    public func title(_ row: Int) -> String { titles[row] }
-    public func date(_ row: Int) -> ArticleDate? {
+    package func id(_ row: Int) -> String { ids[row] }
+    package func title(_ row: Int) -> String { titles[row] }
+    package func date(_ row: Int) -> ArticleDate? {
         dates[row] == Int64.min ? nil : ArticleDate(secondsSinceEpoch: dates[row], hasTime: dateHasTime[row] != 0)
     }
-    public func url(_ row: Int) -> String? { let value = urls[row]; return value.isEmpty ? nil : value }
-    public func label(_ row: Int) -> String? { let value = labels[row]; return value.isEmpty ? nil : value }
-    public func event(_ row: Int) -> String? { let value = events[row]; return value.isEmpty ? nil : value }
-    public func language(_ row: Int) -> String? { let value = languages[row]; return value.isEmpty ? nil : value }
+    package func url(_ row: Int) -> String? { let value = urls[row]; return value.isEmpty ? nil : value }
+    package func label(_ row: Int) -> String? { let value = labels[row]; return value.isEmpty ? nil : value }
+    package func event(_ row: Int) -> String? { let value = events[row]; return value.isEmpty ? nil : value }
+    package func language(_ row: Int) -> String? { let value = languages[row]; return value.isEmpty ? nil : value }
 
-    public func metadata(_ row: Int) -> ArticleMetadata {
+    package func metadata(_ row: Int) -> ArticleMetadata {
         ArticleMetadata(id: id(row), title: title(row), date: date(row), url: url(row), label: label(row),
                         event: event(row), language: language(row))
     }
 
     /// Row `row` of the TF-IDF matrix.
-    public func vector(_ row: Int) -> SparseVector {
+    package func vector(_ row: Int) -> SparseVector {
         let range = Int(rowStarts[row])..<Int(rowStarts[row + 1])
         return SparseVector(columns: Array(columns[range]), values: Array(values[range]))
     }
 
     /// The topic cluster of `row` (nil when none is stored).
-    public func topic(_ row: Int) -> Int? {
+    package func topic(_ row: Int) -> Int? {
         row < topicAssignments.count && topicAssignments[row] >= 0 ? Int(topicAssignments[row]) : nil
     }
 
     /// The story cluster of `row` (nil when none is stored).
-    public func story(_ row: Int) -> Int? {
+    package func story(_ row: Int) -> Int? {
         row < storyAssignments.count && storyAssignments[row] >= 0 ? Int(storyAssignments[row]) : nil
     }
 
     /// The precomputed list of `row` (best first, without padding).
-    public func storedList(_ row: Int) -> [(row: Int, score: Float)] {
+    package func storedList(_ row: Int) -> [(row: Int, score: Float)] {
         (row * k..<(row + 1) * k).compactMap { slot in
             listIds[slot] >= 0 ? (Int(listIds[slot]), listScores[slot]) : nil
         }
     }
 
     /// Materializes the TF-IDF model (vocabulary and idf as arrays): O(V). For `add` and exports.
-    public func model() -> TfidfModel {
+    package func model() -> TfidfModel {
         TfidfModel(configuration: manifest.configuration, vocabulary: (0..<vocabulary.count).map { vocabulary[$0] },
                    idf: Array(idf), documentCount: manifest.modelDocumentCount)
     }
 
-    /// Materializes the matrix: O(nnz). For `add`.
-    public func matrix() -> CSRMatrix {
-        CSRMatrix(rowCount: articleCount, columnCount: vocabulary.count, rowStarts: rowStarts.map { Int($0) },
+    /// Materializes the matrix: O(nnz).
+    package func matrix() -> CSRMatrix {
+        CSRMatrix(rowCount: articleCount, columnCount: vocabulary.count, rowStarts: Array(rowStarts),
                   columns: Array(columns), values: Array(values))
     }
 
-    public func allMetadata() -> [ArticleMetadata] { (0..<articleCount).map(metadata) }
+    /// Materializes the postings: O(nnz).
+    package func postings() -> SparsePostings {
+        SparsePostings(columnStarts: Array(postingStarts), rows: Array(postingRows), values: Array(postingValues), rowCount: articleCount)
+    }
+
+    /// The postings read in place (valid while this index is open).
+    package var postingBuffers: PostingBuffers {
+        PostingBuffers(starts: postingStarts, rows: postingRows, values: postingValues)
+    }
+
+    package func allMetadata() -> [ArticleMetadata] { (0..<articleCount).map(metadata) }
 
     /// The stored lists as `NeighborLists`.
-    public func lists() -> NeighborLists {
+    package func lists() -> NeighborLists {
         NeighborLists(rowCount: articleCount, k: k, ids: Array(listIds), scores: Array(listScores))
+    }
+
+    /// The similarity index the lists were built with, restored from the stored files (materialized:
+    /// O(nnz) time and memory), ready to take new rows. An approximate index without its stored LSA
+    /// and partitions (`dense.sal`) cannot be restored; its lists are then extended exactly.
+    package func similarityIndex() throws -> any SimilarityIndex {
+        let matrix = matrix(), postings = postings(), lists = lists()
+        guard manifest.method != "exact", let dense = denseFile else {
+            return ExactIndex(matrix: matrix, postings: postings, lists: lists)
+        }
+        let shape: UnsafeBufferPointer<Int64> = try dense.array("shape")
+        let d = shape.count == 2 ? Int(shape[1]) : 0
+        let vectors: UnsafeBufferPointer<Float> = try dense.array("vectors")
+        let projection: UnsafeBufferPointer<Float> = try dense.array("projection")
+        let singularValues: UnsafeBufferPointer<Float> = try dense.array("singularValues")
+        let centroids: UnsafeBufferPointer<Float> = try dense.array("centroids")
+        let partitionOfRow: UnsafeBufferPointer<Int32> = try dense.array("partitionOfRow")
+        guard d > 0, Int(shape[0]) == articleCount, vectors.count == articleCount * d, projection.count == vocabulary.count * d,
+              singularValues.count == d, centroids.count % d == 0,
+              partitionOfRow.isEmpty || partitionOfRow.count == articleCount else {
+            throw IndexError.corrupt(path: generationPath + "/dense.sal", reason: "sections disagree with the index's articles and terms")
+        }
+        var options = manifest.partitioned ?? PartitionedIndex.Options(k: k)
+        options.k = k
+        let partitions = partitionOfRow.isEmpty ? nil : Partitions(
+            centroids: DenseMatrix(rowCount: centroids.count / d, columnCount: d, values: Array(centroids)),
+            partitionOfRow: Array(partitionOfRow))
+        if partitions == nil { options.candidates = .exhaustive }
+        let svd = RandomizedSVD(singularValues: Array(singularValues),
+                                rightSingularVectors: DenseMatrix(rowCount: vocabulary.count, columnCount: d, values: Array(projection)),
+                                fittedRowCount: manifest.modelDocumentCount)
+        return PartitionedIndex(matrix: matrix, postings: postings, lists: lists, options: options, svd: svd,
+                                vectors: DenseMatrix(rowCount: articleCount, columnCount: d, values: Array(vectors)),
+                                partitions: partitions)
     }
 }
 
-/// A sparse vector with sorted, distinct columns.
-public struct SparseVector: Sendable, Equatable {
-    public var columns: [Int32]
-    public var values: [Float]
+/// A sparse vector with sorted, distinct columns (a query's TF-IDF weights).
+package struct SparseVector: Sendable, Equatable {
+    package var columns: [Int32]
+    package var values: [Float]
 
-    public init(columns: [Int32], values: [Float]) {
+    package init(columns: [Int32], values: [Float]) {
         self.columns = columns
         self.values = values
     }
 
-    /// Σ a_t·b_t over shared columns, by merging the sorted column lists. O(|a| + |b|).
-    public func dot(_ other: SparseVector) -> Float {
-        var i = 0
-        var j = 0
-        var sum: Float = 0
-        while i < columns.count && j < other.columns.count {
-            let a = columns[i]
-            let b = other.columns[j]
-            if a == b {
-                sum += values[i] * other.values[j]
-                i += 1
-                j += 1
-            } else if a < b {
-                i += 1
-            } else {
-                j += 1
+    /// The canonical score (`CanonicalScores`) of two vectors. O(|a| + |b|).
+    package func dot(_ other: SparseVector) -> Float {
+        columns.withUnsafeBufferPointer { aColumns in
+            values.withUnsafeBufferPointer { aValues in
+                other.columns.withUnsafeBufferPointer { bColumns in
+                    other.values.withUnsafeBufferPointer { bValues in
+                        CanonicalScores.dot(columns: aColumns, values: aValues, columns: bColumns, values: bValues)
+                    }
+                }
             }
         }
-        return sum
     }
 }

@@ -12,7 +12,7 @@ public struct IndexClusters: Codable, Sendable {
         public var assignments: [Int32]
         public var clusters: [Description]
 
-        public init(method: String, assignments: [Int32], clusters: [Description]) {
+        package init(method: String, assignments: [Int32], clusters: [Description]) {
             self.method = method
             self.assignments = assignments
             self.clusters = clusters
@@ -39,7 +39,7 @@ public struct IndexClusters: Codable, Sendable {
         public var firstDate: String?
         public var lastDate: String?
 
-        public init(id: Int, size: Int, topTerms: [String], representative: String, firstDate: String?, lastDate: String?) {
+        package init(id: Int, size: Int, topTerms: [String], representative: String, firstDate: String?, lastDate: String?) {
             self.id = id
             self.size = size
             self.topTerms = topTerms
@@ -52,7 +52,7 @@ public struct IndexClusters: Codable, Sendable {
     public var topics: Clustering?
     public var stories: Clustering?
 
-    public init(topics: Clustering? = nil, stories: Clustering? = nil) {
+    package init(topics: Clustering? = nil, stories: Clustering? = nil) {
         self.topics = topics
         self.stories = stories
     }
@@ -61,14 +61,12 @@ public struct IndexClusters: Codable, Sendable {
 extension IndexWriter {
     /// Publishes a new generation equal to the live one plus `clusters` (replacing any earlier
     /// clusters). Unchanged files are hard-linked, not copied, so this costs O(articles).
-    public static func attachClusters(_ clusters: IndexClusters, to index: Index) throws {
+    package static func attachClusters(_ clusters: IndexClusters, to index: Index) throws {
         let live = index.generationPath
         try IndexDirectory(path: index.path).publish { folder in
             var manifest = index.manifest
             for name in manifest.files.keys where name != "clusters.sal" && name != "clusters.json" {
-                guard link(live + "/" + name, folder + "/" + name) == 0 else {
-                    throw IndexError.io(path: folder + "/" + name, reason: "cannot link: \(String(cString: strerror(errno)))")
-                }
+                try System.link(live + "/" + name, as: folder + "/" + name)
             }
             manifest.files = manifest.files.filter { $0.key != "clusters.sal" && $0.key != "clusters.json" }
             let writer = SectionFileWriter(kind: "clusters")
@@ -86,12 +84,15 @@ extension IndexWriter {
         }
     }
 
+    /// Writes `data` to a new file of a generation folder being filled, and syncs it.
     static func writeSynced(_ data: Data, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: data) else {
-            throw IndexError.io(path: path, reason: "cannot write")
+        do {
+            let file = try FileDescriptor.open(path, .createTruncate)
+            defer { try? file.close() }
+            try data.withUnsafeBytes { try file.writeAll($0) }
+            try file.sync()
+        } catch let error as SystemError {
+            throw IndexError(error)
         }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try handle.synchronize()
-        try handle.close()
     }
 }

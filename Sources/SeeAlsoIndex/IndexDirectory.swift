@@ -11,15 +11,15 @@ import SeeAlsoSupport
 /// a build or add that is interrupted at any point leaves the previous index intact; leftovers
 /// are removed by the next successful write. An exclusive `flock` on `DIR/LOCK` keeps two
 /// writers apart.
-public struct IndexDirectory: Sendable {
-    public let path: String
+package struct IndexDirectory: Sendable {
+    package let path: String
 
-    public init(path: String) { self.path = path }
+    package init(path: String) { self.path = path }
 
     var currentFile: String { path + "/CURRENT" }
 
     /// The live generation's folder, or nil when the directory holds no index yet.
-    public func liveGeneration() throws -> String? {
+    package func liveGeneration() throws -> String? {
         guard let data = FileManager.default.contents(atPath: currentFile) else { return nil }
         let name = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard name.hasPrefix("generation-"), !name.contains("/") else {
@@ -30,7 +30,7 @@ public struct IndexDirectory: Sendable {
 
     /// Runs `write` with a fresh generation folder and publishes it when `write` returns.
     /// Throws (leaving the live generation untouched) when `write` throws.
-    public func publish(_ write: (String) throws -> Void) throws {
+    package func publish(_ write: (String) throws -> Void) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let lock = try DirectoryLock(path: path + "/LOCK")
         defer { lock.release() }
@@ -41,13 +41,14 @@ public struct IndexDirectory: Sendable {
         try FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: false)
         do {
             try write(partial)
-            try IndexDirectory.syncDirectory(partial)
-            guard rename(partial, path + "/" + name) == 0 else {
-                throw IndexError.io(path: partial, reason: "cannot rename: \(String(cString: strerror(errno)))")
-            }
-            try IndexDirectory.syncDirectory(path)
+            try System.syncDirectory(partial)
+            try System.rename(partial, to: path + "/" + name)
+            try System.syncDirectory(path)
             try AtomicFileWriter.write(Array((name + "\n").utf8), to: currentFile)
-            try IndexDirectory.syncDirectory(path)
+            try System.syncDirectory(path)
+        } catch let error as SystemError {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw IndexError(error)
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
             throw error
@@ -73,30 +74,26 @@ public struct IndexDirectory: Sendable {
             try? FileManager.default.removeItem(atPath: path + "/" + name)
         }
     }
-
-    static func syncDirectory(_ path: String) throws {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw IndexError.io(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        _ = fsync(descriptor)
-    }
 }
 
 /// An exclusive advisory lock on a file (flock), released on `release()` or process exit.
 final class DirectoryLock {
-    private let descriptor: Int32
+    private let file: FileDescriptor
 
     init(path: String) throws {
-        descriptor = open(path, O_RDWR | O_CREAT, 0o644)
-        guard descriptor >= 0 else { throw IndexError.io(path: path, reason: String(cString: strerror(errno))) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(descriptor)
-            throw IndexError.busy(path: path)
+        do {
+            file = try FileDescriptor.open(path, .readWriteCreate)
+            guard try file.tryLockExclusive() else {
+                try? file.close()
+                throw IndexError.busy(path: path)
+            }
+        } catch let error as SystemError {
+            throw IndexError(error)
         }
     }
 
     func release() {
-        flock(descriptor, LOCK_UN)
-        close(descriptor)
+        file.unlock()
+        try? file.close()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SeeAlsoSimilarity
 import SeeAlsoVectorize
 
 /// `manifest.json` of an index generation: what it holds, how it was built, and every file's
@@ -10,6 +11,11 @@ public struct IndexManifest: Codable, Sendable {
     public struct FileRecord: Codable, Sendable {
         public var bytes: Int
         public var crc32: UInt32
+
+        package init(bytes: Int, crc32: UInt32) {
+            self.bytes = bytes
+            self.crc32 = crc32
+        }
     }
 
     public var format = IndexManifest.formatName
@@ -34,6 +40,8 @@ public struct IndexManifest: Codable, Sendable {
     public var addedOutOfVocabularyRate: Double?
     public var denseDimensions: Int?
     public var partitions: Int?
+    /// The settings of the partitioned (or dense) method, so that `add` runs the same stages.
+    package var partitioned: PartitionedIndex.Options?
     public var files: [String: FileRecord]
     /// Wall time of each build stage in seconds.
     public var buildSeconds: [String: Double]

@@ -6,44 +6,50 @@ import SeeAlsoVectorize
 
 /// The dense side of an approximate index: unit LSA vectors (n × d), the projection V (terms × d)
 /// that maps new TF-IDF rows into the same space, the singular values, and the k-means partitions.
-public struct DenseSection: Sendable {
-    public var vectors: DenseMatrix
-    public var projection: DenseMatrix
-    public var singularValues: [Float]
-    public var centroids: DenseMatrix?
-    public var partitionOfRow: [Int32]?
+package struct DenseSection: Sendable {
+    package var vectors: DenseMatrix
+    package var projection: DenseMatrix
+    package var singularValues: [Float]
+    package var partitions: Partitions?
 }
 
 /// Everything an index generation holds, in memory, ready to be written.
-public struct IndexContents: Sendable {
-    public var model: TfidfModel
-    public var articles: [ArticleMetadata]
-    public var matrix: CSRMatrix
-    public var lists: NeighborLists
-    public var method: String
-    public var measuredRecall: Double?
-    public var sources: [String]
-    public var addedSinceFit = 0
-    public var addedOutOfVocabularyRate: Double?
-    public var buildSeconds: [String: Double] = [:]
+package struct IndexContents: Sendable {
+    package var model: TfidfModel
+    package var articles: [ArticleMetadata]
+    package var matrix: CSRMatrix
+    package var postings: SparsePostings
+    package var lists: NeighborLists
+    package var method: String
+    package var measuredRecall: Double?
+    package var sources: [String]
+    package var addedSinceFit = 0
+    package var addedOutOfVocabularyRate: Double?
+    package var buildSeconds: [String: Double] = [:]
     /// Reduced vectors and partitions of the approximate methods.
-    public var dense: DenseSection?
+    package var dense: DenseSection?
+    package var partitioned: PartitionedIndex.Options?
 
-    public init(model: TfidfModel, articles: [ArticleMetadata], matrix: CSRMatrix, lists: NeighborLists,
-                method: String, measuredRecall: Double? = nil, sources: [String]) {
+    /// The contents of a similarity index's rows and lists, with the articles' metadata and model.
+    package init(model: TfidfModel, articles: [ArticleMetadata], index: any SimilarityIndex, method: String, sources: [String]) {
         self.model = model
         self.articles = articles
-        self.matrix = matrix
-        self.lists = lists
+        matrix = index.matrix
+        postings = index.postings
+        lists = index.lists
         self.method = method
-        self.measuredRecall = measuredRecall
         self.sources = sources
+        if let partitioned = index as? PartitionedIndex {
+            dense = DenseSection(vectors: partitioned.vectors, projection: partitioned.svd.rightSingularVectors,
+                                 singularValues: partitioned.svd.singularValues, partitions: partitioned.partitions)
+            self.partitioned = partitioned.options
+        }
     }
 }
 
 /// Writes `IndexContents` as a new generation of an index directory (see `IndexDirectory`).
-public enum IndexWriter {
-    public static func write(_ contents: IndexContents, to directory: IndexDirectory) throws {
+package enum IndexWriter {
+    package static func write(_ contents: IndexContents, to directory: IndexDirectory) throws {
         try directory.publish { folder in
             var files: [String: IndexManifest.FileRecord] = [:]
             func save(_ writer: SectionFileWriter, _ name: String) throws {
@@ -53,7 +59,7 @@ public enum IndexWriter {
             try save(modelFile(contents.model), "model.sal")
             try save(articlesFile(contents.articles), "articles.sal")
             try save(matrixFile(contents.matrix), "matrix.sal")
-            try save(postingsFile(SparsePostings(contents.matrix)), "postings.sal")
+            try save(postingsFile(contents.postings), "postings.sal")
             try save(neighborsFile(contents.lists), "neighbors.sal")
             if let dense = contents.dense { try save(denseFile(dense), "dense.sal") }
             let formatter = ISO8601DateFormatter()
@@ -64,8 +70,8 @@ public enum IndexWriter {
                 configuration: contents.model.configuration, modelDocumentCount: contents.model.documentCount,
                 sources: contents.sources, addedSinceFit: contents.addedSinceFit,
                 addedOutOfVocabularyRate: contents.addedOutOfVocabularyRate,
-                denseDimensions: contents.dense?.vectors.columnCount, partitions: contents.dense?.centroids?.rowCount,
-                files: files, buildSeconds: contents.buildSeconds)
+                denseDimensions: contents.dense?.vectors.columnCount, partitions: contents.dense?.partitions?.count,
+                partitioned: contents.partitioned, files: files, buildSeconds: contents.buildSeconds)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try writeSynced(try encoder.encode(manifest), to: folder + "/manifest.json")
@@ -78,8 +84,8 @@ public enum IndexWriter {
         writer.add("vectors", dense.vectors.values)
         writer.add("projection", dense.projection.values)
         writer.add("singularValues", dense.singularValues)
-        writer.add("centroids", dense.centroids?.values ?? [])
-        writer.add("partitionOfRow", dense.partitionOfRow ?? [])
+        writer.add("centroids", dense.partitions?.centroids.values ?? [])
+        writer.add("partitionOfRow", dense.partitions?.partitionOfRow ?? [])
         return writer
     }
 

@@ -5,18 +5,18 @@ import SeeAlsoVectorize
 
 /// Turns a new article into a TF-IDF vector of an index's space (its frozen vocabulary and idf),
 /// exactly as the index's articles were weighted. Terms outside the vocabulary are dropped.
-public struct QueryVectorizer {
+package struct QueryVectorizer {
     private let index: Index
     private var analyzer: Analyzer
     private var terms: [Int32] = []
 
-    public init(index: Index) throws {
+    package init(index: Index) throws {
         self.index = index
         analyzer = try Analyzer(configuration: index.manifest.configuration.analyzer)
     }
 
     /// The L2-normalised (or as configured) TF-IDF vector of `article`.
-    public mutating func vector(for article: Article) -> SparseVector {
+    package mutating func vector(for article: Article) -> SparseVector {
         let configuration = index.manifest.configuration
         let titleOnly = analyzer.analyze(title: article.title, body: article.body, languageCode: article.language, into: &terms)
         var counts: [Int32: Float] = [:]

@@ -36,7 +36,7 @@ public struct RelatedOptions: Sendable {
     public init() {}
 
     /// Parses a duration such as `365d`, `12h`, `2w`, `90m` or `3600s` (a bare number is days).
-    public static func parseDuration(_ text: String) throws -> Int64 {
+    package static func parseDuration(_ text: String) throws -> Int64 {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [(String, Double)] = [("w", 7 * 86_400), ("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)]
         // Up to about 290 billion years: far beyond any archive, and inside Int64.
@@ -53,21 +53,21 @@ public struct RelatedOptions: Sendable {
 }
 
 /// One item of a "See also" list.
-public struct RelatedItem: Sendable {
-    public var row: Int
+package struct RelatedItem: Sendable {
+    package var row: Int
     /// Cosine similarity to the query.
-    public var similarity: Float
+    package var similarity: Float
     /// The ranking score (similarity with time decay).
-    public var score: Float
+    package var score: Float
     /// Near-duplicates folded into this item (rows), later copies of the same story.
-    public var folded: [Int] = []
+    package var folded: [Int] = []
     /// The shared terms that contribute most to the similarity: (term, q_t · d_t), largest first.
-    public var explanation: [(term: String, contribution: Float)] = []
+    package var explanation: [(term: String, contribution: Float)] = []
 }
 
 /// A whole answer: the list, plus what was left out as copies of the query.
-public struct RelatedResult: Sendable {
-    public var items: [RelatedItem]
+package struct RelatedResult: Sendable {
+    package var items: [RelatedItem]
     /// Rows that are near-copies of the query itself (cosine ≥ duplicate threshold).
-    public var copiesOfQuery: [Int]
+    package var copiesOfQuery: [Int]
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SeeAlsoCorpus
+import SeeAlsoSimilarity
 import SeeAlsoSupport
 
 /// Answers "See also" queries against an index: exact cosine over the postings, then date
@@ -7,18 +8,18 @@ import SeeAlsoSupport
 ///
 /// One query costs O(Σ_{t ∈ query} df(t)) for the scores plus O(n) for the selection scan, with an
 /// n-float accumulator; the folding and MMR steps cost O(pool² · row length).
-public struct RelatedSearch {
-    public let index: Index
+package struct RelatedSearch {
+    package let index: Index
 
-    public init(index: Index) { self.index = index }
+    package init(index: Index) { self.index = index }
 
     /// The list for the indexed article `row` (itself excluded).
-    public func related(toRow row: Int, options: RelatedOptions) -> RelatedResult {
+    package func related(toRow row: Int, options: RelatedOptions) -> RelatedResult {
         related(to: index.vector(row), date: index.date(row), excluding: row, options: options)
     }
 
     /// The list for any TF-IDF vector in the index's space (a new text), optionally dated.
-    public func related(to query: SparseVector, date: ArticleDate?, excluding excludedRow: Int? = nil,
+    package func related(to query: SparseVector, date: ArticleDate?, excluding excludedRow: Int? = nil,
                         options: RelatedOptions) -> RelatedResult {
         let scores = exactScores(query)
         var candidates: [(row: Int, similarity: Float, score: Float)] = []
@@ -29,21 +30,21 @@ public struct RelatedSearch {
             guard let score = rankingScore(row: row, similarity: similarity, queryDate: queryDate, options: options) else { continue }
             candidates.append((row, similarity, score))
         }
-        candidates.sort { NeighborOrder.before($0.score, $0.row, $1.score, $1.row) }
+        candidates.sort { RankOrder.precedes($0.score, $0.row, $1.score, $1.row) }
         let pool = Array(candidates.prefix(max(options.candidatePool, options.k)))
         return finish(query: query, pool: pool, options: options)
     }
 
     /// The list for `row` built from its precomputed list (for `--all`): the same filters, applied
     /// to the index's k stored neighbours only, so it may hold fewer items than `related(toRow:)`.
-    public func relatedFromStoredList(row: Int, options: RelatedOptions) -> RelatedResult {
+    package func relatedFromStoredList(row: Int, options: RelatedOptions) -> RelatedResult {
         let queryDate = index.date(row)?.secondsSinceEpoch
         var pool: [(row: Int, similarity: Float, score: Float)] = []
         for (neighbor, similarity) in index.storedList(row) where similarity >= options.minScore {
             guard let score = rankingScore(row: neighbor, similarity: similarity, queryDate: queryDate, options: options) else { continue }
             pool.append((neighbor, similarity, score))
         }
-        pool.sort { NeighborOrder.before($0.score, $0.row, $1.score, $1.row) }
+        pool.sort { RankOrder.precedes($0.score, $0.row, $1.score, $1.row) }
         return finish(query: index.vector(row), pool: pool, options: options)
     }
 
@@ -51,13 +52,8 @@ public struct RelatedSearch {
     func exactScores(_ query: SparseVector) -> [Float] {
         var scores = [Float](repeating: 0, count: index.articleCount)
         scores.withUnsafeMutableBufferPointer { scores in
-            for (column, weight) in zip(query.columns, query.values) {
-                let start = Int(index.postingStarts[Int(column)])
-                let end = Int(index.postingStarts[Int(column) + 1])
-                for position in start..<end {
-                    scores[Int(index.postingRows[position])] += weight * index.postingValues[position]
-                }
-            }
+            guard let base = scores.baseAddress else { return }
+            index.postingBuffers.accumulate(columns: query.columns[...], values: query.values[...], into: base)
         }
         return scores
     }
@@ -166,13 +162,5 @@ public struct RelatedSearch {
         }
         contributions.sort { $0.value != $1.value ? $0.value > $1.value : $0.column < $1.column }
         return contributions.prefix(terms).map { (index.term(Int($0.column)), $0.value) }
-    }
-}
-
-/// Score descending, then row ascending: SeeAlso's deterministic tie order.
-enum NeighborOrder {
-    @inline(__always)
-    static func before(_ scoreA: Float, _ rowA: Int, _ scoreB: Float, _ rowB: Int) -> Bool {
-        scoreA > scoreB || (scoreA == scoreB && rowA < rowB)
     }
 }

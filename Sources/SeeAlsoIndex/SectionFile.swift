@@ -24,7 +24,7 @@ final class SectionFileWriter {
         var name: String
         var elementSize: Int
         var count: Int
-        var write: (FileHandle, inout UInt32) throws -> Void
+        var write: (FileDescriptor, inout UInt32) throws -> Void
     }
 
     let kind: String
@@ -34,9 +34,9 @@ final class SectionFileWriter {
 
     /// Adds an array of plain values (integers, floats) as a section.
     func add<Element: BitwiseCopyable>(_ name: String, _ values: [Element]) {
-        sections.append(Section(name: name, elementSize: MemoryLayout<Element>.stride, count: values.count) { handle, crc in
+        sections.append(Section(name: name, elementSize: MemoryLayout<Element>.stride, count: values.count) { file, crc in
             try values.withUnsafeBytes { bytes in
-                try SectionFileWriter.writeChunked(bytes, to: handle, crc: &crc)
+                try SectionFileWriter.writeChunked(bytes, to: file, crc: &crc)
             }
         })
     }
@@ -57,11 +57,16 @@ final class SectionFileWriter {
     /// Writes the file (not atomically: callers write into a not-yet-published generation folder)
     /// and fsyncs it. Returns (bytes, CRC-32 of the whole file).
     func write(to path: String) throws -> (bytes: Int, crc32: UInt32) {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw IndexError.io(path: path, reason: "cannot create: \(String(cString: strerror(errno)))")
+        do {
+            let file = try FileDescriptor.open(path, .createTruncate)
+            defer { try? file.close() }
+            return try write(to: file)
+        } catch let error as SystemError {
+            throw IndexError(error)
         }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
+    }
+
+    private func write(to handle: FileDescriptor) throws -> (bytes: Int, crc32: UInt32) {
         var offset = SectionFile.headerSize + sections.count * SectionFile.entrySize
         var entries: [(Section, Int)] = []
         for section in sections {
@@ -96,7 +101,7 @@ final class SectionFileWriter {
             try section.write(handle, &crc)
             position = payloadOffset + section.elementSize * section.count
         }
-        try handle.synchronize()
+        try handle.sync()
         return (position, crc)
     }
 
@@ -104,14 +109,13 @@ final class SectionFileWriter {
         withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset..<offset + MemoryLayout<T>.size, with: $0) }
     }
 
-    fileprivate static func writeChunked(_ bytes: UnsafeRawBufferPointer, to handle: FileHandle, crc: inout UInt32) throws {
+    fileprivate static func writeChunked(_ bytes: UnsafeRawBufferPointer, to file: FileDescriptor, crc: inout UInt32) throws {
         var offset = 0
         while offset < bytes.count {
             let length = min(bytes.count - offset, 64 << 20)
             let chunk = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length])
             crc = CRC32.checksum(chunk, continuing: crc)
-            try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: chunk.baseAddress!),
-                                              count: length, deallocator: .none))
+            try file.writeAll(chunk)
             offset += length
         }
     }
@@ -203,6 +207,10 @@ struct StringTable: @unchecked Sendable {
 
 /// Why an index could not be written or read.
 public enum IndexError: Error, CustomStringConvertible {
+    package init(_ error: SystemError) {
+        self = .io(path: error.path, reason: "cannot \(error.operation): \(error.reason)")
+    }
+
     case io(path: String, reason: String)
     case corrupt(path: String, reason: String)
     case notAnIndex(path: String, reason: String)

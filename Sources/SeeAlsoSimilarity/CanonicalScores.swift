@@ -1,17 +1,24 @@
 import SeeAlsoSupport
 import SeeAlsoVectorize
 
-/// Recomputes the scores of stored lists in one canonical way — the sparse dot product of the two
-/// rows summed in Double in column order, then rounded to Float — and re-sorts each list.
+/// SeeAlso's one canonical similarity score: the sparse dot product of two TF-IDF rows, the products
+/// of their shared columns summed in Double in column order, rounded to Float.
 ///
 /// Fast paths sum in different orders (GEMM blocks, postings accumulation), so the same pair can
-/// differ in the last bits between a build and an incremental add; canonical scores make lists
-/// reproducible across methods, thread counts and `add` versus rebuild. Cost O(n · k · row length).
-public enum CanonicalScores {
-    /// Rescoring keeps the `keep` best of each list (default: all). Fast sums of the same pair can
-    /// differ by an ulp, so a fast search that keeps a few extra candidates (see `margin(for:)`)
-    /// and is then cut to `keep` here breaks exact ties by id as the canonical order requires.
-    public static func rescore(_ lists: NeighborLists, matrix: CSRMatrix, keep: Int? = nil) -> NeighborLists {
+/// differ in the last bits between a build and an incremental add; every stored or shown score is
+/// recomputed here, which makes lists reproducible across methods, thread counts and `add` versus
+/// rebuild. `ScatteredRow` computes the same value, bit for bit, for one row against many.
+package enum CanonicalScores {
+    /// Extra candidates a fast search keeps beyond k so that canonical rescoring decides ties.
+    package static func margin(for k: Int) -> Int { max(4, k / 4) }
+
+    /// Rescores every list canonically (row r's query is row r of `queries`, by default of `matrix`;
+    /// its items are rows of `matrix`), re-sorts it and keeps the `keep` best (default: all). Fast
+    /// sums of the same pair can differ by an ulp, so a fast search that keeps a few extra candidates
+    /// (see `margin(for:)`) and is then cut to `keep` here breaks exact ties by id as the canonical
+    /// order requires. Cost O(n · k · row length).
+    package static func rescore(_ lists: NeighborLists, queries: CSRMatrix? = nil, matrix: CSRMatrix, keep: Int? = nil) -> NeighborLists {
+        let queries = queries ?? matrix
         let keep = min(keep ?? lists.k, lists.k)
         var ids = [Int32](repeating: -1, count: lists.rowCount * keep)
         var scores = [Float](repeating: 0, count: lists.rowCount * keep)
@@ -26,9 +33,9 @@ public enum CanonicalScores {
                     for row in rows {
                         pairs.removeAll(keepingCapacity: true)
                         for slot in row * k..<(row + 1) * k where sourceIds[slot] >= 0 {
-                            pairs.append((sourceIds[slot], dot(matrix, row, Int(sourceIds[slot]))))
+                            pairs.append((sourceIds[slot], dot(queries, row, matrix, Int(sourceIds[slot]))))
                         }
-                        pairs.sort { NeighborLists.ranksBefore($0.score, $0.id, $1.score, $1.id) }
+                        pairs.sort { RankOrder.precedes($0.score, $0.id, $1.score, $1.id) }
                         for (position, pair) in pairs.prefix(keep).enumerated() {
                             idPointer[row * keep + position] = pair.id
                             scorePointer[row * keep + position] = pair.score
@@ -40,12 +47,91 @@ public enum CanonicalScores {
         return NeighborLists(rowCount: lists.rowCount, k: keep, ids: ids, scores: scores)
     }
 
-    /// The same value as `dot(matrix, row, other)`, with `row` scattered into `denseRow` (Float values at their columns) and
-    /// `present` (a bitmap of its columns): only the shared columns are read from `denseRow`, so the
-    /// random accesses touch a bitmap of V/8 bytes instead of the whole dense row. Skipped terms
-    /// would add +0 to the Double sum, so the result is bit-identical to `dot(matrix, row, other)`.
+    /// The canonical score of two rows of one matrix.
+    package static func dot(_ matrix: CSRMatrix, _ first: Int, _ second: Int) -> Float {
+        dot(matrix, first, matrix, second)
+    }
+
+    /// The canonical score of row `first` of `a` and row `second` of `b` (same columns).
+    package static func dot(_ a: CSRMatrix, _ first: Int, _ b: CSRMatrix, _ second: Int) -> Float {
+        let rowA = a.row(first), rowB = b.row(second)
+        return rowA.columns.withUnsafeBufferPointer { aColumns in
+            rowA.values.withUnsafeBufferPointer { aValues in
+                rowB.columns.withUnsafeBufferPointer { bColumns in
+                    rowB.values.withUnsafeBufferPointer { bValues in
+                        dot(columns: aColumns, values: aValues, columns: bColumns, values: bValues)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The canonical score of two sparse vectors given as sorted, distinct columns and their values.
+    /// O(|a| + |b|).
     @inline(__always)
-    public static func dot(denseRow: UnsafePointer<Float>, present: UnsafePointer<UInt64>, _ matrix: CSRMatrix, _ other: Int) -> Float {
+    package static func dot(columns aColumns: UnsafeBufferPointer<Int32>, values aValues: UnsafeBufferPointer<Float>,
+                            columns bColumns: UnsafeBufferPointer<Int32>, values bValues: UnsafeBufferPointer<Float>) -> Float {
+        var i = 0
+        var j = 0
+        var sum: Double = 0
+        while i < aColumns.count && j < bColumns.count {
+            let a = aColumns[i]
+            let b = bColumns[j]
+            if a == b {
+                sum += Double(aValues[i]) * Double(bValues[j])
+                i += 1
+                j += 1
+            } else if a < b {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return Float(sum)
+    }
+}
+
+/// One sparse row scattered into a dense Float row plus a bitmap of its columns, for scoring it
+/// against many rows: `dot` reads only the shared columns' values, so the random accesses touch a
+/// bitmap of V/8 bytes instead of the whole dense row. Terms it skips would add +0 to the Double sum,
+/// so `dot` equals `CanonicalScores.dot` bit for bit. One per worker; O(V) memory, reused row after row.
+package final class ScatteredRow: @unchecked Sendable {
+    private let denseRow: UnsafeMutablePointer<Float>
+    private let present: UnsafeMutablePointer<UInt64>
+
+    package init(columns: Int) {
+        denseRow = .allocate(capacity: max(1, columns))
+        denseRow.initialize(repeating: 0, count: max(1, columns))
+        present = .allocate(capacity: columns / 64 + 1)
+        present.initialize(repeating: 0, count: columns / 64 + 1)
+    }
+
+    deinit {
+        denseRow.deallocate()
+        present.deallocate()
+    }
+
+    /// Writes row `row` of `matrix` (its values at their columns) and marks its columns.
+    package func scatter(_ matrix: CSRMatrix, _ row: Int) {
+        for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
+            let column = Int(matrix.columns[index])
+            denseRow[column] = matrix.values[index]
+            present[column >> 6] |= 1 << UInt64(column & 63)
+        }
+    }
+
+    /// Clears what `scatter(matrix, row)` wrote.
+    package func clear(_ matrix: CSRMatrix, _ row: Int) {
+        for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
+            let column = Int(matrix.columns[index])
+            denseRow[column] = 0
+            present[column >> 6] = 0
+        }
+    }
+
+    /// The canonical score of the scattered row with row `other` of `matrix`.
+    @inline(__always)
+    package func dot(_ matrix: CSRMatrix, _ other: Int) -> Float {
         var sum: Double = 0
         matrix.columns.withUnsafeBufferPointer { columns in
             matrix.values.withUnsafeBufferPointer { values in
@@ -55,32 +141,6 @@ public enum CanonicalScores {
                         sum += Double(denseRow[column]) * Double(values[index])
                     }
                 }
-            }
-        }
-        return Float(sum)
-    }
-
-    /// Extra candidates a fast search keeps beyond k so that canonical rescoring decides ties.
-    public static func margin(for k: Int) -> Int { max(4, k / 4) }
-
-    /// Σ_t a_t · b_t over the shared columns of two rows, in Double, rounded to Float.
-    public static func dot(_ matrix: CSRMatrix, _ first: Int, _ second: Int) -> Float {
-        var i = matrix.rowStarts[first]
-        let iEnd = matrix.rowStarts[first + 1]
-        var j = matrix.rowStarts[second]
-        let jEnd = matrix.rowStarts[second + 1]
-        var sum: Double = 0
-        while i < iEnd && j < jEnd {
-            let a = matrix.columns[i]
-            let b = matrix.columns[j]
-            if a == b {
-                sum += Double(matrix.values[i]) * Double(matrix.values[j])
-                i += 1
-                j += 1
-            } else if a < b {
-                i += 1
-            } else {
-                j += 1
             }
         }
         return Float(sum)

@@ -7,12 +7,11 @@ import SeeAlsoSupport
 /// `allPairs` is the self-join: it computes the lower triangle only and offers each score to
 /// both rows (half the FLOPs of a query-against-database search). Cost 2·n²·d FLOPs for
 /// `search`, n²·d for `allPairs`; memory one `rowTile × columnBlock` buffer per worker.
-public enum DenseAllPairs {
-    public static let defaultLayout = (rowTile: 256, columnBlock: 4096)
+package enum DenseAllPairs {
+    package static let defaultLayout = (rowTile: 256, columnBlock: 4096)
 
     /// Every row's k most similar other rows, self excluded.
-    public static func allPairs(_ vectors: DenseMatrix, k: Int, floor: Float = 0, progress: ProgressReporter? = nil) -> NeighborLists {
-        BLAS.setThreads(1)
+    package static func allPairs(_ vectors: DenseMatrix, k: Int, floor: Float = 0, progress: ProgressTask? = nil) -> NeighborLists {
         let d = vectors.columnCount
         return vectors.values.withUnsafeBufferPointer { values in
             let base = SharedPointer(values.baseAddress!)
@@ -29,10 +28,9 @@ public enum DenseAllPairs {
     }
 
     /// Each query's k most similar database rows (no exclusion).
-    public static func search(queries: DenseMatrix, database: DenseMatrix, k: Int, floor: Float = -.infinity,
-                              progress: ProgressReporter? = nil) -> NeighborLists {
+    package static func search(queries: DenseMatrix, database: DenseMatrix, k: Int, floor: Float = -.infinity,
+                              progress: ProgressTask? = nil) -> NeighborLists {
         precondition(queries.columnCount == database.columnCount, "DenseAllPairs.search: dimension mismatch")
-        BLAS.setThreads(1)
         let d = queries.columnCount
         return queries.values.withUnsafeBufferPointer { queryValues in
             database.values.withUnsafeBufferPointer { databaseValues in

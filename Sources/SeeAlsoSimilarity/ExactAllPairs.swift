@@ -16,15 +16,15 @@ import SeeAlsoVectorize
 /// one `rowTile × columnBlock` buffer per worker. Only scores > `floor` (default 0) are listed.
 /// The search keeps `CanonicalScores.margin(for: k)` extra candidates per row, then rescores them
 /// canonically and keeps k, so ties are broken by id and lists do not depend on H or the tiling.
-public enum ExactAllPairs {
-    public struct Options: Sendable {
-        public var k = 10
+package enum ExactAllPairs {
+    package struct Options: Sendable {
+        package var k = 10
         /// Number of dense head terms; nil chooses it by the cost model.
-        public var headTerms: Int?
-        public var floor: Float = 0
-        public var rowTile = 128
-        public var columnBlock = 16_384
-        public init(k: Int = 10) { self.k = k }
+        package var headTerms: Int?
+        package var floor: Float = 0
+        package var rowTile = 128
+        package var columnBlock = 16_384
+        package init(k: Int = 10) { self.k = k }
     }
 
     /// Measured on this project's 2-core Zen3 machine (see Benchmarks/RESULTS.md): one-thread sgemm
@@ -33,7 +33,7 @@ public enum ExactAllPairs {
     static let scatterSeconds = 1.2e-9
 
     /// The head size the cost model picks, and the estimated seconds per worker-sum for each candidate.
-    public static func chooseHead(frequencies: [Int], rowCount: Int, maximumBytes: Int = 1 << 30) -> Int {
+    package static func chooseHead(frequencies: [Int], rowCount: Int, maximumBytes: Int = 1 << 30) -> Int {
         let sorted = frequencies.sorted(by: >)
         var tailCost = sorted.reduce(0.0) { $0 + Double($1) * Double($1) }
         var best = (terms: 0, cost: tailCost * scatterSeconds)
@@ -49,8 +49,9 @@ public enum ExactAllPairs {
         return best.terms
     }
 
-    public static func run(_ matrix: CSRMatrix, options: Options = Options(), progress: ProgressReporter? = nil) -> NeighborLists {
-        let postings = SparsePostings(matrix)
+    package static func run(_ matrix: CSRMatrix, postings: SparsePostings? = nil, options: Options = Options(),
+                            progress: ProgressTask? = nil) -> NeighborLists {
+        let postings = postings ?? SparsePostings(matrix)
         let frequencies = (0..<matrix.columnCount).map { postings.frequency($0) }
         let headCount = min(options.headTerms ?? chooseHead(frequencies: frequencies, rowCount: matrix.rowCount), matrix.columnCount)
         let split = HeadTailSplit(matrix: matrix, frequencies: frequencies, headCount: headCount)

@@ -1,16 +1,26 @@
+/// SeeAlso's one tie order for ranked items: score descending, then item (article) order ascending.
+/// Heaps, candidate lists, related lists and k-means centroid choices all rank with it, so every list
+/// is deterministic whatever the threads, tiling or method that produced it.
+package enum RankOrder {
+    /// Whether `(scoreA, idA)` ranks before `(scoreB, idB)`: higher score first, then lower id.
+    @inlinable @inline(__always)
+    package static func precedes<ID: Comparable>(_ scoreA: Float, _ idA: ID, _ scoreB: Float, _ idB: ID) -> Bool {
+        scoreA > scoreB || (scoreA == scoreB && idA < idB)
+    }
+}
+
 /// The k most similar items of every row: ids and scores, best first.
 ///
-/// Order is deterministic: score descending, then item index ascending. Rows with fewer than k
-/// candidates (scores above the floor) are padded with id -1 and score 0.
-/// Memory: 8 · rows · k bytes.
-public struct NeighborLists: Sendable, Equatable {
-    public let rowCount: Int
-    public let k: Int
+/// Order is deterministic (`RankOrder`). Rows with fewer than k candidates (scores above the floor)
+/// are padded with id -1 and score 0. Memory: 8 · rows · k bytes.
+package struct NeighborLists: Sendable, Equatable {
+    package let rowCount: Int
+    package let k: Int
     /// `ids[r * k + i]` is row r's i-th neighbour (−1 = none).
-    public var ids: [Int32]
-    public var scores: [Float]
+    package var ids: [Int32]
+    package var scores: [Float]
 
-    public init(rowCount: Int, k: Int, ids: [Int32], scores: [Float]) {
+    package init(rowCount: Int, k: Int, ids: [Int32], scores: [Float]) {
         precondition(ids.count == rowCount * k && scores.count == ids.count, "NeighborLists: inconsistent sizes")
         self.rowCount = rowCount
         self.k = k
@@ -19,7 +29,7 @@ public struct NeighborLists: Sendable, Equatable {
     }
 
     /// Row `row`'s neighbours as (id, score) pairs, best first, without padding.
-    public func neighbors(of row: Int) -> [(id: Int, score: Float)] {
+    package func neighbors(of row: Int) -> [(id: Int, score: Float)] {
         var result: [(id: Int, score: Float)] = []
         for slot in row * k..<(row + 1) * k where ids[slot] >= 0 {
             result.append((Int(ids[slot]), scores[slot]))
@@ -28,7 +38,7 @@ public struct NeighborLists: Sendable, Equatable {
     }
 
     /// The first `width` (≤ k) neighbours of every row.
-    public func truncated(to width: Int) -> NeighborLists {
+    package func truncated(to width: Int) -> NeighborLists {
         precondition(width <= k, "NeighborLists.truncated: \(width) > k = \(k)")
         guard width < k else { return self }
         var keptIds = [Int32]()
@@ -42,11 +52,6 @@ public struct NeighborLists: Sendable, Equatable {
         return NeighborLists(rowCount: rowCount, k: width, ids: keptIds, scores: keptScores)
     }
 
-    /// Whether `(scoreA, idA)` ranks before `(scoreB, idB)`: higher score first, then lower id.
-    @inline(__always)
-    public static func ranksBefore(_ scoreA: Float, _ idA: Int32, _ scoreB: Float, _ idB: Int32) -> Bool {
-        scoreA > scoreB || (scoreA == scoreB && idA < idB)
-    }
 }
 
 /// Bounded heaps, one per row, that keep the k best (score, id) candidates seen so far.
@@ -54,16 +59,16 @@ public struct NeighborLists: Sendable, Equatable {
 /// Each heap is a min-heap on rank (its root is the worst kept candidate), stored in flat arrays.
 /// `floor` is the lowest score that may enter (candidates must score strictly above it).
 /// Push is O(log k); `threshold(row)` is the score a candidate must beat, for cheap prefiltering.
-public struct TopKHeaps: @unchecked Sendable {
-    public let rowCount: Int
-    public let k: Int
-    public let floor: Float
+package struct TopKHeaps: @unchecked Sendable {
+    package let rowCount: Int
+    package let k: Int
+    package let floor: Float
     private(set) var ids: UnsafeMutablePointer<Int32>
     private(set) var scores: UnsafeMutablePointer<Float>
     private(set) var counts: UnsafeMutablePointer<Int32>
     private let owner: HeapStorage
 
-    public init(rowCount: Int, k: Int, floor: Float = 0) {
+    package init(rowCount: Int, k: Int, floor: Float = 0) {
         precondition(k >= 1, "TopKHeaps: k must be ≥ 1")
         self.rowCount = rowCount
         self.k = k
@@ -77,13 +82,13 @@ public struct TopKHeaps: @unchecked Sendable {
     /// The lowest score a new candidate for `row` can enter with (ties are then broken by id inside
     /// `push`): just above the floor while the heap has room, else the worst kept score.
     @inline(__always)
-    public func threshold(_ row: Int) -> Float {
+    package func threshold(_ row: Int) -> Float {
         Int(counts[row]) < k ? floor.nextUp : scores[row * k]
     }
 
     /// Offers (score, id) to `row`'s heap. Safe from several threads only for distinct rows.
     @inline(__always)
-    public func push(row: Int, id: Int32, score: Float) {
+    package func push(row: Int, id: Int32, score: Float) {
         guard score > floor else { return }
         let base = row * k
         let count = Int(counts[row])
@@ -93,7 +98,7 @@ public struct TopKHeaps: @unchecked Sendable {
             while child > 0 {
                 let parent = (child - 1) / 2
                 // Parent must be worse-or-equal than child for a min-heap on rank.
-                guard NeighborLists.ranksBefore(scores[base + parent], ids[base + parent], score, id) else { break }
+                guard RankOrder.precedes(scores[base + parent], ids[base + parent], score, id) else { break }
                 scores[base + child] = scores[base + parent]
                 ids[base + child] = ids[base + parent]
                 child = parent
@@ -104,18 +109,18 @@ public struct TopKHeaps: @unchecked Sendable {
             return
         }
         // Full: replace the root (the worst) if the candidate ranks before it.
-        guard NeighborLists.ranksBefore(score, id, scores[base], ids[base]) else { return }
+        guard RankOrder.precedes(score, id, scores[base], ids[base]) else { return }
         var parent = 0
         while true {
             let left = 2 * parent + 1
             guard left < k else { break }
             var worst = left
             let right = left + 1
-            if right < k && NeighborLists.ranksBefore(scores[base + left], ids[base + left], scores[base + right], ids[base + right]) {
+            if right < k && RankOrder.precedes(scores[base + left], ids[base + left], scores[base + right], ids[base + right]) {
                 worst = right
             }
             // The worse child moves up while it ranks below the candidate.
-            guard NeighborLists.ranksBefore(score, id, scores[base + worst], ids[base + worst]) else { break }
+            guard RankOrder.precedes(score, id, scores[base + worst], ids[base + worst]) else { break }
             scores[base + parent] = scores[base + worst]
             ids[base + parent] = ids[base + worst]
             parent = worst
@@ -124,16 +129,25 @@ public struct TopKHeaps: @unchecked Sendable {
         ids[base + parent] = id
     }
 
+    /// Empties `row`'s heap (for a heap reused row after row).
+    @inline(__always)
+    package func clear(row: Int) { counts[row] = 0 }
+
+    /// `row`'s kept candidates best first (unpadded).
+    package func sorted(row: Int) -> [(id: Int32, score: Float)] {
+        let base = row * k
+        var pairs = (0..<Int(counts[row])).map { (id: ids[base + $0], score: scores[base + $0]) }
+        pairs.sort { RankOrder.precedes($0.score, $0.id, $1.score, $1.id) }
+        return pairs
+    }
+
     /// Sorts every heap best-first and returns the lists (padded with −1 / 0).
-    public func lists() -> NeighborLists {
+    package func lists() -> NeighborLists {
         var outIds = [Int32](repeating: -1, count: rowCount * k)
         var outScores = [Float](repeating: 0, count: rowCount * k)
         for row in 0..<rowCount {
             let base = row * k
-            let count = Int(counts[row])
-            var pairs = (0..<count).map { (score: scores[base + $0], id: ids[base + $0]) }
-            pairs.sort { NeighborLists.ranksBefore($0.score, $0.id, $1.score, $1.id) }
-            for (index, pair) in pairs.enumerated() {
+            for (index, pair) in sorted(row: row).enumerated() {
                 outIds[base + index] = pair.id
                 outScores[base + index] = pair.score
             }

@@ -33,11 +33,10 @@ import SeeAlsoVectorize
 /// 200 entries per row, fitting on a quarter of the rows at d = 100 needs about 2 GB besides the input.
 ///
 /// Reproducibility: the result depends only on the input, the parameters and the seed — not on the worker
-/// count. `fit` pins OpenBLAS to 1 thread (SeeAlso's policy) because LAPACK's results change slightly
-/// with OpenBLAS's thread count.
-public struct RandomizedSVD: Sendable {
+/// count (OpenBLAS runs on one thread: LAPACK's results change slightly with its thread count).
+package struct RandomizedSVD: Sendable {
     /// Which rows the decomposition is fitted on. Projection works on any rows afterwards.
-    public enum RowSample: Sendable, Equatable {
+    package enum RowSample: Sendable, Equatable {
         /// Every row.
         case all
         /// The first `count` rows (all rows if there are fewer).
@@ -47,7 +46,7 @@ public struct RandomizedSVD: Sendable {
         case hashed(fraction: Double, seed: UInt64)
 
         /// The selected row indices in increasing order, or nil for all rows.
-        public func rowIndices(rowCount: Int) -> [Int]? {
+        package func rowIndices(rowCount: Int) -> [Int]? {
             switch self {
             case .all:
                 return nil
@@ -57,24 +56,24 @@ public struct RandomizedSVD: Sendable {
                 if fraction >= 1 { return nil }
                 guard fraction > 0 else { return [] }
                 let threshold = UInt64(min(Double(UInt64.max), (fraction * 0x1p64).rounded(.down)))
-                return (0..<rowCount).filter { ReductionRandom.hash(seed: seed, index: UInt64($0)) < threshold }
+                return (0..<rowCount).filter { SplitMix64.hash(seed: seed, index: UInt64($0)) < threshold }
             }
         }
     }
 
     /// σ₀ ≥ σ₁ ≥ … ≥ σ_{d−1} of the fitted rows.
-    public let singularValues: [Float]
+    package let singularValues: [Float]
     /// V×d: column j is the j-th right singular vector; projecting a row x gives x·V.
-    public let rightSingularVectors: DenseMatrix
+    package let rightSingularVectors: DenseMatrix
     /// How many rows the decomposition was fitted on.
-    public let fittedRowCount: Int
+    package let fittedRowCount: Int
 
     /// The target dimension d.
-    public var rank: Int { singularValues.count }
+    package var rank: Int { singularValues.count }
     /// The input dimension V (vocabulary size).
-    public var inputDimension: Int { rightSingularVectors.rowCount }
+    package var inputDimension: Int { rightSingularVectors.rowCount }
 
-    public init(singularValues: [Float], rightSingularVectors: DenseMatrix, fittedRowCount: Int) {
+    package init(singularValues: [Float], rightSingularVectors: DenseMatrix, fittedRowCount: Int) {
         precondition(rightSingularVectors.columnCount == singularValues.count, "RandomizedSVD: shape mismatch")
         self.singularValues = singularValues
         self.rightSingularVectors = rightSingularVectors
@@ -91,7 +90,7 @@ public struct RandomizedSVD: Sendable {
     ///   - seed: seeds the Gaussian test matrix Ω (row r of Ω comes from its own SplitMix64 stream).
     ///   - sample: fit on all rows, the first m, or a seeded hashed fraction of them.
     /// - Throws: `LAPACKError` if a QR or the small SVD fails.
-    public static func fit(_ matrix: CSRMatrix, rank: Int, oversampling: Int = 10, powerIterations: Int = 2,
+    package static func fit(_ matrix: CSRMatrix, rank: Int, oversampling: Int = 10, powerIterations: Int = 2,
                            seed: UInt64 = 0, sample: RowSample = .all) throws -> RandomizedSVD {
         let fitted: CSRMatrix
         if let indices = sample.rowIndices(rowCount: matrix.rowCount) {
@@ -104,7 +103,6 @@ public struct RandomizedSVD: Sendable {
                      "RandomizedSVD: rank \(rank) needs 1 ≤ rank ≤ min(\(m) fitted rows, \(vocabulary) columns)")
         precondition(oversampling >= 0 && powerIterations >= 0, "RandomizedSVD: negative oversampling or iterations")
         let width = min(rank + oversampling, m, vocabulary)
-        if BLAS.threads != 1 { BLAS.setThreads(1) }   // reproducible LAPACK results (SeeAlso's policy)
         let transpose = fitted.transposed()
 
         let omega = gaussianMatrix(rows: vocabulary, columns: width, seed: seed)
@@ -130,7 +128,7 @@ public struct RandomizedSVD: Sendable {
     /// Returns X·V (n×d); with `divideBySingularValues`, X·V·Σ⁻¹ (components with σ = 0 give 0); with
     /// `normalize` (the default, what cosine search and spherical k-means want) each row is then scaled
     /// to unit L2 norm. Cost: 2·nnz·d FLOPs in parallel plus O(n·d); memory: the n×d result.
-    public func project(_ rows: CSRMatrix, divideBySingularValues: Bool = false, normalize: Bool = true) -> DenseMatrix {
+    package func project(_ rows: CSRMatrix, divideBySingularValues: Bool = false, normalize: Bool = true) -> DenseMatrix {
         precondition(rows.columnCount == inputDimension,
                      "RandomizedSVD.project: rows have \(rows.columnCount) columns, the model \(inputDimension)")
         var result = rows.multiplied(by: rightSingularVectors)
@@ -159,7 +157,7 @@ public struct RandomizedSVD: Sendable {
             let output = SharedMutablePointer(base)
             Parallelism.forEachRange(rows, minimumChunk: 256) { range, _ in
                 for row in range {
-                    var random = ReductionRandom(seed: seed, stream: UInt64(row))
+                    var random = SplitMix64(seed: seed, stream: UInt64(row))
                     var column = 0
                     while column < columns {
                         let (first, second) = random.nextGaussianPair()
@@ -303,54 +301,5 @@ public struct RandomizedSVD: Sendable {
                 for row in 0..<matrix.rowCount { matrix[row, column] = -matrix[row, column] }
             }
         }
-    }
-}
-
-/// SplitMix64 (Steele, Lea & Flood 2014): a fast seeded 64-bit generator whose streams are cheap to
-/// derive, used for every random choice in SeeAlso's dimensionality reduction and clustering.
-struct ReductionRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    /// A generator for stream `stream` of `seed`; distinct (seed, stream) pairs give unrelated sequences.
-    init(seed: UInt64, stream: UInt64 = 0) {
-        state = ReductionRandom.mix(seed ^ ReductionRandom.mix(stream &+ 0x632B_E59B_D9B4_E019))
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return ReductionRandom.finalize(state)
-    }
-
-    /// Uniform in the open interval (0, 1), 53 random bits.
-    mutating func nextOpenUnit() -> Double {
-        (Double(next() >> 11) + 0.5) * 0x1p-53
-    }
-
-    /// Uniform in [0, bound) for bound ≥ 1 (Lemire's multiply-shift; the tiny bias is irrelevant here).
-    mutating func nextIndex(below bound: Int) -> Int {
-        Int(next().multipliedFullWidth(by: UInt64(bound)).high)
-    }
-
-    /// Two independent standard normal values (Box–Muller).
-    mutating func nextGaussianPair() -> (Double, Double) {
-        let radius = (-2 * log(nextOpenUnit())).squareRoot()
-        let angle = 2 * Double.pi * nextOpenUnit()
-        return (radius * cos(angle), radius * sin(angle))
-    }
-
-    /// A seeded 64-bit hash of an index (for per-row Bernoulli choices).
-    static func hash(seed: UInt64, index: UInt64) -> UInt64 {
-        finalize(mix(seed) &+ index &* 0x9E37_79B9_7F4A_7C15)
-    }
-
-    private static func mix(_ value: UInt64) -> UInt64 {
-        finalize(value &+ 0x9E37_79B9_7F4A_7C15)
-    }
-
-    private static func finalize(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

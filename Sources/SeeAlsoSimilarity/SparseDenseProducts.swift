@@ -1,17 +1,16 @@
 import SeeAlsoSupport
 import SeeAlsoVectorize
 
-/// Sparse × dense products used by LSA (randomized SVD), random projection and projection of new rows.
-///
-/// Both products compute every output row on exactly one worker, summing that row's terms in the
-/// order of the sparse row's stored entries, so results are bit-identical for any worker count.
-/// Rows are split into chunks of roughly equal stored-entry counts (4 per worker) for load balance.
+/// Sparse × dense products (LSA fitting and projection, k-means on TF-IDF rows), all through one kernel,
+/// `sparseRowTimesDense`: every output row is computed on exactly one worker, summing that row's terms
+/// in the order of its stored entries, so results are bit-identical for any worker count. Rows are split
+/// into chunks of roughly equal stored-entry counts (4 per worker) for load balance.
 extension CSRMatrix {
     /// `self · dense`: (n×V sparse) · (V×d dense) → n×d dense.
     ///
     /// Cost: 2·nnz·d FLOPs, reading nnz·(8 + 4·d) bytes (each stored entry pulls one dense row) and
     /// writing 4·n·d bytes. Memory: the n×d result only.
-    public func multiplied(by dense: DenseMatrix) -> DenseMatrix {
+    package func multiplied(by dense: DenseMatrix) -> DenseMatrix {
         precondition(dense.rowCount == columnCount,
                      "multiplied(by:): \(rowCount)×\(columnCount) sparse times \(dense.rowCount)×\(dense.columnCount) dense")
         var result = DenseMatrix(rowCount: rowCount, columnCount: dense.columnCount)
@@ -24,29 +23,11 @@ extension CSRMatrix {
         return result
     }
 
-    /// `selfᵀ · dense`: (V×n, the transpose of this n×V matrix) · (n×d dense) → V×d dense.
-    ///
-    /// Builds the transpose (a CSC copy of `self`) with `transposed()` and multiplies it, so each output
-    /// row (a column of `self`) is summed by one worker in increasing row order: deterministic for any
-    /// worker count, no scatter-add between threads. Pass a transpose computed once when the product is
-    /// repeated (power iterations). Cost: 2·nnz·d FLOPs plus O(nnz + V) for the transpose; memory: the
-    /// transpose (8·nnz + 8·(V + 1) bytes) and the V×d result.
-    public func transposeMultiplied(by dense: DenseMatrix, transpose: CSRMatrix? = nil) -> DenseMatrix {
-        precondition(dense.rowCount == rowCount,
-                     "transposeMultiplied(by:): (\(rowCount)×\(columnCount))ᵀ sparse times \(dense.rowCount)×\(dense.columnCount) dense")
-        if let transpose {
-            precondition(transpose.rowCount == columnCount && transpose.columnCount == rowCount
-                         && transpose.storedCount == storedCount, "transposeMultiplied: transpose does not match")
-            return transpose.multiplied(by: dense)
-        }
-        return transposed().multiplied(by: dense)
-    }
-
     /// The V×n transpose as a CSR matrix (equivalently, `self` in compressed sparse column form).
     ///
     /// A stable counting sort by column: within each output row the entries keep increasing original
     /// row order, so column indices stay sorted. Cost O(nnz + V) time; memory 8·nnz + 8·(V + 1) bytes.
-    public func transposed() -> CSRMatrix {
+    package func transposed() -> CSRMatrix {
         let nnz = storedCount
         var starts = [Int](repeating: 0, count: columnCount + 1)
         var newColumns = [Int32](repeating: 0, count: nnz)
@@ -82,7 +63,7 @@ extension CSRMatrix {
     }
 
     /// The rows at `indices` (in that order) as a new CSR matrix with the same columns. O(rows + their entries).
-    public func selectingRows(_ indices: [Int]) -> CSRMatrix {
+    package func selectingRows(_ indices: [Int]) -> CSRMatrix {
         var starts = [Int](repeating: 0, count: indices.count + 1)
         var total = 0
         for (position, row) in indices.enumerated() {
@@ -104,27 +85,25 @@ extension CSRMatrix {
     /// Writes `self · dense` (dense row stride `width`) into `output` (n×width, row-major), in parallel.
     func multiply(into output: UnsafeMutablePointer<Float>, dense: UnsafePointer<Float>, width: Int) {
         guard rowCount > 0, width > 0 else { return }
-        guard storedCount > 0 else {
-            output.update(repeating: 0, count: rowCount * width)
-            return
-        }
         let chunks = balancedRowChunks(parts: Parallelism.workerCount * 4)
         let out = SharedMutablePointer(output)
         let source = SharedPointer(dense)
-        columns.withUnsafeBufferPointer { cols in
-            values.withUnsafeBufferPointer { vals in
-                rowStarts.withUnsafeBufferPointer { offsets in
-                    let colsP = SharedPointer(cols.baseAddress!)
-                    let valsP = SharedPointer(vals.baseAddress!)
-                    let offsetsP = SharedPointer(offsets.baseAddress!)
-                    Parallelism.forEach(chunks.count) { chunk in
-                        for row in chunks[chunk] {
-                            sparseRowTimesDense(
-                                start: offsetsP[row], end: offsetsP[row + 1],
-                                columns: colsP.base, values: valsP.base,
-                                dense: source.base, width: width, output: out.base + row * width)
-                        }
-                    }
+        Parallelism.forEach(chunks.count) { chunk in
+            let rows = chunks[chunk]
+            multiplyRows(rows, dense: source.base, width: width, into: out.base + rows.lowerBound * width)
+        }
+    }
+
+    /// Writes rows `rows` of `self · dense` (dense row stride `width`) into `output` (rows.count × width),
+    /// on the calling thread.
+    package func multiplyRows(_ rows: Range<Int>, dense: UnsafePointer<Float>, width: Int, into output: UnsafeMutablePointer<Float>) {
+        columns.withUnsafeBufferPointer { columns in
+            values.withUnsafeBufferPointer { values in
+                for row in rows {
+                    sparseRowTimesDense(start: rowStarts[row], end: rowStarts[row + 1],
+                                        columns: columns.baseAddress ?? UnsafePointer(bitPattern: 8)!,
+                                        values: values.baseAddress ?? UnsafePointer(bitPattern: 8)!,
+                                        dense: dense, width: width, output: output + (row - rows.lowerBound) * width)
                 }
             }
         }

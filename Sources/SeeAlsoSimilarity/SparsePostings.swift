@@ -5,15 +5,15 @@ import SeeAlsoVectorize
 /// that contain it, in increasing row order, with their values.
 ///
 /// Built in O(nnz + columns) time with a counting pass; memory 8 bytes per entry plus 8 per column.
-public struct SparsePostings: Sendable {
-    public let rowCount: Int
-    public let columnCount: Int
+package struct SparsePostings: Sendable {
+    package let rowCount: Int
+    package let columnCount: Int
     /// Column c's postings are `rows[columnStarts[c] ..< columnStarts[c + 1]]`.
-    public let columnStarts: [Int]
-    public let rows: [Int32]
-    public let values: [Float]
+    package let columnStarts: [Int]
+    package let rows: [Int32]
+    package let values: [Float]
 
-    public init(columnStarts: [Int], rows: [Int32], values: [Float], rowCount: Int) {
+    package init(columnStarts: [Int], rows: [Int32], values: [Float], rowCount: Int) {
         self.columnStarts = columnStarts
         self.rows = rows
         self.values = values
@@ -21,25 +21,76 @@ public struct SparsePostings: Sendable {
         columnCount = columnStarts.count - 1
     }
 
-    /// Transposes `matrix`.
-    public init(_ matrix: CSRMatrix) {
-        var starts = [Int](repeating: 0, count: matrix.columnCount + 1)
-        for column in matrix.columns { starts[Int(column) + 1] += 1 }
-        for column in 0..<matrix.columnCount { starts[column + 1] += starts[column] }
-        var next = starts
-        var rows = [Int32](repeating: 0, count: matrix.storedCount)
-        var values = [Float](repeating: 0, count: matrix.storedCount)
-        for row in 0..<matrix.rowCount {
-            for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
-                let column = Int(matrix.columns[index])
-                rows[next[column]] = Int32(row)
-                values[next[column]] = matrix.values[index]
-                next[column] += 1
-            }
-        }
-        self.init(columnStarts: starts, rows: rows, values: values, rowCount: matrix.rowCount)
+    /// Transposes `matrix` (a stable counting sort by column, `CSRMatrix.transposed()`).
+    package init(_ matrix: CSRMatrix) {
+        let transpose = matrix.transposed()
+        self.init(columnStarts: transpose.rowStarts, rows: transpose.columns, values: transpose.values, rowCount: matrix.rowCount)
     }
 
     /// Number of rows containing `column` (its document frequency).
-    @inline(__always) public func frequency(_ column: Int) -> Int { columnStarts[column + 1] - columnStarts[column] }
+    @inline(__always) package func frequency(_ column: Int) -> Int { columnStarts[column + 1] - columnStarts[column] }
+
+    /// These postings followed by those of `newRows`, numbered from `rowCount` on: each column's list
+    /// stays in increasing row order. O(nnz of both + columns), sequential copies.
+    package func appending(rowsOf newRows: CSRMatrix) -> SparsePostings {
+        let added = SparsePostings(newRows)
+        var starts = [Int](repeating: 0, count: columnCount + 1)
+        for column in 0..<columnCount { starts[column + 1] = starts[column] + frequency(column) + added.frequency(column) }
+        var mergedRows = [Int32](repeating: 0, count: starts[columnCount])
+        var mergedValues = [Float](repeating: 0, count: starts[columnCount])
+        let offset = Int32(rowCount)
+        for column in 0..<columnCount {
+            var target = starts[column]
+            for position in columnStarts[column]..<columnStarts[column + 1] {
+                mergedRows[target] = rows[position]
+                mergedValues[target] = values[position]
+                target += 1
+            }
+            for position in added.columnStarts[column]..<added.columnStarts[column + 1] {
+                mergedRows[target] = added.rows[position] + offset
+                mergedValues[target] = added.values[position]
+                target += 1
+            }
+        }
+        return SparsePostings(columnStarts: starts, rows: mergedRows, values: mergedValues, rowCount: rowCount + newRows.rowCount)
+    }
+
+    /// Calls `body` with the postings as buffers (for `accumulatePostings`).
+    package func withBuffers<Result>(_ body: (PostingBuffers) throws -> Result) rethrows -> Result {
+        try columnStarts.withUnsafeBufferPointer { starts in
+            try rows.withUnsafeBufferPointer { rows in
+                try values.withUnsafeBufferPointer { values in
+                    try body(PostingBuffers(starts: starts, rows: rows, values: values))
+                }
+            }
+        }
+    }
+}
+
+/// Postings read in place: from `SparsePostings.withBuffers`, or from an index's memory-mapped file.
+package struct PostingBuffers: @unchecked Sendable {
+    package let starts: UnsafeBufferPointer<Int>
+    package let rows: UnsafeBufferPointer<Int32>
+    package let values: UnsafeBufferPointer<Float>
+
+    package init(starts: UnsafeBufferPointer<Int>, rows: UnsafeBufferPointer<Int32>, values: UnsafeBufferPointer<Float>) {
+        self.starts = starts
+        self.rows = rows
+        self.values = values
+    }
+
+    /// scores[r] += Σ_t q_t · x_{r,t} over the postings of the query's terms (columns, values), for the
+    /// rows r below `limit` only (postings are in row order, so each list is cut where it passes it).
+    /// Float sums in term order: a fast preselection, not a canonical score. O(Σ_{t ∈ q} df(t)).
+    @inlinable
+    package func accumulate(columns: ArraySlice<Int32>, values queryValues: ArraySlice<Float>, below limit: Int = .max,
+                            into scores: UnsafeMutablePointer<Float>) {
+        for (column, weight) in zip(columns, queryValues) {
+            for position in starts[Int(column)]..<starts[Int(column) + 1] {
+                let row = Int(rows[position])
+                if row >= limit { break }
+                scores[row] += weight * values[position]
+            }
+        }
+    }
 }

@@ -18,7 +18,7 @@ enum TiledSearch {
     /// the score of query `r` against database item `c` at `buffer[(r - rows.lowerBound) * stride + c - columns.lowerBound]`.
     static func run<TileState>(
         queryCount: Int, databaseCount: Int, k: Int, floor: Float, excludeSelf: Bool, layout: Layout,
-        progress: ProgressReporter?,
+        progress: ProgressTask?,
         prepare: @Sendable (Range<Int>) -> TileState,
         fill: @Sendable (inout TileState, Range<Int>, Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void
     ) -> NeighborLists {
@@ -53,7 +53,7 @@ enum TiledSearch {
     /// selection scans each computed score twice. Heap updates are serialized per row tile with a
     /// lock (a worker never holds two locks), so results do not depend on scheduling.
     static func runSymmetric<TileState>(
-        count: Int, k: Int, floor: Float, layout: Layout, progress: ProgressReporter?,
+        count: Int, k: Int, floor: Float, layout: Layout, progress: ProgressTask?,
         prepare: @Sendable (Range<Int>) -> TileState,
         fill: @Sendable (inout TileState, Range<Int>, Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void
     ) -> NeighborLists {
@@ -166,8 +166,8 @@ enum TiledSearch {
 }
 
 /// A worker's score buffer (raw memory, reused for every tile).
-final class ScoreBuffer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Float>
-    init(count: Int) { pointer = .allocate(capacity: max(1, count)) }
+package final class ScoreBuffer: @unchecked Sendable {
+    package let pointer: UnsafeMutablePointer<Float>
+    package init(count: Int) { pointer = .allocate(capacity: max(1, count)) }
     deinit { pointer.deallocate() }
 }

@@ -1,68 +1,69 @@
-import Foundation
-
 /// Writes a file so that readers see either the old content or the complete new one, never a part:
-/// the data go to a temporary file beside the target, are flushed to disk (fsync), and the
-/// temporary is renamed over the target. An interrupted write leaves the old file intact.
-public final class AtomicFileWriter {
-    public let path: String
-    public let temporaryPath: String
-    private let handle: FileHandle
+/// the data go to a temporary file beside the target (in 1 MiB chunks), are flushed to disk (fsync),
+/// and the temporary is renamed over the target. A writer released without `commit()` removes its
+/// temporary file, so an interrupted write leaves the old file intact.
+///
+/// Not thread-safe: one writer per thread.
+package final class AtomicFileWriter {
+    package let path: String
+    package let temporaryPath: String
+    /// Bytes written so far.
+    package private(set) var byteCount = 0
+    private let file: FileDescriptor
     private var buffer: [UInt8] = []
-    private var finished = false
+    private var open = true
+    private var committed = false
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
-        let url = URL(fileURLWithPath: path)
-        temporaryPath = url.deletingLastPathComponent().appendingPathComponent(
-            ".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil) else {
-            throw AtomicWriteError(path: path, reason: "cannot create \(temporaryPath): \(String(cString: strerror(errno)))")
-        }
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporaryPath))
+        temporaryPath = System.temporarySibling(of: path)
+        file = try FileDescriptor.open(temporaryPath, .createTruncate)
         buffer.reserveCapacity(1 << 20)
     }
 
     deinit {
-        if !finished {
-            try? handle.close()
-            try? FileManager.default.removeItem(atPath: temporaryPath)
+        if open { try? file.close() }
+        if !committed { System.unlink(temporaryPath) }
+    }
+
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
+        byteCount += bytes.count
+        if buffer.count + bytes.count < 1 << 20 {
+            buffer.append(contentsOf: bytes)
+            return
         }
+        try flush()
+        try file.writeAll(bytes)
     }
 
-    public func write(_ bytes: some Sequence<UInt8>) throws {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 20 { try flush() }
+    package func write(_ bytes: some Sequence<UInt8>) throws {
+        let array = Array(bytes)
+        try array.withUnsafeBytes { try write($0) }
     }
 
-    public func write(_ text: String) throws { try write(text.utf8) }
+    package func write(_ text: String) throws { try write(text.utf8) }
 
     private func flush() throws {
         guard !buffer.isEmpty else { return }
-        try handle.write(contentsOf: buffer)
+        try buffer.withUnsafeBytes { try file.writeAll($0) }
         buffer.removeAll(keepingCapacity: true)
     }
 
     /// Flushes, syncs and renames the file into place.
-    public func commit() throws {
+    package func commit() throws {
+        precondition(open, "AtomicFileWriter.commit called twice")
         try flush()
-        try handle.synchronize()
-        try handle.close()
-        guard rename(temporaryPath, path) == 0 else {
-            throw AtomicWriteError(path: path, reason: "cannot rename into place: \(String(cString: strerror(errno)))")
-        }
-        finished = true
+        try file.sync()
+        open = false
+        try file.close()
+        try System.rename(temporaryPath, to: path)
+        committed = true
     }
 
     /// Writes `data` to `path` atomically.
-    public static func write(_ data: some Sequence<UInt8>, to path: String) throws {
+    package static func write(_ data: some Sequence<UInt8>, to path: String) throws {
         let writer = try AtomicFileWriter(path: path)
         try writer.write(data)
         try writer.commit()
     }
-}
-
-public struct AtomicWriteError: Error, CustomStringConvertible {
-    public var path: String
-    public var reason: String
-    public var description: String { "\(path): \(reason)" }
 }

@@ -1,20 +1,20 @@
 import Foundation
 
 /// A value guarded by a mutex, for state shared between worker threads.
-public final class Locked<Value>: @unchecked Sendable {
+package final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: Value
 
-    public init(_ value: Value) { stored = value }
+    package init(_ value: Value) { stored = value }
 
     /// Reads or replaces the value under the lock.
-    public var value: Value {
+    package var value: Value {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
     }
 
     /// Runs `body` with exclusive access to the value.
-    public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    package func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         try lock.withLock { try body(&stored) }
     }
 }
@@ -22,18 +22,18 @@ public final class Locked<Value>: @unchecked Sendable {
 /// Wraps a raw pointer so that disjoint parts of one buffer can be written from parallel workers.
 ///
 /// Safety is the caller's: each worker must touch only its own part, and the buffer must outlive the loop.
-public struct SharedMutablePointer<Element>: @unchecked Sendable {
-    public let base: UnsafeMutablePointer<Element>
-    public init(_ base: UnsafeMutablePointer<Element>) { self.base = base }
-    @inlinable public subscript(index: Int) -> Element {
+package struct SharedMutablePointer<Element>: @unchecked Sendable {
+    package let base: UnsafeMutablePointer<Element>
+    package init(_ base: UnsafeMutablePointer<Element>) { self.base = base }
+    @inlinable package subscript(index: Int) -> Element {
         get { base[index] }
         nonmutating set { base[index] = newValue }
     }
 }
 
 /// A read-only raw pointer that may cross into parallel workers.
-public struct SharedPointer<Element>: @unchecked Sendable {
-    public let base: UnsafePointer<Element>
-    public init(_ base: UnsafePointer<Element>) { self.base = base }
-    @inlinable public subscript(index: Int) -> Element { base[index] }
+package struct SharedPointer<Element>: @unchecked Sendable {
+    package let base: UnsafePointer<Element>
+    package init(_ base: UnsafePointer<Element>) { self.base = base }
+    @inlinable package subscript(index: Int) -> Element { base[index] }
 }

@@ -1,43 +1,23 @@
 import CZlib
-import Foundation
 
 /// A read-only memory map of a whole file; pages load on first touch, so opening is O(1).
-public final class MappedFile: @unchecked Sendable {
-    public let path: String
-    public let bytes: UnsafeRawBufferPointer
+package final class MappedFile: @unchecked Sendable {
+    package let path: String
+    package let bytes: UnsafeRawBufferPointer
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw MappedFileError(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw MappedFileError(path: path, reason: String(cString: strerror(errno))) }
-        let size = Int(status.st_size)
-        if size == 0 {
-            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
-            return
-        }
-        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
-            throw MappedFileError(path: path, reason: "mmap failed: \(String(cString: strerror(errno)))")
-        }
-        bytes = UnsafeRawBufferPointer(start: address, count: size)
+        let file = try FileDescriptor.open(path, .readOnly)
+        defer { try? file.close() }
+        bytes = try System.mapReadOnly(file, size: try file.size())
     }
 
-    deinit {
-        if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
-    }
-}
-
-public struct MappedFileError: Error, CustomStringConvertible {
-    public var path: String
-    public var reason: String
-    public var description: String { "\(path): \(reason)" }
+    deinit { System.unmap(bytes) }
 }
 
 /// CRC-32 (the zlib/gzip polynomial) of a byte range, via zlib. About 1–4 GB/s.
-public enum CRC32 {
-    public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing previous: UInt32 = 0) -> UInt32 {
+package enum CRC32 {
+    package static func checksum(_ bytes: UnsafeRawBufferPointer, continuing previous: UInt32 = 0) -> UInt32 {
         var crc = UInt(previous)
         var offset = 0
         while offset < bytes.count {

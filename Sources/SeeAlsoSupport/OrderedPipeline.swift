@@ -7,8 +7,8 @@ import Foundation
 /// lock and calls `next`; a worker whose result is the next in order runs `consume` (serialized, in
 /// production order). Memory is bounded by `maxInFlight` items. The first error thrown by any stage
 /// stops production and is rethrown once all workers have stopped.
-public enum OrderedPipeline {
-    public static func run<Item, Output>(
+package enum OrderedPipeline {
+    package static func run<Item, Output>(
         workers: Int = Parallelism.workerCount,
         maxInFlight: Int? = nil,
         next: () throws -> Item?,

@@ -6,11 +6,11 @@ import Foundation
 /// Defaults to the number of active processors; the environment variable `SEEALSO_THREADS`
 /// or the CLI's `--threads` overrides it. BLAS is pinned separately (see `SeeAlsoBLAS.BLAS`)
 /// so that SeeAlso's workers and OpenBLAS's threads never oversubscribe the cores.
-public enum Parallelism {
+package enum Parallelism {
     private static let configured = Locked<Int?>(nil)
 
     /// The worker count in effect (≥ 1).
-    public static var workerCount: Int {
+    package static var workerCount: Int {
         if let value = configured.value { return value }
         if let text = ProcessInfo.processInfo.environment["SEEALSO_THREADS"], let value = Int(text), value > 0 {
             return value
@@ -19,13 +19,13 @@ public enum Parallelism {
     }
 
     /// Sets the worker count for the rest of the process; values below 1 are clamped to 1.
-    public static func setWorkerCount(_ count: Int) {
+    package static func setWorkerCount(_ count: Int) {
         configured.value = max(1, count)
     }
 
     /// Runs `body(i)` for every `i` in `0..<count` on up to `workerCount` threads and waits for all.
     /// The first error thrown by any iteration is rethrown after every iteration has finished.
-    public static func forEach(_ count: Int, _ body: @Sendable (Int) throws -> Void) rethrows {
+    package static func forEach(_ count: Int, _ body: @Sendable (Int) throws -> Void) rethrows {
         guard count > 0 else { return }
         if count == 1 || workerCount == 1 {
             for index in 0..<count { try body(index) }
@@ -43,7 +43,7 @@ public enum Parallelism {
 
     /// Splits `0..<count` into `workerCount` contiguous ranges (or fewer when `count` is small) and
     /// runs `body(range, workerIndex)` on each in parallel. Use it when per-worker scratch state matters.
-    public static func forEachRange(_ count: Int, minimumChunk: Int = 1, _ body: @Sendable (Range<Int>, Int) throws -> Void) rethrows {
+    package static func forEachRange(_ count: Int, minimumChunk: Int = 1, _ body: @Sendable (Range<Int>, Int) throws -> Void) rethrows {
         let parts = max(1, min(workerCount, count / max(1, minimumChunk)))
         try forEach(parts) { part in
             let lower = count * part / parts
@@ -58,7 +58,7 @@ extension Parallelism {
     /// `workerCount` workers takes the next unclaimed item until none is left. Use it for uneven
     /// work items with per-worker scratch space (indexed by `worker`).
     /// `workers` (default `workerCount`) bounds the worker indices passed to `body`.
-    public static func forEachDynamic(_ count: Int, workers: Int? = nil, _ body: @Sendable (_ item: Int, _ worker: Int) -> Void) {
+    package static func forEachDynamic(_ count: Int, workers: Int? = nil, _ body: @Sendable (_ item: Int, _ worker: Int) -> Void) {
         guard count > 0 else { return }
         let workers = min(workers ?? workerCount, count)
         let next = Locked(0)

@@ -1,59 +1,119 @@
 import Foundation
 
-/// Progress of long work, written to standard error so that standard output stays machine-readable.
+/// Receives the progress of long work (reading, vectorizing, computing lists) and short notes.
 ///
-/// On a terminal the line is redrawn in place at most every 0.2 s; otherwise a line is written
-/// at most every 5 s. `ProgressReporter.isEnabled = false` (the CLI's `--quiet`) silences it.
-public final class ProgressReporter: @unchecked Sendable {
-    nonisolated(unsafe) public static var isEnabled = true
+/// SeeAlso's library never writes to standard error itself: every operation that takes a while
+/// accepts a reporter. Pass ``SilentProgress`` to hear nothing, ``StandardErrorProgress`` for the
+/// lines the `seealso` command prints, or your own type (a log, a metrics gauge, a progress bar).
+/// Calls may come from several threads at once.
+public protocol ProgressReporter: Sendable {
+    /// The shortest time, in seconds, between two `update` calls for one task (the final call is
+    /// always made).
+    var updateInterval: Double { get }
+    /// The state of one task: called at most every `updateInterval` seconds, and once when it finishes.
+    func update(_ progress: TaskProgress)
+    /// A one-line message: a measured figure, skipped input records, advice.
+    func note(_ message: String)
+}
 
-    private let label: String
-    private let total: Int?
-    private let unit: String
-    private let clock = Stopwatch()
-    private let lock = NSLock()
-    private var done = 0
-    private var lastDraw = -1.0
-    private let interactive = isatty(2) != 0
+/// Where one task of a long operation stands.
+public struct TaskProgress: Sendable, Equatable {
+    /// What is being done, e.g. "read and vectorize".
+    public var label: String
+    /// Units done so far.
+    public var done: Int
+    /// Units in all, when known.
+    public var total: Int?
+    /// What a unit is, e.g. "articles".
+    public var unit: String
+    /// Seconds since the task started.
+    public var seconds: Double
+    public var isFinished: Bool
+    /// Extra words for the final update (e.g. stage timings).
+    public var detail: String
+}
 
-    public init(_ label: String, total: Int? = nil, unit: String = "articles") {
-        self.label = label
-        self.total = total
-        self.unit = unit
+/// A reporter that drops everything.
+public struct SilentProgress: ProgressReporter {
+    public init() {}
+    public var updateInterval: Double { .infinity }
+    public func update(_ progress: TaskProgress) {}
+    public func note(_ message: String) {}
+}
+
+/// Progress lines on standard error, so that standard output stays machine-readable: on a terminal
+/// the line is redrawn in place at most every 0.2 s; otherwise a line is written at most every 5 s.
+public struct StandardErrorProgress: ProgressReporter {
+    private let interactive: Bool
+
+    public init() { interactive = System.standardErrorIsTerminal }
+
+    public var updateInterval: Double { interactive ? 0.2 : 5 }
+
+    public func update(_ progress: TaskProgress) {
+        guard progress.isFinished || progress.seconds > 0.5 else { return }
+        var text = "\(progress.label): \(progress.done)"
+        if let total = progress.total { text += "/\(total)" }
+        text += " \(progress.unit)"
+        if progress.seconds > 0 {
+            text += String(format: " (%.1f s, %.0f/s)", progress.seconds, Double(progress.done) / progress.seconds)
+        }
+        if !progress.detail.isEmpty { text += " " + progress.detail }
+        let line = interactive ? "\r\u{1B}[K" + text + (progress.isFinished ? "\n" : "") : text + "\n"
+        FileHandle.standardError.write(Data(line.utf8))
     }
 
-    /// Adds `count` finished units and redraws when due. Thread-safe.
-    public func advance(by count: Int = 1) {
-        lock.lock()
-        done += count
-        let now = clock.seconds
-        let due = now - lastDraw >= (interactive ? 0.2 : 5.0)
-        if due { lastDraw = now }
-        let snapshot = done
-        lock.unlock()
-        if due && ProgressReporter.isEnabled && now > 0.5 { draw(snapshot, seconds: now, final: false) }
-    }
-
-    /// Writes the final line with the elapsed time.
-    public func finish(_ note: String = "") {
-        guard ProgressReporter.isEnabled else { return }
-        lock.lock(); let snapshot = done; lock.unlock()
-        draw(snapshot, seconds: clock.seconds, final: true, note: note)
-    }
-
-    /// Writes one message line to standard error (respects `isEnabled`).
-    public static func note(_ message: String) {
-        guard isEnabled else { return }
+    public func note(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
+}
 
-    private func draw(_ count: Int, seconds: Double, final: Bool, note: String = "") {
-        var text = "\(label): \(count)"
-        if let total { text += "/\(total)" }
-        text += " \(unit)"
-        if seconds > 0 { text += String(format: " (%.1f s, %.0f/s)", seconds, Double(count) / seconds) }
-        if !note.isEmpty { text += " " + note }
-        let line = interactive ? "\r\u{1B}[K" + text + (final ? "\n" : "") : text + "\n"
-        FileHandle.standardError.write(Data(line.utf8))
+/// One task's counter: thread-safe, throttled to the reporter's update interval.
+package final class ProgressTask: @unchecked Sendable {
+    private let reporter: any ProgressReporter
+    private let interval: Double
+    private let clock = Stopwatch()
+    private let lock = NSLock()
+    private var state: TaskProgress
+    private var lastUpdate = -Double.infinity
+
+    package init(_ label: String, total: Int? = nil, unit: String = "articles", reporter: any ProgressReporter) {
+        self.reporter = reporter
+        interval = reporter.updateInterval
+        state = TaskProgress(label: label, done: 0, total: total, unit: unit, seconds: 0, isFinished: false, detail: "")
+    }
+
+    /// Adds `count` finished units and reports when due.
+    package func advance(by count: Int = 1) {
+        lock.lock()
+        state.done += count
+        let now = clock.seconds
+        guard now - lastUpdate >= interval else {
+            lock.unlock()
+            return
+        }
+        lastUpdate = now
+        state.seconds = now
+        let snapshot = state
+        lock.unlock()
+        reporter.update(snapshot)
+    }
+
+    /// Reports the final state with the elapsed time.
+    package func finish(_ detail: String = "") {
+        lock.lock()
+        state.seconds = clock.seconds
+        state.isFinished = true
+        state.detail = detail
+        let snapshot = state
+        lock.unlock()
+        reporter.update(snapshot)
+    }
+}
+
+extension ProgressReporter {
+    /// A counter for one task of this reporter.
+    package func task(_ label: String, total: Int? = nil, unit: String = "articles") -> ProgressTask {
+        ProgressTask(label, total: total, unit: unit, reporter: self)
     }
 }

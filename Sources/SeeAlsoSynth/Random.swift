@@ -1,23 +1,16 @@
 import Foundation
+import SeeAlsoSupport
 
-/// Seed derivation: SplitMix64's output function, a bijective 64-bit mixer.
+/// Seed derivation with SplitMix64's mixer (`SplitMix64.mix`).
 ///
 /// Every random stream of the generator is seeded with `SeedMixer.derive(seed, purpose, index)`,
 /// so each story and each article has its own stream that does not depend on what else was
 /// generated before it, nor on which thread generates it.
 enum SeedMixer {
-    @inline(__always)
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
     /// A seed for stream `index` of kind `purpose` under the user's `seed`.
     @inline(__always)
     static func derive(_ seed: UInt64, _ purpose: UInt64, _ index: UInt64 = 0) -> UInt64 {
-        mix(mix(mix(seed) ^ purpose) ^ index)
+        SplitMix64.mix(SplitMix64.mix(SplitMix64.mix(seed) ^ purpose) ^ index)
     }
 }
 
@@ -26,15 +19,8 @@ struct FastRandom: RandomNumberGenerator {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
     init(seed: UInt64) {
-        var state = seed
-        func nextSplit() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = nextSplit(); s1 = nextSplit(); s2 = nextSplit(); s3 = nextSplit()
+        var split = SplitMix64(seed: seed)
+        s0 = split.next(); s1 = split.next(); s2 = split.next(); s3 = split.next()
     }
 
     @inline(__always)

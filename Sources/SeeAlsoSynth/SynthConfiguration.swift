@@ -7,68 +7,68 @@
 /// Token mix of a body, on average: 80 % background (of which about two thirds are the real
 /// English words at the head of the Zipf law, so ~47 % of tokens are stop words), 10 % topic,
 /// 10 % story; among the words left after stop-word removal that is roughly 60 / 20 / 20.
-public struct SynthConfiguration: Sendable, Equatable {
+package struct SynthConfiguration: Sendable, Equatable {
     /// Articles to write, duplicates included (exact).
-    public var articles: Int
+    package var articles: Int
     /// Seed of every random choice; equal seeds (and equal settings) give byte-identical files.
-    public var seed: UInt64
+    package var seed: UInt64
     /// Number of topics (gold `label`s). The first 24 have news-desk names, further ones are generated.
-    public var topics = 24
+    package var topics = 24
     /// First calendar year of the archive (UTC); articles are dated from its 1 January …
-    public var startYear = 2015
+    package var startYear = 2015
     /// … for this many years (the last date is before 1 January of `startYear + years`).
-    public var years = 10
+    package var years = 10
     /// Share of the output that is syndicated near-duplicate copies of another article.
-    public var duplicateRate = 0.03
+    package var duplicateRate = 0.03
     /// zlib level for `.gz` output.
-    public var gzipLevel = 1
+    package var gzipLevel = 1
 
     // MARK: Vocabulary
 
     /// Distinct background words (function words included).
-    public var vocabularySize = 40_000
+    package var vocabularySize = 40_000
     /// Zipf exponent of the background vocabulary.
-    public var zipfExponent = 1.1
+    package var zipfExponent = 1.1
     /// Words in each topic's boosted sub-vocabulary.
-    public var topicVocabularySize = 1000
+    package var topicVocabularySize = 1000
     /// Share of a topic's words borrowed from the two next topics (related desks overlap).
-    public var topicBorrowShare = 0.5
+    package var topicBorrowShare = 0.5
 
     // MARK: Stories
 
     /// Share of articles that are singletons (a story of their own).
-    public var singletonShare = 0.12
+    package var singletonShare = 0.12
     /// Tail exponent of story sizes: P(size ≥ s) = (s / 2)^-exponent for non-singleton stories.
-    public var storySizeTailExponent = 1.5
+    package var storySizeTailExponent = 1.5
     /// Upper bound on a story's size (originals; the planner also caps it at articles / 10).
-    public var maxStorySize = 1_000
+    package var maxStorySize = 1_000
     /// Chance that a story continues an earlier story of its topic, inheriting some of its entities.
-    public var followUpChance = 0.3
+    package var followUpChance = 0.3
     /// Share of the earlier story's entities and keywords a follow-up takes over.
-    public var inheritShare = 0.6
+    package var inheritShare = 0.6
 
     // MARK: Article text
 
     /// Median body length in words (log-normal, clamped to 120…600).
-    public var medianBodyWords = 280.0
+    package var medianBodyWords = 280.0
     /// Mean shares of body words drawn from the topic and from the story; the rest is background.
-    public var topicShare = 0.10
-    public var storyShare = 0.10
+    package var topicShare = 0.10
+    package var storyShare = 0.10
     /// Chance that an article uses each of its story's items (the main one always).
-    public var itemUseChance = 0.5
+    package var itemUseChance = 0.5
     /// Chance that an article mentions its story only in passing, with its story share scaled by the factor.
-    public var passingMentionChance = 0.15
-    public var passingMentionFactor = 0.15
+    package var passingMentionChance = 0.15
+    package var passingMentionFactor = 0.15
     /// Chance that an article also covers another story running at the same time (a round-up).
-    public var roundUpChance = 0.08
+    package var roundUpChance = 0.08
 
-    public init(articles: Int, seed: UInt64) {
+    package init(articles: Int, seed: UInt64) {
         self.articles = articles
         self.seed = seed
     }
 
     /// Throws a readable message for settings outside their domain.
-    public func validate() throws {
+    package func validate() throws {
         func check(_ condition: Bool, _ message: String) throws {
             if !condition { throw SynthError(message) }
         }
@@ -98,7 +98,7 @@ public struct SynthConfiguration: Sendable, Equatable {
 }
 
 /// A configuration error.
-public struct SynthError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct SynthError: Error, CustomStringConvertible, Sendable {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }

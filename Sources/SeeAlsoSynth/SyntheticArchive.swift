@@ -3,19 +3,19 @@ import SeeAlsoCorpus
 import SeeAlsoSupport
 
 /// What a generation produced.
-public struct SynthSummary: Sendable, Encodable, Equatable {
-    public var output: String
-    public var articles: Int
-    public var stories: Int
-    public var topics: Int
-    public var duplicates: Int
+package struct SynthSummary: Sendable, Encodable, Equatable {
+    package var output: String
+    package var articles: Int
+    package var stories: Int
+    package var topics: Int
+    package var duplicates: Int
     /// JSON Lines bytes generated (before compression).
-    public var bytes: Int
+    package var bytes: Int
     /// Bytes on disk (compressed size for `.gz`).
-    public var storedBytes: Int
-    public var seconds: Double
+    package var storedBytes: Int
+    package var seconds: Double
     /// Most stories emitting articles at the same time: what bounds the generator's memory.
-    public var peakActiveStories: Int
+    package var peakActiveStories: Int
 }
 
 /// A synthetic news archive: Zipfian background vocabulary, topics with their own words, and
@@ -25,13 +25,13 @@ public struct SynthSummary: Sendable, Encodable, Equatable {
 /// written in batches by `Parallelism.workerCount` workers through `OrderedPipeline`, so memory
 /// stays constant in the number of articles. The bytes depend only on the configuration (seed,
 /// counts, knobs), never on the thread count.
-public enum SyntheticArchive {
+package enum SyntheticArchive {
     /// Articles per batch handed to a worker.
     static let batchSize = 256
 
     /// Generates the archive and hands its JSON Lines bytes to `consume` in output order, in
     /// chunks of whole records. Returns the summary (with `output` empty and `storedBytes` = `bytes`).
-    public static func generate(
+    package static func generate(
         _ configuration: SynthConfiguration, workers: Int = Parallelism.workerCount,
         consume: ([UInt8]) throws -> Void
     ) throws -> SynthSummary {
@@ -39,9 +39,9 @@ public enum SyntheticArchive {
     }
 
     /// Generates the archive into `path` (gzip when it ends in `.gz`), atomically.
-    public static func write(
+    package static func write(
         _ configuration: SynthConfiguration, to path: String, workers: Int = Parallelism.workerCount,
-        progress: ProgressReporter? = nil
+        progress: ProgressTask? = nil
     ) throws -> SynthSummary {
         try configuration.validate()
         let clock = Stopwatch()
@@ -90,7 +90,7 @@ public enum SyntheticArchive {
     /// The story (gold event number, 0-based) of every article in output order, with its date and
     /// whether it is a copy, from the plan alone: no text is generated. Memory is O(articles):
     /// for tests and statistics on small archives.
-    public static func plan(_ configuration: SynthConfiguration) throws -> [PlannedArticle] {
+    package static func plan(_ configuration: SynthConfiguration) throws -> [PlannedArticle] {
         try configuration.validate()
         let lexicon = Lexicon(configuration: configuration)
         let planner = StoryPlanner(configuration: configuration, lexicon: lexicon)
@@ -104,9 +104,9 @@ public enum SyntheticArchive {
 }
 
 /// One article of a plan (see `SyntheticArchive.plan`).
-public struct PlannedArticle: Sendable, Equatable {
-    public var event: Int
-    public var topic: Int
-    public var secondsSinceEpoch: Int64
-    public var isCopy: Bool
+package struct PlannedArticle: Sendable, Equatable {
+    package var event: Int
+    package var topic: Int
+    package var secondsSinceEpoch: Int64
+    package var isCopy: Bool
 }

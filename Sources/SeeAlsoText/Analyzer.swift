@@ -4,10 +4,10 @@
 /// appearance; a vectorizer merges the dictionaries of its threads. The per-token work after
 /// tokenizing is one hash lookup: stop-word and stemming decisions are made once per distinct
 /// token and language, then cached.
-public struct Analyzer {
-    public let configuration: AnalyzerConfiguration
+package struct Analyzer {
+    package let configuration: AnalyzerConfiguration
     /// Every term seen so far (analyzed unigrams and n-grams).
-    public private(set) var terms = TermDictionary(expectedCount: 32768)
+    package private(set) var terms = TermDictionary(expectedCount: 32768)
     private var tokenizer: Tokenizer
     private var tokens = TokenBuffer()
     /// Per language slot (see `slot(for:)`): token text → term id, or -1 for a dropped token.
@@ -21,7 +21,7 @@ public struct Analyzer {
     /// Slots: one per `Language` case, then one for unsupported languages.
     private static let unsupportedSlot = Language.allCases.count
 
-    public init(configuration: AnalyzerConfiguration) throws {
+    package init(configuration: AnalyzerConfiguration) throws {
         self.configuration = configuration
         guard configuration.ngramMin >= 1, configuration.ngramMin <= configuration.ngramMax else {
             throw AnalyzerError.invalidNgramRange(configuration.ngramMin, configuration.ngramMax)
@@ -59,7 +59,7 @@ public struct Analyzer {
     /// `title + "\n" + body`) and replaces `output` with the term ids of every occurrence. Terms made
     /// only of title tokens come first; their number is returned (so a caller can weigh them).
     @discardableResult
-    public mutating func analyze(title: String, body: String, languageCode: String?, into output: inout [Int32]) -> Int {
+    package mutating func analyze(title: String, body: String, languageCode: String?, into output: inout [Int32]) -> Int {
         let slot = slot(for: configuration.language(forArticleCode: languageCode))
         unigrams.removeAll(keepingCapacity: true)
         tokens.removeAll()
@@ -90,7 +90,7 @@ public struct Analyzer {
     }
 
     /// The analyzed terms of a text as strings, in order (for tests, explanations and queries).
-    public mutating func terms(of text: String, languageCode: String? = nil) -> [String] {
+    package mutating func terms(of text: String, languageCode: String? = nil) -> [String] {
         var ids: [Int32] = []
         analyze(title: "", body: text, languageCode: languageCode, into: &ids)
         return ids.map { terms.string(Int($0)) }

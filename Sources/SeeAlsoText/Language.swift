@@ -34,6 +34,6 @@ public enum Language: String, CaseIterable, Sendable, Codable {
 /// Reduces an inflected word to its stem, e.g. "connections" → "connect".
 ///
 /// Input is one lowercased token; output is the stem. Implementations are pure and thread-safe.
-public protocol Stemmer: Sendable {
+package protocol Stemmer: Sendable {
     func stem(_ word: String) -> String
 }

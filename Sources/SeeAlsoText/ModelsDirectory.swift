@@ -6,18 +6,18 @@ import Foundation
 /// beside the executable or in `../share/seealso/` next to it (an installed copy); the source
 /// checkout's `Models/`, whose path `swift build` compiles in, so a built `seealso` works from any
 /// working directory.
-public enum ModelsDirectory {
-    public static let url: URL? = locate()
+package enum ModelsDirectory {
+    package static let url: URL? = locate()
 
     /// The file at `relativePath` inside the models folder, if it exists.
-    public static func file(_ relativePath: String) -> URL? {
+    package static func file(_ relativePath: String) -> URL? {
         guard let url else { return nil }
         let file = url.appendingPathComponent(relativePath)
         return FileManager.default.fileExists(atPath: file.path) ? file : nil
     }
 
     /// Every place searched, for error messages.
-    public static var searched: [String] { candidates().map(\.path) }
+    package static var searched: [String] { candidates().map(\.path) }
 
     private static func locate() -> URL? {
         candidates().first { url in

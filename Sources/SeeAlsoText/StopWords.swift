@@ -6,9 +6,9 @@ import SeeAlsoSupport
 ///
 /// Files are UTF-8, one word per line; blank lines and lines starting with `#` are ignored.
 /// Words are matched against tokens after lowercasing and accent stripping, as in scikit-learn.
-public enum StopWords {
+package enum StopWords {
     /// The shipped list for `language`. `english` is exactly scikit-learn's `ENGLISH_STOP_WORDS` (318 words).
-    public static func list(for language: Language) throws -> Set<String> {
+    package static func list(for language: Language) throws -> Set<String> {
         let cache = loaded.withLock { $0[language] }
         if let cache { return cache }
         guard let url = ModelsDirectory.file("stopwords/\(language.rawValue).txt") else {
@@ -21,7 +21,7 @@ public enum StopWords {
     }
 
     /// Reads a user's stop-word file.
-    public static func read(_ path: String) throws -> Set<String> {
+    package static func read(_ path: String) throws -> Set<String> {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TextResourceError(path: path, reason: "cannot read the stop-word file")
         }
@@ -42,7 +42,7 @@ public enum StopWords {
 
 /// A language resource that could not be loaded.
 public struct TextResourceError: Error, CustomStringConvertible {
-    public var path: String
-    public var reason: String
+    package var path: String
+    package var reason: String
     public var description: String { "\(path): \(reason)" }
 }

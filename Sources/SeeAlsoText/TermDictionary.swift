@@ -8,7 +8,7 @@ import Foundation
 /// key of up to 7 bytes completely (bytes plus length). Most tokens are that short, so a probe
 /// usually touches one cache line and never the key arena. Load factor ≤ 0.5; lookup and
 /// insert O(key length) expected. Keys must not contain NUL bytes.
-public struct TermDictionary: Sendable {
+package struct TermDictionary: Sendable {
     private var arena: [UInt8] = []
     private var offsets: [Int] = [0]
     /// Pairs (meta, prefix word); meta = tag << 32 | (id + 1), 0 when empty.
@@ -16,18 +16,18 @@ public struct TermDictionary: Sendable {
     private var mask: Int
 
     /// An empty dictionary with room for about `expectedCount` keys before it grows.
-    public init(expectedCount: Int = 512) {
+    package init(expectedCount: Int = 512) {
         var capacity = 1024
         while capacity < expectedCount * 2 { capacity *= 2 }
         slots = Array(repeating: 0, count: 2 * capacity)
         mask = capacity - 1
     }
 
-    public var count: Int { offsets.count - 1 }
+    package var count: Int { offsets.count - 1 }
 
     /// The id of `key`, or nil. Read-only, so callers can probe without copy-on-write checks.
     @inline(__always)
-    public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
+    package func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
         let (tag, word) = TermDictionary.signature(key)
         return slots.withUnsafeBufferPointer { slots in
             var index = Int(tag) & mask
@@ -45,7 +45,7 @@ public struct TermDictionary: Sendable {
 
     /// The id of `key`, inserting it when new.
     @inline(__always)
-    public mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int32, inserted: Bool) {
+    package mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int32, inserted: Bool) {
         let (tag, word) = TermDictionary.signature(key)
         var index = Int(tag) & mask
         while true {
@@ -67,34 +67,34 @@ public struct TermDictionary: Sendable {
     }
 
     /// The id of `string`, or nil.
-    public func find(_ string: String) -> Int32? {
+    package func find(_ string: String) -> Int32? {
         var copy = string
         return copy.withUTF8 { find($0) }
     }
 
     /// The id of `string`, inserting it when new.
-    public mutating func insert(_ string: String) -> Int32 {
+    package mutating func insert(_ string: String) -> Int32 {
         var copy = string
         return copy.withUTF8 { insert($0).id }
     }
 
     /// The key of `id` as a string.
-    public func string(_ id: Int) -> String {
+    package func string(_ id: Int) -> String {
         String(decoding: arena[offsets[id]..<offsets[id + 1]], as: UTF8.self)
     }
 
     /// Calls `body` with the key bytes of `id`.
-    public func withBytes<R>(of id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    package func withBytes<R>(of id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         try arena.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[offsets[id]..<offsets[id + 1]])) }
     }
 
     /// Appends the key bytes of `id` to `bytes`.
-    public func appendBytes(of id: Int, to bytes: inout [UInt8]) {
+    package func appendBytes(of id: Int, to bytes: inout [UInt8]) {
         bytes.append(contentsOf: arena[offsets[id]..<offsets[id + 1]])
     }
 
     /// Orders two keys by their bytes (= Unicode code point order for UTF-8).
-    public func precedes(_ first: Int, _ second: Int) -> Bool {
+    package func precedes(_ first: Int, _ second: Int) -> Bool {
         arena.withUnsafeBufferPointer { arena in
             let (start1, end1) = (offsets[first], offsets[first + 1])
             let (start2, end2) = (offsets[second], offsets[second + 1])
@@ -106,7 +106,7 @@ public struct TermDictionary: Sendable {
 
     /// `ids` sorted by their keys' bytes. Compares 8-byte big-endian prefixes as integers and
     /// falls back to the full keys only on equal prefixes.
-    public func sortedByBytes(_ ids: [Int]) -> [Int] {
+    package func sortedByBytes(_ ids: [Int]) -> [Int] {
         var keyed: [(prefix: UInt64, id: Int)] = arena.withUnsafeBufferPointer { arena in
             ids.map { id in
                 var prefix: UInt64 = 0

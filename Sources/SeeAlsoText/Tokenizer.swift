@@ -8,14 +8,14 @@
 ///
 /// Works on UTF-8 bytes with an ASCII fast path; one tokenizer per thread (it caches mappings).
 /// Cost: O(bytes) per text.
-public struct Tokenizer {
-    public let lowercase: Bool
-    public let stripAccents: AccentStripping
+package struct Tokenizer {
+    package let lowercase: Bool
+    package let stripAccents: AccentStripping
     private var mapper: ScalarMapper
     /// ASCII byte → lowercased byte when it is a word character, 0 otherwise.
     private let asciiWord: [UInt8]
 
-    public init(lowercase: Bool = true, stripAccents: AccentStripping = .none) {
+    package init(lowercase: Bool = true, stripAccents: AccentStripping = .none) {
         self.lowercase = lowercase
         self.stripAccents = stripAccents
         mapper = ScalarMapper(lowercase: lowercase, stripAccents: stripAccents)
@@ -29,20 +29,20 @@ public struct Tokenizer {
     }
 
     /// Appends the tokens of `text` to `tokens`.
-    public mutating func tokenize(_ text: String, into tokens: inout TokenBuffer) {
+    package mutating func tokenize(_ text: String, into tokens: inout TokenBuffer) {
         var text = text
         text.withUTF8 { tokenize(utf8: $0, into: &tokens) }
     }
 
     /// The tokens of `text` as strings (convenient, slower than `tokenize(_:into:)`).
-    public mutating func tokens(_ text: String) -> [String] {
+    package mutating func tokens(_ text: String) -> [String] {
         var buffer = TokenBuffer()
         tokenize(text, into: &buffer)
         return (0..<buffer.count).map { buffer.string(at: $0) }
     }
 
     /// Appends the tokens of valid UTF-8 `bytes` to `tokens`.
-    public mutating func tokenize(utf8 bytes: UnsafeBufferPointer<UInt8>, into tokens: inout TokenBuffer) {
+    package mutating func tokenize(utf8 bytes: UnsafeBufferPointer<UInt8>, into tokens: inout TokenBuffer) {
         let count = bytes.count
         guard count > 0, let base = bytes.baseAddress else { return }
         let storage = tokens.raw
@@ -163,34 +163,34 @@ public struct Tokenizer {
 ///
 /// Storage is raw memory grown by doubling, so the tokenizer's inner loop writes through a pointer
 /// without per-byte capacity or uniqueness checks. Not copyable in a meaningful way: use one per thread.
-public struct TokenBuffer {
+package struct TokenBuffer {
     private let storage = TokenStorage()
 
-    public init() {}
+    package init() {}
 
     /// Number of tokens.
-    public var count: Int { storage.tokenCount }
+    package var count: Int { storage.tokenCount }
 
     /// The token bytes, back to back.
-    public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage.bytes, count: storage.byteCount) }
+    package var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage.bytes, count: storage.byteCount) }
 
     /// `ends[i]` is one past the last byte of token i; token i starts at `ends[i-1]` (or 0).
-    public var ends: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(start: storage.ends, count: storage.tokenCount) }
+    package var ends: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(start: storage.ends, count: storage.tokenCount) }
 
-    public func removeAll() {
+    package func removeAll() {
         storage.byteCount = 0
         storage.tokenCount = 0
     }
 
-    @inline(__always) public func start(of index: Int) -> Int { index == 0 ? 0 : Int(storage.ends[index - 1]) }
+    @inline(__always) package func start(of index: Int) -> Int { index == 0 ? 0 : Int(storage.ends[index - 1]) }
 
     /// The bytes of token `index`.
-    @inline(__always) public func token(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+    @inline(__always) package func token(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         let start = start(of: index)
         return UnsafeBufferPointer(start: storage.bytes + start, count: Int(storage.ends[index]) - start)
     }
 
-    public func string(at index: Int) -> String { String(decoding: token(index), as: UTF8.self) }
+    package func string(at index: Int) -> String { String(decoding: token(index), as: UTF8.self) }
 
     var raw: TokenStorage { storage }
 

@@ -2,14 +2,14 @@
 ///
 /// Row r's entries are `columns[rowStarts[r]..<rowStarts[r+1]]` with `values` alongside.
 /// Memory: 8 bytes per stored entry plus 8 per row.
-public struct CSRMatrix: Sendable, Equatable {
-    public var rowCount: Int
-    public var columnCount: Int
-    public var rowStarts: [Int]
-    public var columns: [Int32]
-    public var values: [Float]
+package struct CSRMatrix: Sendable, Equatable {
+    package var rowCount: Int
+    package var columnCount: Int
+    package var rowStarts: [Int]
+    package var columns: [Int32]
+    package var values: [Float]
 
-    public init(rowCount: Int, columnCount: Int, rowStarts: [Int], columns: [Int32], values: [Float]) {
+    package init(rowCount: Int, columnCount: Int, rowStarts: [Int], columns: [Int32], values: [Float]) {
         precondition(rowStarts.count == rowCount + 1 && columns.count == values.count && rowStarts.last == columns.count,
                      "CSRMatrix: inconsistent arrays")
         self.rowCount = rowCount
@@ -19,16 +19,25 @@ public struct CSRMatrix: Sendable, Equatable {
         self.values = values
     }
 
-    public var storedCount: Int { values.count }
+    package var storedCount: Int { values.count }
 
     /// The (column, value) pairs of one row.
-    public func row(_ index: Int) -> (columns: ArraySlice<Int32>, values: ArraySlice<Float>) {
+    package func row(_ index: Int) -> (columns: ArraySlice<Int32>, values: ArraySlice<Float>) {
         let range = rowStarts[index]..<rowStarts[index + 1]
         return (columns[range], values[range])
     }
 
+    /// The rows of `self` followed by the rows of `other` (same column count).
+    package func appending(_ other: CSRMatrix) -> CSRMatrix {
+        precondition(other.columnCount == columnCount, "CSRMatrix.appending: \(other.columnCount) columns, expected \(columnCount)")
+        let offset = storedCount
+        return CSRMatrix(rowCount: rowCount + other.rowCount, columnCount: columnCount,
+                         rowStarts: rowStarts + other.rowStarts.dropFirst().map { $0 + offset },
+                         columns: columns + other.columns, values: values + other.values)
+    }
+
     /// Checks the invariants (offsets monotone, columns in range and strictly increasing per row).
-    public func isValid() -> Bool {
+    package func isValid() -> Bool {
         guard rowStarts.count == rowCount + 1, rowStarts.first == 0, rowStarts.last == columns.count,
               columns.count == values.count else { return false }
         for row in 0..<rowCount {

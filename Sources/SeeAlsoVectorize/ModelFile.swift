@@ -5,9 +5,9 @@ import SeeAlsoSupport
 /// version, the configuration, n, the vocabulary (column order) and the idf vector.
 ///
 /// Version 1. Readers refuse other format names and newer versions with an error naming the file.
-public enum ModelFile {
-    public static let formatName = "seealso-tfidf-model"
-    public static let version = 1
+package enum ModelFile {
+    package static let formatName = "seealso-tfidf-model"
+    package static let version = 1
 
     struct Contents: Codable {
         var format: String
@@ -19,7 +19,7 @@ public enum ModelFile {
     }
 
     /// Writes `model` to `path` atomically.
-    public static func save(_ model: TfidfModel, to path: String) throws {
+    package static func save(_ model: TfidfModel, to path: String) throws {
         let contents = Contents(format: formatName, version: version, configuration: model.configuration,
                                 documentCount: model.documentCount, vocabulary: model.vocabulary, idf: model.idf)
         let encoder = JSONEncoder()
@@ -28,7 +28,7 @@ public enum ModelFile {
     }
 
     /// Reads a model written by `save`.
-    public static func load(_ path: String) throws -> TfidfModel {
+    package static func load(_ path: String) throws -> TfidfModel {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw VectorizerError.badModelFile(path: path, reason: "cannot read the file")
         }
@@ -54,9 +54,9 @@ public enum ModelFile {
 
 /// Export of a matrix in MatrixMarket coordinate format (`scipy.io.mmread` reads it) and of the
 /// vocabulary as one term per line, in column order.
-public enum MatrixMarket {
+package enum MatrixMarket {
     /// Writes `%%MatrixMarket matrix coordinate real general`, 1-based `row column value` lines, rows in order.
-    public static func write(_ matrix: CSRMatrix, to path: String) throws {
+    package static func write(_ matrix: CSRMatrix, to path: String) throws {
         let writer = try AtomicFileWriter(path: path)
         try writer.write("%%MatrixMarket matrix coordinate real general\n")
         try writer.write("\(matrix.rowCount) \(matrix.columnCount) \(matrix.storedCount)\n")
@@ -77,7 +77,7 @@ public enum MatrixMarket {
     }
 
     /// Writes the vocabulary, one term per line (terms never contain a newline: newlines split tokens).
-    public static func writeVocabulary(_ vocabulary: [String], to path: String) throws {
+    package static func writeVocabulary(_ vocabulary: [String], to path: String) throws {
         let writer = try AtomicFileWriter(path: path)
         for term in vocabulary {
             try writer.write(term)

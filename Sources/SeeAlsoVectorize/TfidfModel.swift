@@ -6,16 +6,16 @@ import SeeAlsoText
 ///
 /// The vocabulary is sorted by UTF-8 bytes (= Unicode code point order, as Python sorts `str`), so
 /// columns match scikit-learn's `get_feature_names_out()`.
-public struct TfidfModel: Sendable {
-    public let configuration: TfidfConfiguration
-    public let vocabulary: [String]
+package struct TfidfModel: Sendable {
+    package let configuration: TfidfConfiguration
+    package let vocabulary: [String]
     /// idf per column (all 1 when `useIDF` is off).
-    public let idf: [Double]
+    package let idf: [Double]
     /// Number of documents the model was fitted on (n in the idf formula).
-    public let documentCount: Int
+    package let documentCount: Int
     let columnOfTerm: TermDictionary
 
-    public init(configuration: TfidfConfiguration, vocabulary: [String], idf: [Double], documentCount: Int) {
+    package init(configuration: TfidfConfiguration, vocabulary: [String], idf: [Double], documentCount: Int) {
         precondition(vocabulary.count == idf.count, "TfidfModel: vocabulary and idf differ in length")
         self.configuration = configuration
         self.vocabulary = vocabulary
@@ -27,7 +27,7 @@ public struct TfidfModel: Sendable {
     }
 
     /// The column of `term`, or nil when it is not in the vocabulary.
-    public func column(of term: String) -> Int? { columnOfTerm.find(term).map(Int.init) }
+    package func column(of term: String) -> Int? { columnOfTerm.find(term).map(Int.init) }
 
     /// idf(t) for a term of document frequency `df` among `n` documents (see `TfidfConfiguration`).
     static func idf(documentFrequency df: Int, documents n: Int, configuration: TfidfConfiguration) -> Double {

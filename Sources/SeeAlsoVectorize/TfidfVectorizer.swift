@@ -5,15 +5,15 @@ import SeeAlsoText
 
 /// The result of fitting: the model, the TF-IDF matrix (one row per admitted article, in input
 /// order), the articles' metadata, and what was skipped.
-public struct TfidfFit: Sendable {
-    public var model: TfidfModel
-    public var matrix: CSRMatrix
-    public var articles: [ArticleMetadata]
-    public var skipped: SkippedRecords
+package struct TfidfFit: Sendable {
+    package var model: TfidfModel
+    package var matrix: CSRMatrix
+    package var articles: [ArticleMetadata]
+    package var skipped: SkippedRecords
     /// Wall time of each stage: read+analyze+count, merge vocabularies, weigh rows.
-    public var timings: StageTimings
+    package var timings: StageTimings
     /// With a frozen model: the share of term occurrences outside its vocabulary.
-    public var outOfVocabularyRate: Double?
+    package var outOfVocabularyRate: Double?
 }
 
 /// Fits TF-IDF on a corpus in one streaming pass, using every worker thread.
@@ -24,17 +24,17 @@ public struct TfidfFit: Sendable {
 /// frequencies computed, terms pruned (`min_df`, `max_df`, `max_features`) and sorted, and the rows
 /// remapped and weighted in parallel. Time O(input bytes + stored entries · log row length);
 /// memory O(stored entries + vocabulary), independent of the input text size.
-public enum TfidfVectorizer {
+package enum TfidfVectorizer {
     /// Fits on a corpus reader. `keepMetadata` keeps each article's id, title, date, … in the result.
-    public static func fit(
-        reader: CorpusReader, configuration: TfidfConfiguration, keepMetadata: Bool = true, progress: ProgressReporter? = nil
+    package static func fit(
+        reader: CorpusReader, configuration: TfidfConfiguration, keepMetadata: Bool = true, progress: ProgressTask? = nil
     ) throws -> TfidfFit {
         try fit(source: .reader(reader), file: reader.path, skipInvalid: reader.options.skipInvalid,
                 configuration: configuration, keepMetadata: keepMetadata, progress: progress)
     }
 
     /// Fits on articles already in memory (ids must be unique).
-    public static func fit(articles: [Article], configuration: TfidfConfiguration) throws -> TfidfFit {
+    package static func fit(articles: [Article], configuration: TfidfConfiguration) throws -> TfidfFit {
         try fit(source: .memory(articles), file: "<memory>", skipInvalid: false,
                 configuration: configuration, keepMetadata: true, progress: nil)
     }
@@ -42,15 +42,15 @@ public enum TfidfVectorizer {
     /// Vectorizes a corpus with a frozen model: its vocabulary (unknown terms are dropped) and idf.
     /// The result's `model` is `model` itself; `outOfVocabularyRate` is the share of term
     /// occurrences that the vocabulary does not know.
-    public static func transform(
-        reader: CorpusReader, model: TfidfModel, keepMetadata: Bool = true, progress: ProgressReporter? = nil
+    package static func transform(
+        reader: CorpusReader, model: TfidfModel, keepMetadata: Bool = true, progress: ProgressTask? = nil
     ) throws -> TfidfFit {
         try fit(source: .reader(reader), file: reader.path, skipInvalid: reader.options.skipInvalid,
                 configuration: model.configuration, keepMetadata: keepMetadata, progress: progress, frozen: model)
     }
 
     /// `transform` for articles in memory.
-    public static func transform(articles: [Article], model: TfidfModel) throws -> TfidfFit {
+    package static func transform(articles: [Article], model: TfidfModel) throws -> TfidfFit {
         try fit(source: .memory(articles), file: "<memory>", skipInvalid: false,
                 configuration: model.configuration, keepMetadata: true, progress: nil, frozen: model)
     }
@@ -62,7 +62,7 @@ public enum TfidfVectorizer {
 
     private static func fit(
         source: Source, file: String, skipInvalid: Bool, configuration: TfidfConfiguration,
-        keepMetadata: Bool, progress: ProgressReporter?, frozen: TfidfModel? = nil
+        keepMetadata: Bool, progress: ProgressTask?, frozen: TfidfModel? = nil
     ) throws -> TfidfFit {
         try configuration.validate()
         var timings = StageTimings()

@@ -1,432 +1,39 @@
 import ArgumentParser
-import Foundation
-import SeeAlsoBLAS
-import SeeAlsoCorpus
-import SeeAlsoIndex
-import SeeAlsoSimilarity
-import SeeAlsoSupport
-import SeeAlsoVectorize
+import SeeAlso
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time SeeAlso's own pipeline on an archive, dense all-pairs on given vectors, or the machine's sgemm limits.",
+        abstract: "Time SeeAlso's own pipeline on an archive: each stage's seconds and peak memory, as JSON.",
         discussion: """
-            One mode per call, each printing one JSON object on standard output:
-
-            --input FILE: reads and vectorizes the archive (TF-IDF options as for build), computes every \
-            article's related list with --method, and optionally writes an index (--index DIR; approximate \
-            methods write it without the dense section). Reports each stage's wall and CPU seconds and the \
-            peak resident memory after it, the vectorizer's and the approximate search's own stage timings, \
-            documents, terms and stored entries.
-
-            --dense-vectors FILE --dimension D: reads raw little-endian float32 rows (n × D, row-major), \
-            L2-normalises them and times DenseAllPairs.allPairs (top --k, self excluded), then a bare sgemm \
-            loop over the same tiles (same shapes, same workers, one reused buffer per worker, no selection): \
-            the GEMM ceiling for the same FLOPs. --lists-out writes the neighbour ids as int32 (n × k). With \
-            --partitions P it also times the partitioned (IVF) search, k-means training included, each vector \
-            probing --probes (8) of the P partitions (--partitioned-lists-out writes its ids).
-
-            --limits: OpenBLAS sgemm GFLOP/s for the tile shapes SeeAlso uses (256 × 4096 × d for each \
-            --limit-dimensions d): one thread, every worker at once with one BLAS thread each (SeeAlso's \
-            mode), and one caller with OpenBLAS using every core; plus a 2048³ sgemm for reference.
+            Reads and vectorizes the archive (TF-IDF options as for build), computes every article's related \
+            list with --method, and optionally writes the index (--index DIR). Prints one JSON object on \
+            standard output: each stage's wall and CPU seconds and the peak resident memory after it, the \
+            vectorizer's and the list method's own stage timings, documents, terms and stored entries. \
+            Kernel benchmarks against the machine's limits (dense all-pairs on given vectors, sgemm rates) \
+            are `seealso-kernels`, beside the other benchmark code in Benchmarks/.
             """)
 
-    @Option(help: "Archive to benchmark the pipeline on (.jsonl, .csv, .tsv, optionally .gz, or a folder).")
-    var input: String?
-
-    @Option(name: .customLong("input-format"), help: "auto (by extension), jsonl, csv, tsv or folder.")
-    var inputFormat: CorpusFormat = .auto
-
+    @OptionGroup var input: InputOptions
     @OptionGroup var vectorizer: VectorizerOptions
-
-    @Option(help: "--input: auto, exact, dense or partitioned.")
-    var method: ListMethod = .auto
-
-    @Option(help: "Length of each related list.")
-    var k = 10
-
-    @Option(help: "--input dense/partitioned: LSA dimensions.")
-    var dimensions = 128
-
-    @Option(help: "--input partitioned: number of k-means partitions (default about articles / 1000); --dense-vectors: also run the partitioned (IVF) search with this many (timed with its training).")
-    var partitions: Int?
-
-    @Option(help: "Partitions each article (--input partitioned, default 24) or vector (--dense-vectors --partitions, default 8) probes.")
-    var probes: Int?
-
-    @Option(help: "--input dense/partitioned: measure recall@10 against exact lists on N sampled articles (0: skip).")
-    var checkRecall = 0
-
-    @Option(help: "--input: also write the index to this directory (timed as the last stage).")
-    var index: String?
-
-    @Option(help: "Raw little-endian float32 vectors, n × --dimension, row-major.")
-    var denseVectors: String?
-
-    @Option(help: "--dense-vectors: the vectors' dimension.")
-    var dimension: Int?
-
-    @Option(help: "--dense-vectors: timed repetitions (the median is reported).")
-    var repeats = 1
-
-    @Option(help: "--dense-vectors: write the neighbour ids (int32, n × k, −1 = none) to this file.")
-    var listsOut: String?
-
-    @Option(help: "--dense-vectors --partitions: write the partitioned search's neighbour ids to this file.")
-    var partitionedListsOut: String?
-
-    @Flag(help: "Measure the machine's sgemm rates for SeeAlso's tile shapes.")
-    var limits = false
-
-    @Option(help: "--limits: comma-separated inner dimensions d of the 256 × 4096 × d tiles.")
-    var limitDimensions = "128,256"
-
-    @Option(help: "--limits: seconds spent on each measurement.")
-    var limitSeconds = 0.5
-
+    @OptionGroup var lists: ListOptions
     @OptionGroup var global: GlobalOptions
 
-    func validate() throws {
-        let modes = [input != nil, denseVectors != nil, limits].filter { $0 }.count
-        guard modes == 1 else { throw ValidationError("give exactly one of --input, --dense-vectors and --limits") }
-        guard k >= 1 else { throw ValidationError("--k must be at least 1") }
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
-        if denseVectors != nil {
-            guard let dimension, dimension >= 1 else { throw ValidationError("--dense-vectors needs --dimension D (D ≥ 1)") }
-        }
-        if let partitions {
-            guard partitions >= 1, (probes ?? 1) >= 1 else { throw ValidationError("--partitions and --probes must be at least 1") }
-        }
-        if limits {
-            guard limitSeconds > 0 else { throw ValidationError("--limit-seconds must be positive") }
-            guard !parsedLimitDimensions.isEmpty else { throw ValidationError("--limit-dimensions: give positive integers, e.g. 128,256") }
-        }
-    }
+    @Option(help: "Also write the index to this directory (timed as the last stage).")
+    var index: String?
 
-    private var parsedLimitDimensions: [Int] {
-        let values = limitDimensions.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        return values.contains(where: { ($0 ?? 0) < 1 }) ? [] : values.compactMap { $0 }
-    }
+    func validate() throws { try lists.options().validate() }
 
     func run() throws {
-        global.apply()
-        if let input {
-            print(encodeJSON(try benchPipeline(input)))
-        } else if let denseVectors, let dimension {
-            print(encodeJSON(try benchDense(denseVectors, dimension: dimension)))
-        } else {
-            print(encodeJSON(benchLimits()))
-        }
-    }
-
-    // MARK: - Pipeline
-
-    private func benchPipeline(_ path: String) throws -> PipelineReport {
-        var options = CorpusOptions()
-        options.format = inputFormat
-        let reader = try CorpusReader(path: path, options: options)
-        let configuration = try vectorizer.configuration()
-        var stages: [StageFigure] = []
-        var stage = StageClock()
-
-        let progress = ProgressReporter("read and vectorize")
-        let fit = try TfidfVectorizer.fit(reader: reader, configuration: configuration, keepMetadata: index != nil, progress: progress)
-        progress.finish(fit.timings.description)
-        stages.append(stage.lap("read and vectorize"))
-
-        let matrix = fit.matrix
-        let resolved: ListMethod = method == .auto ? (matrix.rowCount <= IndexBuilder.exactLimit ? .exact : .partitioned) : method
-        var listTimings: [NamedSeconds]?
-        var measuredRecall: Double?
-        let lists: NeighborLists
-        var dense: ApproximateAllPairs.Result?
-        switch resolved {
-        case .exact, .auto:
-            let listProgress = ProgressReporter("related lists (exact)", total: matrix.rowCount)
-            lists = ExactAllPairs.run(matrix, options: ExactAllPairs.Options(k: k), progress: listProgress)
-            listProgress.finish()
-            stages.append(stage.lap("lists (exact)"))
-        case .dense, .partitioned:
-            var approximate = ApproximateAllPairs.Options(k: k)
-            approximate.dimensions = dimensions
-            approximate.partitions = resolved == .dense ? 0 : partitions
-            if let probes { approximate.probes = probes }
-            let postings = SparsePostings(matrix)
-            let result = try ApproximateAllPairs.run(matrix, options: approximate, postings: postings)
-            lists = result.lists
-            listTimings = result.timings.stages.map { NamedSeconds(name: $0.name, seconds: $0.seconds) }
-            stages.append(stage.lap("lists (\(resolved.rawValue))"))
-            if checkRecall > 0 {
-                measuredRecall = ApproximateAllPairs.measureRecall(lists, matrix: matrix, postings: postings, sampleSize: checkRecall).recall
-                stages.append(stage.lap("recall check (\(checkRecall) rows)"))
-            }
-            dense = result
-        }
-
-        if let index {
-            var contents = IndexContents(model: fit.model, articles: fit.articles, matrix: matrix, lists: lists,
-                                         method: resolved.rawValue, measuredRecall: measuredRecall, sources: reader.paths)
-            contents.buildSeconds = Dictionary(stages.map { ($0.name, $0.seconds) }, uniquingKeysWith: { $1 })
-            try IndexWriter.write(contents, to: IndexDirectory(path: index))
-            stages.append(stage.lap("write index"))
-        }
-        withExtendedLifetime(dense) {}
-
-        return PipelineReport(
-            input: path, method: resolved.rawValue, k: k, documents: matrix.rowCount, terms: fit.model.vocabulary.count,
-            storedEntries: matrix.storedCount, skipped: fit.skipped.count, workers: Parallelism.workerCount,
-            stages: stages, vectorizeTimings: fit.timings.stages.map { NamedSeconds(name: $0.name, seconds: $0.seconds) },
-            listTimings: listTimings, measuredRecall: measuredRecall, seconds: stages.reduce(0) { $0 + $1.seconds },
-            cpuSeconds: ResourceUsage.cpuSeconds(), peakResidentBytes: ResourceUsage.peakResidentBytes() ?? 0)
-    }
-
-    // MARK: - Dense all-pairs on given vectors
-
-    private func benchDense(_ path: String, dimension d: Int) throws -> DenseReport {
-        var clock = Stopwatch()
-        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        guard data.count % (4 * d) == 0, data.count > 0 else {
-            throw ValidationError("\(path): \(data.count) bytes is not a whole number of \(d)-dimensional float32 rows")
-        }
-        let n = data.count / (4 * d)
-        var values = [Float](repeating: 0, count: n * d)
-        values.withUnsafeMutableBytes { target in data.withUnsafeBytes { target.copyMemory(from: $0) } }
-        let readSeconds = clock.seconds
-        clock = Stopwatch()
-        var vectors = DenseMatrix(rowCount: n, columnCount: d, values: values)
-        values = []
-        vectors.normalizeRows()
-        let normalizeSeconds = clock.seconds
-
-        let layout = DenseAllPairs.defaultLayout
-        let tiles = symmetricTiles(count: n, rowTile: layout.rowTile, columnBlock: layout.columnBlock)
-        let flops = tiles.reduce(0.0) { $0 + 2 * Double($1.rows.count) * Double($1.columns.count) * Double(d) }
-
-        var runs: [Double] = []
-        var lists = NeighborLists(rowCount: 0, k: k, ids: [], scores: [])
-        for _ in 0..<repeats {
-            let watch = Stopwatch()
-            lists = DenseAllPairs.allPairs(vectors, k: k)
-            runs.append(watch.seconds)
-        }
-        let afterAllPairs = ResourceUsage.peakResidentBytes() ?? 0
-
-        var gemmRuns: [Double] = []
-        for _ in 0..<repeats {
-            gemmRuns.append(bareTiledSgemm(vectors, tiles: tiles, rowTile: layout.rowTile,
-                                           columnBlock: tiles.map(\.columns.count).max() ?? 1))
-        }
-
-        if let listsOut { try writeIds(lists, to: listsOut) }
-        let partitioned = try partitions.map { try benchPartitioned(vectors, partitions: $0) }
-        let seconds = median(runs)
-        let gemmSeconds = median(gemmRuns)
-        return DenseReport(
-            vectors: path, rows: n, dimension: d, k: k, workers: Parallelism.workerCount, rowTile: layout.rowTile,
-            columnBlock: layout.columnBlock, readSeconds: readSeconds, normalizeSeconds: normalizeSeconds,
-            allPairsSeconds: seconds, allPairsRuns: runs, flops: flops, allPairsGflops: flops / seconds / 1e9,
-            sgemmSeconds: gemmSeconds, sgemmRuns: gemmRuns, sgemmGflops: flops / gemmSeconds / 1e9,
-            fractionOfSgemm: gemmSeconds / seconds, fullSearchFlops: 2 * Double(n) * Double(n) * Double(d),
-            peakResidentBytesAfterAllPairs: afterAllPairs, partitioned: partitioned,
-            peakResidentBytes: ResourceUsage.peakResidentBytes() ?? 0, cpuSeconds: ResourceUsage.cpuSeconds())
-    }
-
-    /// Partitioned search on the same vectors, timed as FAISS IVF is: training (k-means and
-    /// balancing) plus the search, median of `repeats`.
-    private func benchPartitioned(_ vectors: DenseMatrix, partitions: Int) throws -> PartitionedReport {
-        var runs: [Double] = []
-        var trainRuns: [Double] = []
-        var lists = NeighborLists(rowCount: 0, k: k, ids: [], scores: [])
-        var balancedCount = 0
-        let probes = self.probes ?? 8
-        for _ in 0..<repeats {
-            let watch = Stopwatch()
-            let partitioning = PartitionedSearch.partition(vectors, partitions: partitions, seed: 0)
-            trainRuns.append(watch.seconds)
-            balancedCount = partitioning.centroids.rowCount
-            lists = PartitionedSearch.allPairs(vectors, centroids: partitioning.centroids, assignments: partitioning.assignments,
-                                               probes: min(probes, balancedCount), k: k, progress: nil)
-            runs.append(watch.seconds)
-        }
-        if let partitionedListsOut { try writeIds(lists, to: partitionedListsOut) }
-        return PartitionedReport(partitions: partitions, balancedPartitions: balancedCount, probes: min(probes, balancedCount),
-                                 seconds: median(runs), runs: runs, trainSeconds: median(trainRuns))
-    }
-
-    private func writeIds(_ lists: NeighborLists, to path: String) throws {
-        let bytes = lists.ids.withUnsafeBufferPointer { Data(buffer: $0) }
-        guard FileManager.default.createFile(atPath: path, contents: bytes) else { throw ValidationError("cannot write \(path)") }
-    }
-
-    /// The (rows, columns) blocks `DenseAllPairs.allPairs` multiplies: each tile of rows against the
-    /// rows before its end, in column blocks of a whole number of tiles (as `TiledSearch.runSymmetric`).
-    private func symmetricTiles(count n: Int, rowTile: Int, columnBlock: Int) -> [(rows: Range<Int>, columns: Range<Int>)] {
-        let blockWidth = max(rowTile, min(columnBlock, max(1, n)) / rowTile * rowTile)
-        var result: [(rows: Range<Int>, columns: Range<Int>)] = []
-        var start = 0
-        while start < n {
-            let rows = start..<min(n, start + rowTile)
-            var blockStart = 0
-            while blockStart < rows.upperBound {
-                let columns = blockStart..<min(rows.upperBound, blockStart + blockWidth)
-                result.append((rows, columns))
-                blockStart = columns.upperBound
-            }
-            start = rows.upperBound
-        }
-        return result
-    }
-
-    /// Runs sgemm over `tiles` on every worker (one BLAS thread each, one reused buffer per worker),
-    /// grouped by row tile as the search schedules them. Returns the wall seconds.
-    private func bareTiledSgemm(_ vectors: DenseMatrix, tiles: [(rows: Range<Int>, columns: Range<Int>)], rowTile: Int,
-                                columnBlock: Int) -> Double {
-        BLAS.setThreads(1)
-        let d = vectors.columnCount
-        let workers = Parallelism.workerCount
-        let buffers = (0..<workers).map { _ in ScratchBuffer(count: rowTile * columnBlock) }
-        var groups: [[(rows: Range<Int>, columns: Range<Int>)]] = []
-        for tile in tiles {
-            if let last = groups.last?.last, last.rows == tile.rows { groups[groups.count - 1].append(tile) } else { groups.append([tile]) }
-        }
-        let work = groups
-        let sink = Locked(Float(0))
-        let watch = Stopwatch()
-        vectors.values.withUnsafeBufferPointer { values in
-            let base = SharedPointer(values.baseAddress!)
-            Parallelism.forEachDynamic(work.count, workers: workers) { group, worker in
-                let buffer = buffers[worker].pointer
-                for (rows, columns) in work[group] {
-                    BLAS.sgemm(transposeB: true, m: rows.count, n: columns.count, k: d,
-                               a: base.base + rows.lowerBound * d, lda: d, b: base.base + columns.lowerBound * d, ldb: d,
-                               c: buffer, ldc: columns.count)
-                }
-                let first = buffer[0]
-                sink.withLock { $0 += first }
-            }
-        }
-        let seconds = watch.seconds
-        if sink.value.isNaN { ProgressReporter.note("seealso bench: NaN in the sgemm output") }
-        return seconds
-    }
-
-    // MARK: - Machine limits
-
-    private func benchLimits() -> LimitsReport {
-        let workers = Parallelism.workerCount
-        var figures: [GemmFigure] = []
-        for d in parsedLimitDimensions {
-            let (m, n) = (DenseAllPairs.defaultLayout.rowTile, DenseAllPairs.defaultLayout.columnBlock)
-            // A database of 64k rows, cycled through, so B streams from memory as in a real search.
-            let databaseRows = max(n, 65_536)
-            let database = randomValues(databaseRows * d, seed: UInt64(d))
-            figures.append(gemmRate(m: m, n: n, k: d, database: database, databaseRows: databaseRows, callers: 1, blasThreads: 1,
-                                    mode: "1 thread"))
-            if workers > 1 {
-                figures.append(gemmRate(m: m, n: n, k: d, database: database, databaseRows: databaseRows, callers: workers,
-                                        blasThreads: 1, mode: "\(workers) workers × 1 BLAS thread (SeeAlso's mode)"))
-                figures.append(gemmRate(m: m, n: n, k: d, database: database, databaseRows: databaseRows, callers: 1,
-                                        blasThreads: workers, mode: "1 caller × \(workers) BLAS threads"))
-            }
-        }
-        let size = 2048
-        let square = randomValues(size * size, seed: 99)
-        figures.append(gemmRate(m: size, n: size, k: size, database: square, databaseRows: size, callers: 1, blasThreads: 1,
-                                mode: "1 thread", square: true))
-        if workers > 1 {
-            figures.append(gemmRate(m: size, n: size, k: size, database: square, databaseRows: size, callers: 1,
-                                    blasThreads: workers, mode: "1 caller × \(workers) BLAS threads", square: true))
-        }
-        BLAS.setThreads(1)
-        return LimitsReport(blasCore: BLAS.coreName, workers: workers, sgemm: figures,
-                            peakResidentBytes: ResourceUsage.peakResidentBytes() ?? 0)
-    }
-
-    /// GFLOP/s of C(m×n) = A(m×k)·B(n×k)ᵀ, A and B taken from consecutive rows of `database`
-    /// (wrapping), C one reused buffer per caller; each caller repeats the call for about `limitSeconds`.
-    private func gemmRate(m: Int, n: Int, k: Int, database: [Float], databaseRows: Int, callers: Int, blasThreads: Int,
-                          mode: String, square: Bool = false) -> GemmFigure {
-        BLAS.setThreads(blasThreads)
-        let buffers = (0..<callers).map { _ in ScratchBuffer(count: m * n) }
-        let blocks = max(1, databaseRows / n)
-        let tiles = max(1, databaseRows / m)
-        let flopsPerCall = 2 * Double(m) * Double(n) * Double(k)
-        return database.withUnsafeBufferPointer { values in
-            let base = SharedPointer(values.baseAddress!)
-            @Sendable func call(_ index: Int, _ buffer: UnsafeMutablePointer<Float>) {
-                let a = square ? base.base : base.base + ((index * 7) % tiles) * m * k
-                let b = square ? base.base : base.base + (index % blocks) * n * k
-                BLAS.sgemm(transposeB: true, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k, c: buffer, ldc: n)
-            }
-            call(0, buffers[0].pointer)
-            let probe = Stopwatch()
-            call(1, buffers[0].pointer)
-            let perCall = max(probe.seconds, 1e-6)
-            let calls = max(2, Int(limitSeconds / perCall))
-            let watch = Stopwatch()
-            Parallelism.forEachDynamic(callers, workers: callers) { caller, _ in
-                for index in 0..<calls { call(caller * calls + index, buffers[caller].pointer) }
-            }
-            let seconds = watch.seconds
-            let total = Double(callers * calls) * flopsPerCall
-            return GemmFigure(m: m, n: n, k: k, mode: mode, callers: callers, blasThreads: blasThreads, calls: callers * calls,
-                              seconds: seconds, gflops: total / seconds / 1e9)
-        }
-    }
-
-    private func randomValues(_ count: Int, seed: UInt64) -> [Float] {
-        var state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1
-        return (0..<count).map { _ in
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Float(Int64(bitPattern: state >> 11) % 2_000_001 - 1_000_000) / 1_000_000
-        }
-    }
-
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        let progress = global.apply()
+        var options = try lists.options()
+        options.tfidf = try vectorizer.configuration()
+        let report = try SeeAlsoEngine.build(try input.archive(), into: index, options: options, progress: progress)
+        printJSON(PipelineReport(input: input.input, report: report))
     }
 }
 
-/// Wall and CPU seconds of consecutive stages, with the peak resident memory after each.
-private struct StageClock {
-    var clock = Stopwatch()
-    var cpu = ResourceUsage.cpuSeconds()
-
-    mutating func lap(_ name: String) -> StageFigure {
-        let now = ResourceUsage.cpuSeconds()
-        defer {
-            clock = Stopwatch()
-            cpu = now
-        }
-        return StageFigure(name: name, seconds: clock.seconds, cpuSeconds: now - cpu,
-                           peakResidentBytesAfter: ResourceUsage.peakResidentBytes() ?? 0)
-    }
-}
-
-/// A worker's reused output buffer.
-private final class ScratchBuffer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Float>
-    init(count: Int) {
-        pointer = .allocate(capacity: max(1, count))
-        pointer.initialize(repeating: 0, count: max(1, count))
-    }
-    deinit { pointer.deallocate() }
-}
-
-struct NamedSeconds: Encodable {
-    var name: String
-    var seconds: Double
-}
-
-struct StageFigure: Encodable {
-    var name: String
-    var seconds: Double
-    var cpuSeconds: Double
-    var peakResidentBytesAfter: Int
-}
-
+/// `bench --input`: the build report under the names the benchmark harness reads.
 struct PipelineReport: Encodable {
     var input: String
     var method: String
@@ -443,62 +50,22 @@ struct PipelineReport: Encodable {
     var seconds: Double
     var cpuSeconds: Double
     var peakResidentBytes: Int
-}
 
-struct DenseReport: Encodable {
-    var vectors: String
-    var rows: Int
-    var dimension: Int
-    var k: Int
-    var workers: Int
-    var rowTile: Int
-    var columnBlock: Int
-    var readSeconds: Double
-    var normalizeSeconds: Double
-    var allPairsSeconds: Double
-    var allPairsRuns: [Double]
-    /// FLOPs of the symmetric tiles (about n²·d: each pair once).
-    var flops: Double
-    var allPairsGflops: Double
-    var sgemmSeconds: Double
-    var sgemmRuns: [Double]
-    var sgemmGflops: Double
-    /// Bare sgemm seconds / allPairs seconds for the same FLOPs.
-    var fractionOfSgemm: Double
-    /// FLOPs of a full query-against-database search (2·n²·d), as FAISS's flat search does.
-    var fullSearchFlops: Double
-    var peakResidentBytesAfterAllPairs: Int
-    var partitioned: PartitionedReport?
-    var peakResidentBytes: Int
-    var cpuSeconds: Double
-}
-
-/// `bench --dense-vectors --partitions`: SeeAlso's IVF search (k-means training included).
-struct PartitionedReport: Encodable {
-    var partitions: Int
-    /// Partitions after splitting the oversized ones.
-    var balancedPartitions: Int
-    var probes: Int
-    var seconds: Double
-    var runs: [Double]
-    var trainSeconds: Double
-}
-
-struct GemmFigure: Encodable {
-    var m: Int
-    var n: Int
-    var k: Int
-    var mode: String
-    var callers: Int
-    var blasThreads: Int
-    var calls: Int
-    var seconds: Double
-    var gflops: Double
-}
-
-struct LimitsReport: Encodable {
-    var blasCore: String
-    var workers: Int
-    var sgemm: [GemmFigure]
-    var peakResidentBytes: Int
+    init(input: String, report: BuildReport) {
+        self.input = input
+        method = report.method
+        k = report.k
+        documents = report.articles
+        terms = report.vocabulary
+        storedEntries = report.storedEntries
+        skipped = report.skippedRecords
+        workers = report.workers
+        stages = report.stages
+        vectorizeTimings = report.vectorizeStages
+        listTimings = report.listStages.isEmpty ? nil : report.listStages
+        measuredRecall = report.measuredRecall
+        seconds = report.seconds
+        cpuSeconds = report.cpuSeconds
+        peakResidentBytes = report.peakResidentBytes
+    }
 }

@@ -1,8 +1,5 @@
 import ArgumentParser
-import Foundation
-import SeeAlsoIndex
-import SeeAlsoSupport
-import SeeAlsoVectorize
+import SeeAlso
 
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,16 +8,62 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
     @OptionGroup var vectorizer: VectorizerOptions
+    @OptionGroup var lists: ListOptions
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "Index directory to create or replace (atomically).")
     var index: String
 
+    @Option(help: "Use this model file's vocabulary and idf instead of fitting (see `vectorize --output`).")
+    var model: String?
+
+    @Option(help: "Summary format on standard output: text or json.")
+    var format: OutputFormat = .text
+
+    func validate() throws { try lists.options().validate() }
+
+    func run() throws {
+        let progress = global.apply()
+        var options = try lists.options()
+        options.tfidf = try vectorizer.configuration()
+        options.modelFile = model
+        let report = try SeeAlsoEngine.build(try input.archive(), into: index, options: options, progress: progress)
+        let write = report.stages.last { $0.name == "write index" }?.seconds ?? 0
+        let summary = BuildSummary(index: index, articles: report.articles, vocabulary: report.vocabulary, method: report.method,
+                                   k: report.k, measuredRecall: report.measuredRecall, seconds: report.seconds,
+                                   writeSeconds: write, stageSeconds: report.stageSeconds, peakResidentBytes: report.peakResidentBytes)
+        if format == .json { return printJSON(summary) }
+        let stages = summary.stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(seconds($0.value)) s" }
+        print("""
+            \(index): \(summary.articles) articles, \(summary.vocabulary) terms, \(summary.method) lists of \(summary.k)\
+            \(summary.measuredRecall.map { String(format: " (recall@10 %.3f)", $0) } ?? "")
+            built in \(seconds(summary.seconds)) s (\(stages.joined(separator: ", ")), write \(seconds(write)) s), \
+            peak memory \(summary.peakResidentBytes >> 20) MiB
+            """)
+    }
+}
+
+/// `build --format json`.
+struct BuildSummary: Encodable {
+    var index: String
+    var articles: Int
+    var vocabulary: Int
+    var method: String
+    var k: Int
+    var measuredRecall: Double?
+    var seconds: Double
+    var writeSeconds: Double
+    var stageSeconds: [String: Double]
+    var peakResidentBytes: Int
+}
+
+/// How the related lists are computed (`build`, `bench --input`).
+struct ListOptions: ParsableArguments {
     @Option(help: "Length of each stored related list.")
     var k = 20
 
-    @Option(help: "auto (exact up to \(IndexBuilder.exactLimit) articles), exact, dense or partitioned.")
-    var method: ListMethod = .auto
+    @Option(help: "auto (exact up to \(BuildOptions.exactLimit) articles), exact, dense or partitioned.")
+    var method: BuildOptions.Method = .auto
 
     @Option(help: "dense/partitioned: LSA dimensions of the reduced vectors.")
     var dimensions = 128
@@ -55,81 +98,22 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "dense/partitioned: measure recall@10 against exact lists on N sampled articles (0: skip).")
     var checkRecall = 200
 
-    @Option(help: "Use this model file's vocabulary and idf instead of fitting (see `vectorize --output`).")
-    var model: String?
-
-    @Option(help: "Summary format on standard output: text or json.")
-    var format: OutputFormat = .text
-
-    func validate() throws {
-        let positive = [("--k", k), ("--dimensions", dimensions), ("--probes", probes), ("--dense-candidates", denseCandidates),
-                        ("--refine-fanout", refineFanout),
-                        ("--sparse-max-df", sparseMaxDf)]
-        for (name, value) in positive where value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
-        let nonNegative = [("--sparse-terms", sparseTerms), ("--sparse-candidates", sparseCandidates), ("--sparse-budget", sparseBudget),
-                           ("--refine-rounds", refineRounds), ("--check-recall", checkRecall), ("--partitions", partitions ?? 0)]
-        for (name, value) in nonNegative where value < 0 { throw ValidationError("\(name) must not be negative, got \(value)") }
-    }
-
-    func run() throws {
-        global.apply()
-        var options = IndexBuildOptions()
-        options.configuration = try vectorizer.configuration()
+    func options() throws -> BuildOptions {
+        var options = BuildOptions()
         options.k = k
         options.method = method
-        options.approximate.dimensions = dimensions
-        options.approximate.partitions = partitions
-        options.approximate.probes = probes
-        options.approximate.denseCandidates = denseCandidates
-        options.approximate.sparseTerms = sparseTerms
-        options.approximate.sparseCandidates = sparseCandidates
-        options.approximate.sparseMaxDocuments = sparseMaxDf
-        options.approximate.sparsePostingsBudget = sparseBudget
-        options.approximate.refineRounds = refineRounds
-        options.approximate.refineFanout = refineFanout
+        options.partitioned.dimensions = dimensions
+        options.partitioned.candidates = .partitions(count: partitions, probes: probes)
+        options.partitioned.candidatesPerRow = denseCandidates
+        options.partitioned.votes.terms = sparseTerms
+        options.partitioned.votes.keep = sparseCandidates
+        options.partitioned.votes.maxDocuments = sparseMaxDf
+        options.partitioned.votes.budget = sparseBudget
+        options.partitioned.refineRounds = refineRounds
+        options.partitioned.refineFanout = refineFanout
         options.recallSample = checkRecall
-        if let model { options.frozenModel = try ModelFile.load(model) }
-        let clock = Stopwatch()
-        let contents = try IndexBuilder.build(reader: try input.reader(), options: options)
-        let writeClock = Stopwatch()
-        try IndexWriter.write(contents, to: IndexDirectory(path: index))
-        let summary = BuildSummary(
-            index: index, articles: contents.articles.count, vocabulary: contents.model.vocabulary.count,
-            method: contents.method, k: k, measuredRecall: contents.measuredRecall, seconds: clock.seconds, writeSeconds: writeClock.seconds,
-            stageSeconds: contents.buildSeconds, peakResidentBytes: ResourceUsage.peakResidentBytes() ?? 0)
-        print(format == .json ? summary.json() : summary.text())
+        return options
     }
 }
 
-extension ListMethod: ExpressibleByArgument {}
-
-struct BuildSummary: Encodable {
-    var index: String
-    var articles: Int
-    var vocabulary: Int
-    var method: String
-    var k: Int
-    var measuredRecall: Double?
-    var seconds: Double
-    var writeSeconds: Double
-    var stageSeconds: [String: Double]
-    var peakResidentBytes: Int
-
-    func text() -> String {
-        let stages = stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2f", $0.value)) s" }
-        return """
-        \(index): \(articles) articles, \(vocabulary) terms, \(method) lists of \(k)\(measuredRecall.map { String(format: " (recall@10 %.3f)", $0) } ?? "")
-        built in \(String(format: "%.2f", seconds)) s (\(stages.joined(separator: ", ")), write \(String(format: "%.2f", writeSeconds)) s), \
-        peak memory \(peakResidentBytes >> 20) MiB
-        """
-    }
-
-    func json() -> String { encodeJSON(self) }
-}
-
-/// Compact JSON with sorted keys.
-func encodeJSON(_ value: some Encodable) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self)
-}
+extension BuildOptions.Method: ExpressibleByArgument {}

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SeeAlsoIndex
+import SeeAlso
 
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,15 +16,12 @@ struct InfoCommand: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        let loaded = try Index(path: index, verify: verify)
-        let manifest = loaded.manifest
-        if format == .json {
-            print(encodeJSON(manifest))
-            return
-        }
+        let engine = try SeeAlsoEngine(path: index, verify: verify)
+        let manifest = engine.manifest
+        if format == .json { return printJSON(manifest) }
         let configuration = manifest.configuration
         var lines = [
-            "index \(index) (\(URL(fileURLWithPath: loaded.generationPath).lastPathComponent), format \(manifest.format) v\(manifest.version), created \(manifest.created))",
+            "index \(index) (\(URL(fileURLWithPath: engine.generationPath).lastPathComponent), format \(manifest.format) v\(manifest.version), created \(manifest.created))",
             "articles \(manifest.articleCount), terms \(manifest.vocabularySize), stored entries \(manifest.storedEntries)",
             "related lists: \(manifest.method), k = \(manifest.k)" + (manifest.measuredRecall.map { String(format: ", recall@10 %.3f", $0) } ?? ""),
             "model: fitted on \(manifest.modelDocumentCount) articles; \(manifest.addedSinceFit) added since"
@@ -40,7 +37,7 @@ struct InfoCommand: ParsableCommand {
             lines.append(String(format: "  %-14@ %10d bytes  crc32 %08x", name as NSString, record.bytes, record.crc32))
         }
         if !manifest.buildSeconds.isEmpty {
-            lines.append("build: " + manifest.buildSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2f", $0.value)) s" }.joined(separator: ", "))
+            lines.append("build: " + manifest.buildSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(seconds($0.value)) s" }.joined(separator: ", "))
         }
         print(lines.joined(separator: "\n"))
     }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import SeeAlsoCorpus
+import SeeAlso
 
 /// Where the articles come from and how to read them.
 struct InputOptions: ParsableArguments {
@@ -18,17 +18,13 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Largest record (line, row or file) in bytes.")
     var maxRecordBytes = 16 << 20
 
-    func corpusOptions() throws -> CorpusOptions {
+    func archive() throws -> ArchiveInput {
         var options = CorpusOptions()
         options.format = inputFormat
         options.skipInvalid = skipInvalid
         options.maxRecordBytes = maxRecordBytes
         if let columns { options.csvColumns = try CorpusOptions.parseColumns(columns) }
-        return options
-    }
-
-    func reader() throws -> CorpusReader {
-        try CorpusReader(path: input, options: corpusOptions())
+        return ArchiveInput(input, options: options)
     }
 }
 

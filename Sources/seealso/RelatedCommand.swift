@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import SeeAlsoCorpus
-import SeeAlsoIndex
-import SeeAlsoSupport
+import SeeAlso
 
 struct RelatedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -82,35 +80,13 @@ struct RelatedCommand: ParsableCommand {
     }
 
     func run() throws {
-        global.apply()
-        let loaded = try Index(path: index, verify: verify)
-        let search = RelatedSearch(index: loaded)
+        let progress = global.apply()
+        let engine = try SeeAlsoEngine(path: index, verify: verify)
         let options = try relatedOptions()
-        let printer = RelatedPrinter(index: loaded, dateFormat: dateFormat)
-        if all {
-            let progress = ProgressReporter("related --all", total: loaded.articleCount)
-            for row in 0..<loaded.articleCount {
-                let result = search.relatedFromStoredList(row: row, options: options)
-                print(format == .text ? printer.box(query: loaded.metadata(row), result: result)
-                                      : printer.json(query: loaded.metadata(row), result: result))
-                progress.advance()
-            }
-            progress.finish()
-            return
-        }
-        let result: RelatedResult
-        let query: ArticleMetadata
-        if let id {
-            guard let row = loaded.row(ofId: id) else { throw IndexError.unknownArticle(id: id) }
-            result = search.related(toRow: row, options: options)
-            query = loaded.metadata(row)
-        } else {
-            let article = try newArticle()
-            var vectorizer = try QueryVectorizer(index: loaded)
-            result = search.related(to: vectorizer.vector(for: article), date: article.date, options: options)
-            query = ArticleMetadata(article)
-        }
-        print(format == .text ? printer.box(query: query, result: result) : printer.json(query: query, result: result))
+        let printer = RelatedPrinter(engine: engine, dateFormat: dateFormat)
+        let show = { (list: RelatedList) in print(format == .text ? printer.box(list) : list.json()) }
+        if all { return engine.forEachStoredList(options: options, progress: progress, show) }
+        show(try id.map { try engine.related(toArticleWithID: $0, options: options) } ?? engine.related(to: try newArticle(), options: options))
     }
 
     private func relatedOptions() throws -> RelatedOptions {

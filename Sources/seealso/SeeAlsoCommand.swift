@@ -1,13 +1,13 @@
 import ArgumentParser
-import SeeAlsoBLAS
-import SeeAlsoSupport
+import SeeAlso
 
 @main
 struct SeeAlsoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seealso",
         abstract: "Related-story lists and topic/story clusters for news archives.",
-        subcommands: [BuildCommand.self, RelatedCommand.self, AddCommand.self, InfoCommand.self, EvalCommand.self, ClusterCommand.self, VectorizeCommand.self, SynthCommand.self, BenchCommand.self]
+        subcommands: [BuildCommand.self, RelatedCommand.self, AddCommand.self, InfoCommand.self, EvalCommand.self, ClusterCommand.self,
+                      VectorizeCommand.self, SynthCommand.self, BenchCommand.self]
     )
 }
 
@@ -19,11 +19,10 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "No progress lines on standard error.")
     var quiet = false
 
-    /// Applies the thread count to SeeAlso's workers and pins OpenBLAS so the two never oversubscribe the cores.
-    func apply() {
-        if let threads { Parallelism.setWorkerCount(threads) }
-        ProgressReporter.isEnabled = !quiet
-        BLAS.setThreads(1)
+    /// Applies the thread count and returns where progress goes (standard error unless --quiet).
+    func apply() -> any ProgressReporter {
+        if let threads { SeeAlsoEngine.workerThreads = threads }
+        return quiet ? SilentProgress() : StandardErrorProgress()
     }
 }
 
@@ -31,3 +30,9 @@ struct GlobalOptions: ParsableArguments {
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
+
+/// Prints `value` as one line of compact JSON with sorted keys.
+func printJSON(_ value: some Encodable) { print(JSONLine.encode(value)) }
+
+/// "1.23" for seconds.
+func seconds(_ value: Double, digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SeeAlsoSupport
+import SeeAlso
 import SeeAlsoSynth
 
 struct SynthCommand: ParsableCommand {
@@ -61,16 +61,12 @@ struct SynthCommand: ParsableCommand {
     }
 
     func run() throws {
-        global.apply()
-        let configuration = makeConfiguration()
-        let progress = ProgressReporter("synth", total: articles)
-        let summary = try SyntheticArchive.write(configuration, to: out, progress: progress)
-        progress.finish()
+        let task = global.apply().task("synth", total: articles)
+        let summary = try SyntheticArchive.write(makeConfiguration(), to: out, progress: task)
+        task.finish()
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            printJSON(summary)
         case .text:
             let megabytes = Double(summary.bytes) / 1e6
             print("""

@@ -1,8 +1,5 @@
 import ArgumentParser
-import Foundation
-import SeeAlsoCorpus
-import SeeAlsoSupport
-import SeeAlsoVectorize
+import SeeAlso
 
 struct VectorizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,47 +23,16 @@ struct VectorizeCommand: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        global.apply()
-        let configuration = try vectorizer.configuration()
-        let clock = Stopwatch()
-        let reader = try input.reader()
-        let progress = ProgressReporter("vectorize")
-        let fit = try TfidfVectorizer.fit(reader: reader, configuration: configuration, keepMetadata: false, progress: progress)
-        progress.finish(fit.timings.description)
-        let fitSeconds = clock.seconds
-        if fit.skipped.count > 0 { ProgressReporter.note("seealso: " + fit.skipped.summary()) }
-        if let output { try ModelFile.save(fit.model, to: output) }
-        if let exportMtx { try MatrixMarket.write(fit.matrix, to: exportMtx) }
-        if let exportVocab { try MatrixMarket.writeVocabulary(fit.model.vocabulary, to: exportVocab) }
-        let summary = VectorizeSummary(
-            input: input.input, documents: fit.matrix.rowCount, vocabulary: fit.model.vocabulary.count,
-            storedEntries: fit.matrix.storedCount, skipped: fit.skipped.count, fitSeconds: fitSeconds,
-            peakResidentBytes: ResourceUsage.peakResidentBytes() ?? 0)
-        print(format == .json ? summary.json() : summary.text())
-    }
-}
-
-struct VectorizeSummary: Encodable {
-    var input: String
-    var documents: Int
-    var vocabulary: Int
-    var storedEntries: Int
-    var skipped: Int
-    var fitSeconds: Double
-    var peakResidentBytes: Int
-
-    func text() -> String {
-        """
-        \(input): \(documents) articles, \(vocabulary) terms, \(storedEntries) stored entries \
-        (\(String(format: "%.1f", Double(storedEntries) / Double(max(1, documents)))) per article)
-        fitted in \(String(format: "%.3f", fitSeconds)) s, peak memory \(peakResidentBytes >> 20) MiB\
-        \(skipped > 0 ? ", \(skipped) invalid records skipped" : "")
-        """
-    }
-
-    func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+        let progress = global.apply()
+        let report = try SeeAlsoEngine.vectorize(try input.archive(), tfidf: try vectorizer.configuration(),
+                                                 outputs: VectorizeOutputs(model: output, matrixMarket: exportMtx, vocabulary: exportVocab),
+                                                 progress: progress)
+        if format == .json { return printJSON(report) }
+        print("""
+            \(input.input): \(report.documents) articles, \(report.vocabulary) terms, \(report.storedEntries) stored entries \
+            (\(String(format: "%.1f", Double(report.storedEntries) / Double(max(1, report.documents)))) per article)
+            fitted in \(seconds(report.fitSeconds, digits: 3)) s, peak memory \(report.peakResidentBytes >> 20) MiB\
+            \(report.skipped > 0 ? ", \(report.skipped) invalid records skipped" : "")
+            """)
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
-import SeeAlsoText
-import SeeAlsoVectorize
+import SeeAlso
 
 /// TF-IDF options with scikit-learn's names in kebab case. Each flag given overrides the preset.
 struct VectorizerOptions: ParsableArguments {

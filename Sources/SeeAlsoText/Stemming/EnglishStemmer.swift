@@ -3,10 +3,10 @@
 ///
 /// Follows https://snowballstem.org/algorithms/english/stemmer.html, including its exceptional
 /// forms, the special R1 prefixes ("gener", "commun", "arsen", …) and the y/Y handling.
-public struct EnglishStemmer: Stemmer {
-    public init() {}
+package struct EnglishStemmer: Stemmer {
+    package init() {}
 
-    public func stem(_ word: String) -> String {
+    package func stem(_ word: String) -> String {
         var run = EnglishRun(word)
         if let exception = EnglishRun.exceptions[run.word.scalars] { return exception }
         guard run.word.count >= 3 else { return word }

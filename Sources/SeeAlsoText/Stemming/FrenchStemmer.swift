@@ -3,10 +3,10 @@
 ///
 /// Follows https://snowballstem.org/algorithms/french/stemmer.html, including elisions ("l'",
 /// "qu'") and the marking of consonant "u", "i", "y" and of "ë", "ï" while stemming.
-public struct FrenchStemmer: Stemmer {
-    public init() {}
+package struct FrenchStemmer: Stemmer {
+    package init() {}
 
-    public func stem(_ word: String) -> String {
+    package func stem(_ word: String) -> String {
         var run = FrenchRun(word)
         if run.removeStandardSuffix() || run.removeIVerbSuffix() || run.removeVerbSuffix() {
             run.normalizeFinalLetter()

@@ -3,10 +3,10 @@
 ///
 /// Follows https://snowballstem.org/algorithms/german/stemmer.html, including its folding of
 /// "ß", "ae", "oe" and "ue"; umlauts are removed from the stem at the end.
-public struct GermanStemmer: Stemmer {
-    public init() {}
+package struct GermanStemmer: Stemmer {
+    package init() {}
 
-    public func stem(_ word: String) -> String {
+    package func stem(_ word: String) -> String {
         var run = GermanRun(word)
         run.step1()
         run.step2()

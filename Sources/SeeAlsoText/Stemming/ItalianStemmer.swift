@@ -3,10 +3,10 @@
 ///
 /// Follows https://snowballstem.org/algorithms/italian/stemmer.html: elided articles are dropped,
 /// acute accents become grave, and "u"/"i" between vowels (and "u" after "q") count as consonants.
-public struct ItalianStemmer: Stemmer {
-    public init() {}
+package struct ItalianStemmer: Stemmer {
+    package init() {}
 
-    public func stem(_ word: String) -> String {
+    package func stem(_ word: String) -> String {
         var run = ItalianRun(word)
         run.removeElision()
         run.prelude()

@@ -3,10 +3,10 @@
 ///
 /// Follows https://snowballstem.org/algorithms/portuguese/stemmer.html; "ã" and "õ" are handled
 /// as "a~" and "o~" while stemming.
-public struct PortugueseStemmer: Stemmer {
-    public init() {}
+package struct PortugueseStemmer: Stemmer {
+    package init() {}
 
-    public func stem(_ word: String) -> String {
+    package func stem(_ word: String) -> String {
         var run = PortugueseRun(word)
         if run.removeStandardSuffix() || run.removeVerbSuffix() {
             run.removeIAfterC()

@@ -3,10 +3,10 @@
 ///
 /// Follows https://snowballstem.org/algorithms/spanish/stemmer.html; acute accents are removed
 /// from the stem at the end.
-public struct SpanishStemmer: Stemmer {
-    public init() {}
+package struct SpanishStemmer: Stemmer {
+    package init() {}
 
-    public func stem(_ word: String) -> String {
+    package func stem(_ word: String) -> String {
         var run = SpanishRun(word)
         run.removeAttachedPronoun()
         if !run.removeStandardSuffix() && !run.removeYVerbSuffix() {

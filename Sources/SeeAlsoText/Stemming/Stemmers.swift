@@ -1,7 +1,7 @@
 extension Language {
     /// The Snowball stemmer for this language, or nil for a language without one (every current
     /// case has one).
-    public var stemmer: (any Stemmer)? {
+    package var stemmer: (any Stemmer)? {
         switch self {
         case .english: EnglishStemmer()
         case .italian: ItalianStemmer()

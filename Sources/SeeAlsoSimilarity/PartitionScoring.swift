@@ -2,49 +2,57 @@ import Foundation
 import SeeAlsoSupport
 import SeeAlsoVectorize
 
-/// Exact TF-IDF scores inside k-means partitions: every article is scored exactly against every
-/// member of the `probes` partitions nearest to it (by its reduced vector), and keeps the best.
+/// Exact TF-IDF scores inside partitions: every query is scored exactly against every member of the
+/// partitions it probes, and keeps the best.
 ///
-/// Work is organised by partition: a partition's members get a local inverted index (postings
-/// of the partition's rows only, rows renumbered locally), and each article probing the partition
-/// accumulates its exact sparse dot products with all members from those postings, then offers the
-/// best to its heap. The candidates' scores are exact, so recall against exact lists is lost only
-/// when a true neighbour lies outside the probed partitions. Cost ≈ Σ_l Σ_{q probing l} Σ_{t ∈ q}
-/// df_l(t): about probes / P of an exact all-pairs search when partitions are balanced.
-enum PartitionedExact {
-    static func lists(_ matrix: CSRMatrix, partitionOfRow: [Int32], partitions: Int, probeLists: [Int32], probes: Int, k: Int,
-                      progress: ProgressReporter?) -> NeighborLists {
-        let n = matrix.rowCount
-        let members = PartitionedSearch.buckets(count: partitions, of: (0..<n).map { (Int(partitionOfRow[$0]), Int32($0)) })
+/// Work is organised by partition: a partition's members get a local inverted index (postings of the
+/// partition's rows only, rows renumbered locally), and each query probing the partition accumulates its
+/// exact sparse dot products with all members from those postings, then offers the best to its heap.
+/// The candidates' scores are exact, so recall against exact lists is lost only when a true neighbour
+/// lies outside the probed partitions. Cost ≈ Σ_l Σ_{q probing l} Σ_{t ∈ q} df_l(t): about probes / P
+/// of an exact all-pairs search when partitions are balanced.
+enum PartitionScoring {
+    /// The `k` best members (canonical scores) for every query row.
+    ///
+    /// - Parameters:
+    ///   - matrix: the indexed rows; `partitionOfRow[r]` is row r's partition (members).
+    ///   - queries: the query rows; when `queriesAreIndexed`, query q is indexed row q and never lists itself.
+    ///   - probeLists: `probes` partitions per query (row-major).
+    static func lists(_ matrix: CSRMatrix, partitionOfRow: [Int32], partitions: Int, queries: CSRMatrix, queriesAreIndexed: Bool,
+                      probeLists: [Int32], probes: Int, k: Int, progress: ProgressTask?) -> NeighborLists {
+        let members = Buckets(count: partitions, keys: partitionOfRow)
         var probing: [(Int, Int32)] = []
-        probing.reserveCapacity(n * probes)
-        for row in 0..<n {
-            for slot in row * probes..<(row + 1) * probes { probing.append((Int(probeLists[slot]), Int32(row))) }
+        probing.reserveCapacity(queries.rowCount * probes)
+        for query in 0..<queries.rowCount {
+            for slot in query * probes..<(query + 1) * probes { probing.append((Int(probeLists[slot]), Int32(query))) }
         }
-        let queries = PartitionedSearch.buckets(count: partitions, of: probing)
-        let margin = CanonicalScores.margin(for: k)
-        let heaps = TopKHeaps(rowCount: n, k: k + margin)
+        let queryGroups = Buckets(count: partitions, pairs: probing)
+        let heaps = TopKHeaps(rowCount: queries.rowCount, k: k + CanonicalScores.margin(for: k))
         let stripeSize = 256
-        let locks = (0..<(n + stripeSize - 1) / stripeSize).map { _ in NSLock() }
+        let locks = (0..<(queries.rowCount + stripeSize - 1) / stripeSize).map { _ in NSLock() }
         let workers = Parallelism.workerCount
         let scratch = (0..<workers).map { _ in LocalIndexScratch(columns: matrix.columnCount) }
-        let order = (0..<partitions).sorted { members.size($0) * queries.size($0) > members.size($1) * queries.size($1) }
+        // Largest partitions first for load balance.
+        let order = (0..<partitions).sorted {
+            members.size($0) * queryGroups.size($0) > members.size($1) * queryGroups.size($1)
+        }
         Parallelism.forEachDynamic(partitions, workers: workers) { item, worker in
             let partition = order[item]
             let memberRows = members.rows(partition)
-            let queryRows = queries.rows(partition)
+            let queryRows = queryGroups.rows(partition)
             if !memberRows.isEmpty && !queryRows.isEmpty {
                 let local = scratch[worker]
                 local.build(matrix: matrix, members: memberRows)
                 var scores = [Float](repeating: 0, count: memberRows.count)
                 for query in queryRows {
                     let row = Int(query)
-                    local.accumulate(row: row, matrix: matrix, into: &scores)
+                    local.accumulate(row: row, of: queries, into: &scores)
+                    let excluded: Int32 = queriesAreIndexed ? query : -1
                     locks[row / stripeSize].withLock {
                         var threshold = heaps.threshold(row)
                         for (position, score) in scores.enumerated() where score >= threshold {
-                            let id = memberRows[position]
-                            guard Int(id) != row else { continue }
+                            let id = memberRows[memberRows.startIndex + position]
+                            guard id != excluded else { continue }
                             heaps.push(row: row, id: id, score: score)
                             threshold = heaps.threshold(row)
                         }
@@ -55,7 +63,7 @@ enum PartitionedExact {
             }
             progress?.advance()
         }
-        return CanonicalScores.rescore(heaps.lists(), matrix: matrix, keep: k)
+        return CanonicalScores.rescore(heaps.lists(), queries: queries, matrix: matrix, keep: k)
     }
 }
 
@@ -75,7 +83,7 @@ final class LocalIndexScratch: @unchecked Sendable {
         fill = [Int32](repeating: 0, count: columns)
     }
 
-    func build(matrix: CSRMatrix, members: [Int32]) {
+    func build(matrix: CSRMatrix, members: ArraySlice<Int32>) {
         var total = 0
         for member in members {
             for index in matrix.rowStarts[Int(member)]..<matrix.rowStarts[Int(member) + 1] {
@@ -109,8 +117,8 @@ final class LocalIndexScratch: @unchecked Sendable {
         }
     }
 
-    /// Exact sparse dot products of `row` with every member (local order), added into `scores`.
-    func accumulate(row: Int, matrix: CSRMatrix, into scores: inout [Float]) {
+    /// Sparse dot products of row `row` of `queries` with every member (local order), added into `scores`.
+    func accumulate(row: Int, of matrix: CSRMatrix, into scores: inout [Float]) {
         rows.withUnsafeBufferPointer { rows in
             values.withUnsafeBufferPointer { values in
                 scores.withUnsafeMutableBufferPointer { scores in
@@ -129,7 +137,7 @@ final class LocalIndexScratch: @unchecked Sendable {
     }
 
     /// Resets the columns `build` touched.
-    func clear(matrix: CSRMatrix, members: [Int32]) {
+    func clear(matrix: CSRMatrix, members: ArraySlice<Int32>) {
         for member in members {
             for index in matrix.rowStarts[Int(member)]..<matrix.rowStarts[Int(member) + 1] {
                 let column = Int(matrix.columns[index])

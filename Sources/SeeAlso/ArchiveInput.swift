@@ -1,0 +1,23 @@
+/// Where articles come from: one or more archives read one after the other as one corpus.
+///
+/// Each path is a JSON Lines file (`.jsonl`, `.json`, `.ndjson`), a CSV or TSV file with a header row,
+/// or a folder of `.txt`/`.md` files, any of them gzip-compressed (`.gz`). `options` chooses the format
+/// when the extension does not, maps CSV columns, bounds record sizes and decides whether invalid
+/// records stop the run (the default) or are skipped and reported.
+public struct ArchiveInput: Sendable {
+    public var paths: [String]
+    public var options: CorpusOptions
+
+    public init(_ path: String, options: CorpusOptions = CorpusOptions()) {
+        self.init(paths: [path], options: options)
+    }
+
+    public init(paths: [String], options: CorpusOptions = CorpusOptions()) {
+        self.paths = paths
+        self.options = options
+    }
+
+    func reader() throws -> CorpusReader {
+        try CorpusReader(paths: paths, options: options)
+    }
+}

@@ -1,0 +1,171 @@
+import SeeAlsoSupport
+
+/// How `SeeAlsoEngine.build` vectorizes an archive and computes its related lists.
+public struct BuildOptions: Sendable {
+    /// How the lists are computed.
+    public enum Method: String, Sendable, CaseIterable {
+        /// `exact` up to `BuildOptions.exactLimit` articles, `partitioned` above.
+        case auto
+        /// Exact TF-IDF cosine: every list equals brute force.
+        case exact
+        /// Candidates from all pairs of reduced (LSA) vectors, re-ranked by exact cosine.
+        case dense
+        /// Candidates from k-means partitions of the reduced vectors, re-ranked by exact cosine.
+        case partitioned
+    }
+
+    /// Largest archive for which `auto` chooses exact lists.
+    public static let exactLimit = 200_000
+
+    /// TF-IDF settings (ignored with `modelFile`).
+    public var tfidf = TfidfConfiguration.news
+    /// A model file (`seealso vectorize --output`) whose vocabulary and idf are used instead of fitting.
+    public var modelFile: String?
+    /// Length of each stored list.
+    public var k = 20
+    public var method = Method.auto
+    /// Settings of the dense and partitioned methods (their `k` follows `k`).
+    public var partitioned = PartitionedOptions()
+    /// Rows on which recall@10 against exact lists is measured for approximate methods (0: skip).
+    public var recallSample = 200
+
+    public init() {}
+
+    /// Throws a `BuildOptionsError` naming the first option out of range.
+    public func validate() throws {
+        let atLeastOne = [("k", k), ("dimensions", partitioned.dimensions), ("candidates-per-row", partitioned.candidatesPerRow),
+                          ("refine-fanout", partitioned.refineFanout), ("vote-max-documents", partitioned.votes.maxDocuments)]
+        for (name, value) in atLeastOne where value < 1 { throw BuildOptionsError(option: name, value: value, bound: "at least 1") }
+        let nonNegative = [("vote-terms", partitioned.votes.terms), ("vote-keep", partitioned.votes.keep),
+                           ("vote-budget", partitioned.votes.budget), ("refine-rounds", partitioned.refineRounds),
+                           ("recall-sample", recallSample)]
+        for (name, value) in nonNegative where value < 0 { throw BuildOptionsError(option: name, value: value, bound: "not negative") }
+        if case .partitions(let count, let probes) = partitioned.candidates {
+            if let count, count < 1 { throw BuildOptionsError(option: "partitions", value: count, bound: "at least 1") }
+            if probes < 1 { throw BuildOptionsError(option: "probes", value: probes, bound: "at least 1") }
+        }
+    }
+}
+
+/// A build option out of range.
+public struct BuildOptionsError: Error, CustomStringConvertible, Sendable {
+    public var option: String
+    public var value: Int
+    public var bound: String
+    public var description: String { "--\(option) must be \(bound), got \(value)" }
+}
+
+/// What a build did, stage by stage.
+public struct BuildReport: Sendable, Codable {
+    /// The index written (nil when the build only measured).
+    public var index: String?
+    public var articles: Int
+    public var vocabulary: Int
+    public var storedEntries: Int
+    /// The method used ("exact", "dense" or "partitioned").
+    public var method: String
+    public var k: Int
+    /// recall@10 against exact lists on `BuildOptions.recallSample` articles (approximate methods).
+    public var measuredRecall: Double?
+    /// Invalid input records skipped (with `CorpusOptions.skipInvalid`).
+    public var skippedRecords: Int
+    public var workers: Int
+    /// Wall and CPU seconds and peak memory after each stage, in order.
+    public var stages: [StageFigure]
+    /// The vectorizer's own stages (read, count, weigh, …).
+    public var vectorizeStages: [NamedSeconds]
+    /// The list method's own stages.
+    public var listStages: [NamedSeconds]
+    /// Seconds by stage as the index manifest records them: "vectorize", "lists", "lists: <stage>",
+    /// "recall check (N rows)" (writing excluded).
+    public var stageSeconds: [String: Double]
+    public var seconds: Double
+    public var cpuSeconds: Double
+    public var peakResidentBytes: Int
+}
+
+/// A named duration in seconds.
+public struct NamedSeconds: Sendable, Codable, Equatable {
+    public var name: String
+    public var seconds: Double
+}
+
+extension SeeAlsoEngine {
+    /// Builds an index of `input` in `directory` (created or replaced atomically; nil: compute and
+    /// measure only): vectorize, compute every article's `options.k` most related articles, write.
+    ///
+    /// Cost: vectorizing is one streaming pass on all cores; exact lists cost about n²·H FLOPs plus the
+    /// sparse tail (see `ExactAllPairs`), partitioned lists about probes / partitions of that plus a few
+    /// hundred exact dot products per article. Progress goes to `progress`.
+    public static func build(_ input: ArchiveInput, into directory: String?, options: BuildOptions = BuildOptions(),
+                             progress: any ProgressReporter = SilentProgress()) throws -> BuildReport {
+        try options.validate()
+        var stages = StageRecorder()
+        let reader = try input.reader()
+        let fit = try vectorize(reader, modelFile: options.modelFile, tfidf: options.tfidf, progress: progress)
+        stages.lap("read and vectorize")
+        let method = options.method != .auto ? options.method
+            : (fit.matrix.rowCount <= BuildOptions.exactLimit ? .exact : .partitioned)
+        let (similarity, listStages) = try buildLists(fit.matrix, method: method, options: options, progress: progress)
+        stages.lap("lists (\(method.rawValue))")
+        var contents = IndexContents(model: fit.model, articles: fit.articles, index: similarity, method: method.rawValue,
+                                     sources: reader.paths)
+        if method != .exact && options.recallSample > 0 {
+            let measured = ExactSearch(matrix: similarity.matrix, postings: similarity.postings)
+                .recall(of: similarity.lists, sampleSize: options.recallSample)
+            contents.measuredRecall = measured.recall
+            stages.lap("recall check (\(measured.rows) rows)")
+            progress.note(String(format: "seealso: recall@10 against exact lists on %d sampled articles: %.3f", measured.rows, measured.recall))
+        }
+        if options.modelFile != nil {
+            contents.addedSinceFit = fit.matrix.rowCount
+            contents.addedOutOfVocabularyRate = fit.outOfVocabularyRate
+        }
+        // The manifest's names: "vectorize", "lists", "lists: <stage>", "recall check (N rows)".
+        var stageSeconds = ["vectorize": stages.stages[0].seconds, "lists": stages.stages[1].seconds]
+        for stage in stages.stages.dropFirst(2) { stageSeconds[stage.name] = stage.seconds }
+        for (name, seconds) in listStages { stageSeconds["lists: " + name] = seconds }
+        contents.buildSeconds = stageSeconds
+        if let directory {
+            try IndexWriter.write(contents, to: IndexDirectory(path: directory))
+            stages.lap("write index")
+        }
+        return BuildReport(
+            index: directory, articles: fit.matrix.rowCount, vocabulary: fit.model.vocabulary.count,
+            storedEntries: fit.matrix.storedCount, method: method.rawValue, k: options.k, measuredRecall: contents.measuredRecall,
+            skippedRecords: fit.skipped.count, workers: Parallelism.workerCount, stages: stages.stages,
+            vectorizeStages: fit.timings.stages.map { NamedSeconds(name: $0.name, seconds: $0.seconds) },
+            listStages: listStages.map { NamedSeconds(name: $0.name, seconds: $0.seconds) }, stageSeconds: stageSeconds,
+            seconds: stages.totalSeconds,
+            cpuSeconds: ResourceUsage.cpuSeconds(), peakResidentBytes: ResourceUsage.peakResidentBytes() ?? 0)
+    }
+
+    /// Reads and vectorizes an archive: fits TF-IDF, or applies a stored model.
+    static func vectorize(_ reader: CorpusReader, modelFile: String?, tfidf: TfidfConfiguration, keepMetadata: Bool = true,
+                          progress: any ProgressReporter) throws -> TfidfFit {
+        let task = progress.task("read and vectorize")
+        let fit = try modelFile.map { try TfidfVectorizer.transform(reader: reader, model: ModelFile.load($0), keepMetadata: keepMetadata, progress: task) }
+            ?? TfidfVectorizer.fit(reader: reader, configuration: tfidf, keepMetadata: keepMetadata, progress: task)
+        task.finish(fit.timings.description)
+        if fit.skipped.count > 0 { progress.note("seealso: " + fit.skipped.summary()) }
+        return fit
+    }
+
+    /// The similarity index of `matrix` by `method`, and the list stages' seconds.
+    private static func buildLists(_ matrix: CSRMatrix, method: BuildOptions.Method, options: BuildOptions,
+                                   progress: any ProgressReporter) throws -> (any SimilarityIndex, [(name: String, seconds: Double)]) {
+        switch method {
+        case .exact, .auto:
+            let task = progress.task("related lists (exact)", total: matrix.rowCount)
+            let exact = ExactIndex(building: matrix, k: options.k, progress: task)
+            task.finish()
+            return (exact, [])
+        case .dense, .partitioned:
+            var settings = options.partitioned
+            settings.k = options.k
+            if method == .dense { settings.candidates = .exhaustive }
+            let partitioned = try PartitionedIndex(building: matrix, options: settings, reporter: progress)
+            return (partitioned, partitioned.timings.stages)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import SeeAlsoSupport
+
+/// The quality of an index's lists and stored clusters against a gold field.
+///
+/// Encodes (JSON) as the list metrics' fields at the top level (`queries`, `precisionAt1`,
+/// `precisionAtK`, `recallAtK`, `meanReciprocalRank`, `k`) plus `topics` and `stories` objects (the
+/// cluster metrics and the clustering's `method`) when clusters are stored.
+public struct Evaluation: Sendable, Encodable {
+    /// One stored clustering's agreement with the gold field.
+    public struct Clusters: Sendable, Encodable {
+        public var method: String
+        public var metrics: ClusterMetrics
+
+        public func encode(to encoder: any Encoder) throws {
+            try metrics.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(method, forKey: .method)
+        }
+
+        enum CodingKeys: String, CodingKey { case method }
+    }
+
+    public var gold: GoldField
+    public var lists: RankingMetrics
+    public var topics: Clusters?
+    public var stories: Clusters?
+
+    public func encode(to encoder: any Encoder) throws {
+        try lists.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(topics, forKey: .topics)
+        try container.encodeIfPresent(stories, forKey: .stories)
+    }
+
+    enum CodingKeys: String, CodingKey { case topics, stories }
+}
+
+/// recall@m of stored lists against exact lists on a sample of articles.
+public struct RecallMeasurement: Sendable, Codable, Equatable {
+    public var recall: Double
+    /// Articles measured (sampled articles with at least one positive neighbour).
+    public var rows: Int
+    /// The cut-off m.
+    public var at: Int
+}
+
+extension SeeAlsoEngine {
+    /// P@1, P@k, recall@k and MRR of the stored lists against `gold` (an item is relevant when it
+    /// shares the query's gold value), and NMI, ARI, V-measure, purity and B-cubed of the stored topics
+    /// and stories. Throws when `k` exceeds the stored list length.
+    public func evaluate(gold: GoldField, k: Int = 10) throws -> Evaluation {
+        guard k >= 1, k <= index.k else {
+            throw IndexError.invalid("-k \(k) must be between 1 and the index's stored list length \(index.k)")
+        }
+        let goldValues = (0..<index.articleCount).map { gold == .label ? index.label($0) : index.event($0) }
+        let lists = (0..<index.articleCount).map { index.storedList($0).map(\.row) }
+        var evaluation = Evaluation(gold: gold, lists: RankingMetrics.evaluate(lists: lists, gold: goldValues, k: k))
+        if let topics = index.clusters?.topics {
+            let assignments = (0..<index.articleCount).map { Int32(index.topic($0) ?? -1) }
+            evaluation.topics = .init(method: topics.method, metrics: ClusterMetrics.evaluate(gold: goldValues, assignments: assignments))
+        }
+        if let stories = index.clusters?.stories {
+            let assignments = (0..<index.articleCount).map { Int32(index.story($0) ?? -1) }
+            evaluation.stories = .init(method: stories.method, metrics: ClusterMetrics.evaluate(gold: goldValues, assignments: assignments))
+        }
+        return evaluation
+    }
+
+    /// recall@`at` of the stored lists against exact lists (computed here by postings accumulation),
+    /// on `sampleSize` articles drawn by a seeded generator from the rows from `firstRow` on (e.g. the
+    /// articles an `add` appended). Cost: one exact query per sampled article, O(Σ df of its terms + n).
+    public func measureRecall(sampleSize: Int, firstRow: Int = 0, at: Int = 10) throws -> RecallMeasurement {
+        guard sampleSize >= 1, (0..<index.articleCount).contains(firstRow), at >= 1 else {
+            throw IndexError.invalid("recall: need a sample of at least 1 article from a row in 0..<\(index.articleCount), got \(sampleSize) from \(firstRow)")
+        }
+        let measured = ExactSearch(matrix: index.matrix(), postings: index.postings())
+            .recall(of: index.lists(), at: at, sampleSize: sampleSize, rows: firstRow..<index.articleCount)
+        return RecallMeasurement(recall: measured.recall, rows: measured.rows, at: at)
+    }
+}

@@ -1,0 +1,144 @@
+import SeeAlsoSupport
+import SeeAlsoVectorize
+
+/// The partitioned similarity index, for archives too large for exact all-pairs: candidates from two
+/// complementary sources, scored by exact TF-IDF cosine.
+///
+/// 1. LSA: a randomized truncated SVD (fitted on a row sample for large archives) projects every row to
+///    d unit-length dimensions.
+/// 2. Neighbourhood candidates, `candidatesPerRow` per row:
+///    - `.partitions` (the default at scale): spherical k-means splits the reduced vectors into P balanced
+///      partitions; each row is scored *exactly* (sparse TF-IDF dot products over a local inverted index,
+///      `PartitionScoring`) against every member of the `probes` partitions whose centroids are nearest
+///      to it — about probes / P of an exact all-pairs search;
+///    - `.exhaustive` (`seealso build --method dense`): the best inner products of the reduced vectors
+///      (tiled GEMM over all pairs).
+/// 3. Rare-term votes (`Votes`): the row's heaviest terms in few documents vote for the articles sharing
+///    them; the best join. Same-story articles share rare names, which partitions and LSA blur.
+/// 4. Every candidate is scored canonically and the best kept.
+/// 5. Refinement (`refineRounds`): each row also scores the rows that list it and the neighbours of its
+///    best neighbours, which recovers true neighbours both sources missed.
+///
+/// Adding rows projects them with the stored SVD, puts each in its nearest partition, and runs the same
+/// stages for the new rows only against the stored partitions and lists (`match`), so its cost grows
+/// with the rows added, not with the archive.
+package struct PartitionedIndex: SimilarityIndex {
+    package typealias Options = PartitionedOptions
+    package typealias Votes = PartitionedOptions.Votes
+
+    package private(set) var matrix: CSRMatrix
+    package private(set) var postings: SparsePostings
+    package var lists: NeighborLists
+    package let options: Options
+    /// The fitted LSA projection.
+    package let svd: RandomizedSVD
+    /// Every row's unit LSA vector.
+    package private(set) var vectors: DenseMatrix
+    /// nil in the exhaustive mode.
+    package private(set) var partitions: Partitions?
+    /// Seconds per build stage, in order (empty for a restored index).
+    package private(set) var timings = StageTimings()
+
+    /// An index over stored state.
+    package init(matrix: CSRMatrix, postings: SparsePostings, lists: NeighborLists, options: Options, svd: RandomizedSVD,
+                 vectors: DenseMatrix, partitions: Partitions?) {
+        self.matrix = matrix
+        self.postings = postings
+        self.lists = lists
+        self.options = options
+        self.svd = svd
+        self.vectors = vectors
+        self.partitions = partitions
+    }
+
+    /// Builds every row's list (`options.k` long); progress of each stage goes to `reporter`.
+    package init(building matrix: CSRMatrix, options: Options, postings: SparsePostings? = nil,
+                 reporter: any ProgressReporter) throws {
+        var timings = StageTimings()
+        let n = matrix.rowCount
+        let rank = max(1, min(options.dimensions, min(n, matrix.columnCount) - 1))
+        let sample: RandomizedSVD.RowSample = n > options.svdSampleRows
+            ? .hashed(fraction: Double(options.svdSampleRows) / Double(n), seed: options.seed) : .all
+        let svd = try RandomizedSVD.fit(matrix, rank: rank, seed: options.seed, sample: sample)
+        let vectors = svd.project(matrix, normalize: true)
+        timings.lap("reduce (LSA \(rank))")
+
+        let candidatesPerRow = min(options.candidatesPerRow, max(1, n - 1))
+        var partitions: Partitions?
+        let dense: NeighborLists
+        if case .partitions(let requested, let probes) = options.candidates, (requested ?? max(16, n / 1000)) < n / 4 {
+            let count = requested ?? max(16, n / 1000)
+            let trained = Partitions.train(vectors, partitions: count, seed: options.seed)
+            partitions = trained
+            timings.lap("partitions (k-means \(count), balanced to \(trained.count))")
+            let probes = min(probes, trained.count)
+            let probeLists = trained.probeLists(vectors, count: probes, own: trained.partitionOfRow)
+            let task = reporter.task("exact scores in \(probes) of \(trained.count) partitions", total: trained.count, unit: "partitions")
+            dense = PartitionScoring.lists(matrix, partitionOfRow: trained.partitionOfRow, partitions: trained.count,
+                                           queries: matrix, queriesAreIndexed: true, probeLists: probeLists, probes: probes,
+                                           k: candidatesPerRow, progress: task)
+            task.finish()
+            timings.lap("exact scores in partitions")
+        } else {
+            let task = reporter.task("dense candidates (exhaustive)", total: n)
+            dense = DenseAllPairs.allPairs(vectors, k: candidatesPerRow, floor: -.infinity, progress: task)
+            task.finish()
+            timings.lap("dense candidates")
+        }
+        let postings = postings ?? SparsePostings(matrix)
+        let scoring = CandidateScoring(matrix: matrix, postings: postings, queries: matrix, queriesAreIndexed: true)
+        let rerankTask = reporter.task("sparse candidates and exact re-ranking", total: n)
+        var lists = scoring.rerank(dense: dense, votes: options.votes, width: options.width, floors: nil, progress: rerankTask).lists
+        rerankTask.finish()
+        timings.lap("sparse candidates and re-ranking")
+        for round in 0..<options.refineRounds {
+            let task = reporter.task("neighbours of neighbours, round \(round + 1)", total: n)
+            let reverse = CandidateScoring.reverseNeighbors(lists, width: min(options.refineFanout, lists.k))
+            lists = scoring.refine(lists, neighborLists: lists, fanout: options.refineFanout, reverse: reverse, floors: nil,
+                                   progress: task).lists
+            task.finish()
+        }
+        if options.refineRounds > 0 { timings.lap("neighbours of neighbours (\(options.refineRounds) rounds)") }
+        self.init(matrix: matrix, postings: postings, lists: lists.truncated(to: options.k), options: options, svd: svd,
+                  vectors: vectors, partitions: partitions)
+        self.timings = timings
+    }
+
+    /// Queries go through the build's stages against the indexed rows: projection, candidates from the
+    /// partitions they probe (or from all reduced vectors), rare-term votes, canonical re-ranking and
+    /// refinement through the stored lists of their best neighbours. With `reverse`, every scored pair
+    /// that reaches an indexed row's entry floor is offered to it.
+    package func match(_ queries: CSRMatrix, k: Int, reverse: Bool, progress: ProgressTask?) -> Matches {
+        let queryVectors = svd.project(queries, normalize: true)
+        let candidatesPerRow = min(options.candidatesPerRow, max(1, matrix.rowCount))
+        let dense: NeighborLists
+        if let partitions, case .partitions(_, let probes) = options.candidates {
+            let probes = min(probes, partitions.count)
+            dense = PartitionScoring.lists(matrix, partitionOfRow: partitions.partitionOfRow, partitions: partitions.count,
+                                           queries: queries, queriesAreIndexed: false,
+                                           probeLists: partitions.probeLists(queryVectors, count: probes, own: partitions.nearest(queryVectors)),
+                                           probes: probes, k: candidatesPerRow, progress: nil)
+        } else {
+            dense = DenseAllPairs.search(queries: queryVectors, database: vectors, k: candidatesPerRow)
+        }
+        let scoring = CandidateScoring(matrix: matrix, postings: postings, queries: queries, queriesAreIndexed: false)
+        let floors = reverse ? lists.entryFloors(tolerance: 0) : nil
+        var found = scoring.rerank(dense: dense, votes: options.votes, width: options.width(for: k), floors: floors, progress: progress)
+        for _ in 0..<options.refineRounds {
+            let refined = scoring.refine(found.lists, neighborLists: lists, fanout: options.refineFanout, reverse: nil,
+                                         floors: floors, progress: nil)
+            found = ScoredCandidates(lists: refined.lists, offers: found.offers + refined.offers)
+        }
+        return Matches(lists: found.lists.truncated(to: k), offers: found.offers)
+    }
+
+    package mutating func append(_ rows: CSRMatrix) {
+        let newVectors = svd.project(rows, normalize: true)
+        if let current = partitions {
+            partitions = Partitions(centroids: current.centroids, partitionOfRow: current.partitionOfRow + current.nearest(newVectors))
+        }
+        vectors = vectors.appending(newVectors)
+        postings = postings.appending(rowsOf: rows)
+        matrix = matrix.appending(rows)
+    }
+}
