@@ -79,6 +79,8 @@ public struct BuildReport: Sendable, Codable {
     /// Seconds by stage as the index manifest records them: "vectorize", "lists", "lists: <stage>",
     /// "recall check (N rows)" (writing excluded).
     public var stageSeconds: [String: Double]
+    /// Writing the index (0 when nothing was written).
+    public var writeSeconds: Double
     public var seconds: Double
     public var cpuSeconds: Double
     public var peakResidentBytes: Int
@@ -136,7 +138,7 @@ extension SeeAlsoEngine {
             skippedRecords: fit.skipped.count, workers: Parallelism.workerCount, stages: stages.stages,
             vectorizeStages: fit.timings.stages.map { NamedSeconds(name: $0.name, seconds: $0.seconds) },
             listStages: listStages.map { NamedSeconds(name: $0.name, seconds: $0.seconds) }, stageSeconds: stageSeconds,
-            seconds: stages.totalSeconds,
+            writeSeconds: directory == nil ? 0 : stages.stages.last!.seconds, seconds: stages.totalSeconds,
             cpuSeconds: ResourceUsage.cpuSeconds(), peakResidentBytes: ResourceUsage.peakResidentBytes() ?? 0)
     }
 

@@ -113,19 +113,22 @@ package enum IndexWriter {
     }
 
     static func matrixFile(_ matrix: CSRMatrix) -> SectionFileWriter {
-        let writer = SectionFileWriter(kind: "matrix")
+        let writer = compressedFile("matrix", starts: ("rowStarts", matrix.rowStarts), indices: ("columns", matrix.columns), values: matrix.values)
         writer.add("shape", [Int64(matrix.rowCount), Int64(matrix.columnCount)])
-        writer.add("rowStarts", matrix.rowStarts.map { Int64($0) })
-        writer.add("columns", matrix.columns)
-        writer.add("values", matrix.values)
         return writer
     }
 
     static func postingsFile(_ postings: SparsePostings) -> SectionFileWriter {
-        let writer = SectionFileWriter(kind: "postings")
-        writer.add("columnStarts", postings.columnStarts.map { Int64($0) })
-        writer.add("rows", postings.rows)
-        writer.add("values", postings.values)
+        compressedFile("postings", starts: ("columnStarts", postings.columnStarts), indices: ("rows", postings.rows), values: postings.values)
+    }
+
+    /// A compressed sparse matrix (CSR, or the postings' CSC): offsets (Int64), indices and values.
+    private static func compressedFile(_ kind: String, starts: (name: String, offsets: [Int]), indices: (name: String, values: [Int32]),
+                                       values: [Float]) -> SectionFileWriter {
+        let writer = SectionFileWriter(kind: kind)
+        writer.add(starts.name, starts.offsets)
+        writer.add(indices.name, indices.values)
+        writer.add("values", values)
         return writer
     }
 

@@ -241,22 +241,17 @@ final class TokenStorage {
 
     /// Makes room for `additional` more bytes and at least `additional / 2 + 1` more tokens.
     func reserve(bytes additional: Int) {
-        if byteCount + additional > byteCapacity {
-            let capacity = max(byteCount + additional, byteCapacity * 2)
-            let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-            fresh.update(from: bytes, count: byteCount)
-            bytes.deallocate()
-            bytes = fresh
-            byteCapacity = capacity
-        }
-        let tokens = additional / 2 + 1
-        if tokenCount + tokens > endCapacity {
-            let capacity = max(tokenCount + tokens, endCapacity * 2)
-            let fresh = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-            fresh.update(from: ends, count: tokenCount)
-            ends.deallocate()
-            ends = fresh
-            endCapacity = capacity
-        }
+        Self.grow(&bytes, count: byteCount, capacity: &byteCapacity, needed: byteCount + additional)
+        Self.grow(&ends, count: tokenCount, capacity: &endCapacity, needed: tokenCount + additional / 2 + 1)
+    }
+
+    /// Reallocates `storage` (holding `count` elements) to at least `needed` elements, doubling.
+    private static func grow<Element>(_ storage: inout UnsafeMutablePointer<Element>, count: Int, capacity: inout Int, needed: Int) {
+        guard needed > capacity else { return }
+        let fresh = UnsafeMutablePointer<Element>.allocate(capacity: max(needed, capacity * 2))
+        fresh.update(from: storage, count: count)
+        storage.deallocate()
+        storage = fresh
+        capacity = max(needed, capacity * 2)
     }
 }

@@ -83,17 +83,8 @@ enum VocabularyMerge {
 
         // 5. Rows: remap to columns, drop pruned terms, sort, weigh; then copy into one CSR.
         let columnOfLocal = globalOfLocal.map { mapping in mapping.map { $0 >= 0 ? columnOfGlobal[Int($0)] : -1 } }
-        let weighting = RowWeighting(model: model)
-        var remapped = batches
-        remapped.withUnsafeMutableBufferPointer { all in
-            let pointer = SharedMutablePointer(all.baseAddress!)
-            Parallelism.forEach(all.count) { index in
-                remapRows(&pointer.base[index], columnOfLocal: columnOfLocal[pointer.base[index].worker], weighting: weighting)
-            }
-        }
-        timings.lap("weigh rows")
-        let matrix = assemble(remapped, columnCount: vocabulary.count)
-        timings.lap("assemble matrix")
+        let matrix = weighRows(batches, columnOfLocal: columnOfLocal, model: model)
+        timings.lap("weigh rows and assemble matrix")
         return (model, matrix)
     }
 
@@ -112,6 +103,13 @@ enum VocabularyMerge {
                 if mapping[Int(term)] >= 0 { known += Double(count) }
             }
         }
+        let matrix = weighRows(batches, columnOfLocal: columnOfLocal, model: model)
+        return (matrix, total > 0 ? 1 - known / total : 0)
+    }
+
+    /// Remaps each batch's thread-local terms to the model's columns (−1: dropped), sorts and weighs
+    /// the rows in parallel, then copies them into one CSR matrix.
+    private static func weighRows(_ batches: [CountedBatch], columnOfLocal: [[Int32]], model: TfidfModel) -> CSRMatrix {
         let weighting = RowWeighting(model: model)
         var remapped = batches
         remapped.withUnsafeMutableBufferPointer { all in
@@ -120,8 +118,7 @@ enum VocabularyMerge {
                 remapRows(&pointer.base[index], columnOfLocal: columnOfLocal[pointer.base[index].worker], weighting: weighting)
             }
         }
-        let matrix = assemble(remapped, columnCount: model.vocabulary.count)
-        return (matrix, total > 0 ? 1 - known / total : 0)
+        return assemble(remapped, columnCount: model.vocabulary.count)
     }
 
     /// Concatenates remapped batches into one CSR matrix (parallel copy).

@@ -7,9 +7,10 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time SeeAlso's own pipeline on an archive: each stage's seconds and peak memory, as JSON.",
         discussion: """
             Reads and vectorizes the archive (TF-IDF options as for build), computes every article's related \
-            list with --method, and optionally writes the index (--index DIR). Prints one JSON object on \
-            standard output: each stage's wall and CPU seconds and the peak resident memory after it, the \
-            vectorizer's and the list method's own stage timings, documents, terms and stored entries. \
+            list with --method, and optionally writes the index (--index DIR). Prints the build report as one \
+            JSON object on standard output: each stage's wall and CPU seconds and the peak resident memory \
+            after it (stages), the vectorizer's and the list method's own stage timings (vectorizeStages, \
+            listStages), articles, vocabulary, stored entries, measured recall, CPU seconds and peak memory. \
             Kernel benchmarks against the machine's limits (dense all-pairs on given vectors, sgemm rates) \
             are `seealso-kernels`, beside the other benchmark code in Benchmarks/.
             """)
@@ -29,43 +30,6 @@ struct BenchCommand: ParsableCommand {
         var options = try lists.options()
         options.tfidf = try vectorizer.configuration()
         let report = try SeeAlsoEngine.build(try input.archive(), into: index, options: options, progress: progress)
-        printJSON(PipelineReport(input: input.input, report: report))
-    }
-}
-
-/// `bench --input`: the build report under the names the benchmark harness reads.
-struct PipelineReport: Encodable {
-    var input: String
-    var method: String
-    var k: Int
-    var documents: Int
-    var terms: Int
-    var storedEntries: Int
-    var skipped: Int
-    var workers: Int
-    var stages: [StageFigure]
-    var vectorizeTimings: [NamedSeconds]
-    var listTimings: [NamedSeconds]?
-    var measuredRecall: Double?
-    var seconds: Double
-    var cpuSeconds: Double
-    var peakResidentBytes: Int
-
-    init(input: String, report: BuildReport) {
-        self.input = input
-        method = report.method
-        k = report.k
-        documents = report.articles
-        terms = report.vocabulary
-        storedEntries = report.storedEntries
-        skipped = report.skippedRecords
-        workers = report.workers
-        stages = report.stages
-        vectorizeTimings = report.vectorizeStages
-        listTimings = report.listStages.isEmpty ? nil : report.listStages
-        measuredRecall = report.measuredRecall
-        seconds = report.seconds
-        cpuSeconds = report.cpuSeconds
-        peakResidentBytes = report.peakResidentBytes
+        printJSON(report)
     }
 }

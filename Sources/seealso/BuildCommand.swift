@@ -28,33 +28,15 @@ struct BuildCommand: ParsableCommand {
         options.tfidf = try vectorizer.configuration()
         options.modelFile = model
         let report = try SeeAlsoEngine.build(try input.archive(), into: index, options: options, progress: progress)
-        let write = report.stages.last { $0.name == "write index" }?.seconds ?? 0
-        let summary = BuildSummary(index: index, articles: report.articles, vocabulary: report.vocabulary, method: report.method,
-                                   k: report.k, measuredRecall: report.measuredRecall, seconds: report.seconds,
-                                   writeSeconds: write, stageSeconds: report.stageSeconds, peakResidentBytes: report.peakResidentBytes)
-        if format == .json { return printJSON(summary) }
-        let stages = summary.stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(seconds($0.value)) s" }
+        if format == .json { return printJSON(report) }
+        let stages = report.stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(seconds($0.value)) s" }
         print("""
-            \(index): \(summary.articles) articles, \(summary.vocabulary) terms, \(summary.method) lists of \(summary.k)\
-            \(summary.measuredRecall.map { String(format: " (recall@10 %.3f)", $0) } ?? "")
-            built in \(seconds(summary.seconds)) s (\(stages.joined(separator: ", ")), write \(seconds(write)) s), \
-            peak memory \(summary.peakResidentBytes >> 20) MiB
+            \(index): \(report.articles) articles, \(report.vocabulary) terms, \(report.method) lists of \(report.k)\
+            \(report.measuredRecall.map { String(format: " (recall@10 %.3f)", $0) } ?? "")
+            built in \(seconds(report.seconds)) s (\(stages.joined(separator: ", ")), write \(seconds(report.writeSeconds)) s), \
+            peak memory \(report.peakResidentBytes >> 20) MiB
             """)
     }
-}
-
-/// `build --format json`.
-struct BuildSummary: Encodable {
-    var index: String
-    var articles: Int
-    var vocabulary: Int
-    var method: String
-    var k: Int
-    var measuredRecall: Double?
-    var seconds: Double
-    var writeSeconds: Double
-    var stageSeconds: [String: Double]
-    var peakResidentBytes: Int
 }
 
 /// How the related lists are computed (`build`, `bench --input`).
