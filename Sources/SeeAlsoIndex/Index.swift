@@ -17,21 +17,13 @@ package final class Index: @unchecked Sendable {
 
     let vocabulary: StringTable
     let idf: UnsafeBufferPointer<Double>
-    let ids: StringTable
-    let titles: StringTable
-    let urls: StringTable
-    let labels: StringTable
-    let events: StringTable
-    let languages: StringTable
-    let dates: UnsafeBufferPointer<Int64>
-    let dateHasTime: UnsafeBufferPointer<UInt8>
-    let idOrder: UnsafeBufferPointer<Int32>
+    let articles: ArticleTable
+    /// The TF-IDF matrix (CSR).
     let rowStarts: UnsafeBufferPointer<Int>
     let columns: UnsafeBufferPointer<Int32>
     let values: UnsafeBufferPointer<Float>
-    let postingStarts: UnsafeBufferPointer<Int>
-    let postingRows: UnsafeBufferPointer<Int32>
-    let postingValues: UnsafeBufferPointer<Float>
+    /// The postings read in place (valid while this index is open).
+    package let postingBuffers: PostingBuffers
     let listIds: UnsafeBufferPointer<Int32>
     let listScores: UnsafeBufferPointer<Float>
     let topicAssignments: UnsafeBufferPointer<Int32>
@@ -89,11 +81,11 @@ package final class Index: @unchecked Sendable {
             return reader
         }
         let model = try open("model.sal", "model")
-        let articles = try open("articles.sal", "articles")
+        let articleFile = try open("articles.sal", "articles")
         let matrix = try open("matrix.sal", "matrix")
         let postings = try open("postings.sal", "postings")
         let lists = try open("neighbors.sal", "lists")
-        var all = [model, articles, matrix, postings, lists]
+        var all = [model, articleFile, matrix, postings, lists]
         if manifest.files["dense.sal"] != nil {
             let dense = try open("dense.sal", "dense")
             all.append(dense)
@@ -124,27 +116,17 @@ package final class Index: @unchecked Sendable {
         files = all
         vocabulary = try model.strings("vocabulary")
         idf = try model.array("idf")
-        ids = try articles.strings("id")
-        titles = try articles.strings("title")
-        urls = try articles.strings("url")
-        labels = try articles.strings("label")
-        events = try articles.strings("event")
-        languages = try articles.strings("lang")
-        dates = try articles.array("date")
-        dateHasTime = try articles.array("dateHasTime")
-        idOrder = try articles.array("idOrder")
+        self.articles = try ArticleTable(articleFile)
         rowStarts = try matrix.array("rowStarts")
         columns = try matrix.array("columns")
         values = try matrix.array("values")
-        postingStarts = try postings.array("columnStarts")
-        postingRows = try postings.array("rows")
-        postingValues = try postings.array("values")
+        postingBuffers = PostingBuffers(starts: try postings.array("columnStarts"), rows: try postings.array("rows"),
+                                        values: try postings.array("values"))
         listIds = try lists.array("ids")
         listScores = try lists.array("scores")
-        articleCount = ids.count
-        guard rowStarts.count == articleCount + 1, dates.count == articleCount, idOrder.count == articleCount,
-              listIds.count == articleCount * manifest.k, postingStarts.count == vocabulary.count + 1,
-              idf.count == vocabulary.count else {
+        articleCount = self.articles.count
+        guard rowStarts.count == articleCount + 1, listIds.count == articleCount * manifest.k,
+              postingBuffers.starts.count == vocabulary.count + 1, idf.count == vocabulary.count else {
             throw IndexError.corrupt(path: generation, reason: "files disagree on the number of articles or terms")
         }
     }
@@ -156,46 +138,21 @@ package final class Index: @unchecked Sendable {
     package var byteCount: Int { files.reduce(0) { $0 + $1.byteCount } }
 
     /// The row of the article with `id`, by binary search over ids in byte order. O(log n).
-    package func row(ofId id: String) -> Int? {
-        var key = id
-        return key.withUTF8 { key in
-            var low = 0
-            var high = articleCount
-            while low < high {
-                let middle = (low + high) / 2
-                let row = Int(idOrder[middle])
-                if ids.utf8(row).lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
-            }
-            guard low < articleCount else { return nil }
-            let row = Int(idOrder[low])
-            return ids.utf8(row).elementsEqual(key) ? row : nil
-        }
-    }
+    package func row(ofId id: String) -> Int? { articles.row(ofId: id) }
 
     /// The column of `term` in the (byte-sorted) vocabulary, by binary search. O(log V).
-    package func column(ofTerm term: UnsafeBufferPointer<UInt8>) -> Int? {
-        var low = 0
-        var high = vocabulary.count
-        while low < high {
-            let middle = (low + high) / 2
-            if vocabulary.utf8(middle).lexicographicallyPrecedes(term) { low = middle + 1 } else { high = middle }
-        }
-        guard low < vocabulary.count, vocabulary.utf8(low).elementsEqual(term) else { return nil }
-        return low
-    }
+    package func column(ofTerm term: UnsafeBufferPointer<UInt8>) -> Int? { vocabulary.search(term, order: nil) }
 
     package func term(_ column: Int) -> String { vocabulary[column] }
     package func idf(_ column: Int) -> Double { idf[column] }
 
-    package func id(_ row: Int) -> String { ids[row] }
-    package func title(_ row: Int) -> String { titles[row] }
-    package func date(_ row: Int) -> ArticleDate? {
-        dates[row] == Int64.min ? nil : ArticleDate(secondsSinceEpoch: dates[row], hasTime: dateHasTime[row] != 0)
-    }
-    package func url(_ row: Int) -> String? { let value = urls[row]; return value.isEmpty ? nil : value }
-    package func label(_ row: Int) -> String? { let value = labels[row]; return value.isEmpty ? nil : value }
-    package func event(_ row: Int) -> String? { let value = events[row]; return value.isEmpty ? nil : value }
-    package func language(_ row: Int) -> String? { let value = languages[row]; return value.isEmpty ? nil : value }
+    package func id(_ row: Int) -> String { articles[.id, row] }
+    package func title(_ row: Int) -> String { articles[.title, row] }
+    package func date(_ row: Int) -> ArticleDate? { articles.date(row) }
+    package func url(_ row: Int) -> String? { articles.optional(.url, row) }
+    package func label(_ row: Int) -> String? { articles.optional(.label, row) }
+    package func event(_ row: Int) -> String? { articles.optional(.event, row) }
+    package func language(_ row: Int) -> String? { articles.optional(.language, row) }
 
     package func metadata(_ row: Int) -> ArticleMetadata {
         ArticleMetadata(id: id(row), title: title(row), date: date(row), url: url(row), label: label(row),
@@ -239,12 +196,8 @@ package final class Index: @unchecked Sendable {
 
     /// Materializes the postings: O(nnz).
     package func postings() -> SparsePostings {
-        SparsePostings(columnStarts: Array(postingStarts), rows: Array(postingRows), values: Array(postingValues), rowCount: articleCount)
-    }
-
-    /// The postings read in place (valid while this index is open).
-    package var postingBuffers: PostingBuffers {
-        PostingBuffers(starts: postingStarts, rows: postingRows, values: postingValues)
+        SparsePostings(columnStarts: Array(postingBuffers.starts), rows: Array(postingBuffers.rows), values: Array(postingBuffers.values),
+                       rowCount: articleCount)
     }
 
     package func allMetadata() -> [ArticleMetadata] { (0..<articleCount).map(metadata) }

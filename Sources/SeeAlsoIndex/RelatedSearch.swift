@@ -68,7 +68,7 @@ package struct RelatedSearch {
             // An undated query cannot be placed in time: date filters cannot hold, decay does not apply.
             return options.direction == .any && options.withinSeconds == nil ? similarity : nil
         }
-        let itemDate = index.dates[row]
+        let itemDate = index.articles.dates[row]
         guard itemDate != Int64.min else { return nil }
         let delta = itemDate - queryDate
         switch options.direction {
@@ -137,8 +137,8 @@ package struct RelatedSearch {
     }
 
     private func isEarlier(_ a: Int, than b: Int) -> Bool {
-        let dateA = index.dates[a]
-        let dateB = index.dates[b]
+        let dateA = index.articles.dates[a]
+        let dateB = index.articles.dates[b]
         if dateA == Int64.min { return false }
         if dateB == Int64.min { return true }
         return dateA < dateB || (dateA == dateB && a < b)

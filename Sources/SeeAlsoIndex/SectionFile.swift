@@ -203,6 +203,20 @@ struct StringTable: @unchecked Sendable {
         let end = Int(offsets[index + 1])
         return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
+
+    /// The index of the string equal to `key` (bytes), by binary search over the strings in byte order:
+    /// the table itself when `order` is nil, else the table permuted by `order`. O(log count).
+    func search(_ key: UnsafeBufferPointer<UInt8>, order: UnsafeBufferPointer<Int32>?) -> Int? {
+        func at(_ position: Int) -> Int { order.map { Int($0[position]) } ?? position }
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if utf8(at(middle)).lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
+        }
+        guard low < count, utf8(at(low)).elementsEqual(key) else { return nil }
+        return at(low)
+    }
 }
 
 /// Why an index could not be written or read.
