@@ -44,10 +44,11 @@ package struct DenseMatrix: Sendable, Equatable {
         return result
     }
 
-    /// The rows of `self` followed by the rows of `other` (same column count).
-    package func appending(_ other: DenseMatrix) -> DenseMatrix {
-        precondition(other.columnCount == columnCount || other.rowCount == 0, "DenseMatrix.appending: column counts differ")
-        return DenseMatrix(rowCount: rowCount + other.rowCount, columnCount: columnCount, values: values + other.values)
+    /// Appends the rows of `other` (same column count), in place.
+    package mutating func append(_ other: DenseMatrix) {
+        precondition(other.columnCount == columnCount || other.rowCount == 0, "DenseMatrix.append: column counts differ")
+        values.append(contentsOf: other.values)
+        rowCount += other.rowCount
     }
 
     /// The columns × rows transpose. O(rows · columns).

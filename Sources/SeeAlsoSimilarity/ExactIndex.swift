@@ -34,7 +34,7 @@ package struct ExactIndex: SimilarityIndex {
 
     package mutating func append(_ rows: CSRMatrix) {
         postings = postings.appending(rowsOf: rows)
-        matrix = matrix.appending(rows)
+        matrix.append(rows)
     }
 }
 

@@ -137,8 +137,8 @@ package struct PartitionedIndex: SimilarityIndex {
         if let current = partitions {
             partitions = Partitions(centroids: current.centroids, partitionOfRow: current.partitionOfRow + current.nearest(newVectors))
         }
-        vectors = vectors.appending(newVectors)
+        vectors.append(newVectors)
         postings = postings.appending(rowsOf: rows)
-        matrix = matrix.appending(rows)
+        matrix.append(rows)
     }
 }

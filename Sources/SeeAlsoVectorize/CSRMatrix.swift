@@ -27,13 +27,14 @@ package struct CSRMatrix: Sendable, Equatable {
         return (columns[range], values[range])
     }
 
-    /// The rows of `self` followed by the rows of `other` (same column count).
-    package func appending(_ other: CSRMatrix) -> CSRMatrix {
-        precondition(other.columnCount == columnCount, "CSRMatrix.appending: \(other.columnCount) columns, expected \(columnCount)")
+    /// Appends the rows of `other` (same column count), in place: O(entries of `other`) amortized.
+    package mutating func append(_ other: CSRMatrix) {
+        precondition(other.columnCount == columnCount, "CSRMatrix.append: \(other.columnCount) columns, expected \(columnCount)")
         let offset = storedCount
-        return CSRMatrix(rowCount: rowCount + other.rowCount, columnCount: columnCount,
-                         rowStarts: rowStarts + other.rowStarts.dropFirst().map { $0 + offset },
-                         columns: columns + other.columns, values: values + other.values)
+        rowStarts.append(contentsOf: other.rowStarts.dropFirst().lazy.map { $0 + offset })
+        columns.append(contentsOf: other.columns)
+        values.append(contentsOf: other.values)
+        rowCount += other.rowCount
     }
 
     /// Checks the invariants (offsets monotone, columns in range and strictly increasing per row).
