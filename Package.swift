@@ -58,13 +58,20 @@ let package = Package(
             dependencies: ["SeeAlsoSimilarity", "SeeAlsoBLAS", "SeeAlsoSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/Kernels"
         ),
-        .testTarget(name: "SeeAlsoBLASTests", dependencies: ["SeeAlsoBLAS"]),
-        .testTarget(name: "SeeAlsoCorpusTests", dependencies: ["SeeAlsoCorpus"]),
+        // What the test targets share: temporary directories, seeded test data, generated articles, brute-force
+        // oracles, worker-count helpers and the `seealso` executable.
+        .target(
+            name: "SeeAlsoTestSupport",
+            dependencies: ["SeeAlsoSupport", "SeeAlsoCorpus", "SeeAlsoVectorize", "SeeAlsoSimilarity"],
+            path: "Tests/SeeAlsoTestSupport"
+        ),
+        .testTarget(name: "SeeAlsoBLASTests", dependencies: ["SeeAlsoBLAS", "SeeAlsoSupport"]),
+        .testTarget(name: "SeeAlsoCorpusTests", dependencies: ["SeeAlsoCorpus", "SeeAlsoTestSupport"]),
         .testTarget(name: "SeeAlsoTextTests", dependencies: ["SeeAlsoText"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SeeAlsoClusteringTests", dependencies: ["SeeAlsoClustering"]),
-        .testTarget(name: "SeeAlsoIndexTests", dependencies: ["SeeAlsoIndex"]),
-        .testTarget(name: "SeeAlsoSimilarityTests", dependencies: ["SeeAlsoSimilarity"]),
-        .testTarget(name: "SeeAlsoVectorizeTests", dependencies: ["SeeAlsoVectorize"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SeeAlsoSynthTests", dependencies: ["SeeAlsoSynth", "SeeAlsoCorpus"]),
+        .testTarget(name: "SeeAlsoClusteringTests", dependencies: ["SeeAlsoClustering", "SeeAlsoTestSupport"]),
+        .testTarget(name: "SeeAlsoIndexTests", dependencies: ["SeeAlsoIndex", "SeeAlsoTestSupport"]),
+        .testTarget(name: "SeeAlsoSimilarityTests", dependencies: ["SeeAlsoSimilarity", "SeeAlsoTestSupport"]),
+        .testTarget(name: "SeeAlsoVectorizeTests", dependencies: ["SeeAlsoVectorize", "SeeAlsoTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SeeAlsoSynthTests", dependencies: ["SeeAlsoSynth", "SeeAlsoCorpus", "SeeAlsoTestSupport"]),
     ]
 )

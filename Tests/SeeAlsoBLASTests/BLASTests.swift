@@ -1,17 +1,6 @@
 import Testing
-@testable import SeeAlsoBLAS
-
-/// A small seeded generator so the matrices are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import SeeAlsoBLAS
+import SeeAlsoSupport
 
 private func randomMatrix(_ rows: Int, _ cols: Int, _ rng: inout SplitMix64) -> [Float] {
     (0..<rows * cols).map { _ in Float.random(in: -1...1, using: &rng) }
@@ -36,7 +25,7 @@ private func naiveProduct(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, tr
     @Test(arguments: [(1, 1, 1), (7, 5, 3), (33, 17, 64), (128, 97, 250)])
     func sgemmMatchesNaiveProduct(shape: (Int, Int, Int)) {
         let (m, n, k) = shape
-        var rng = SplitMix64(state: UInt64(m * 1000 + n * 10 + k))
+        var rng = SplitMix64(seed: UInt64(m * 1000 + n * 10 + k))
         let a = randomMatrix(m, k, &rng)
         let b = randomMatrix(k, n, &rng)
         for transposeB in [false, true] {

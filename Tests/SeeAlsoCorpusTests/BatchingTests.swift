@@ -1,13 +1,15 @@
 import Foundation
 import Testing
 import SeeAlsoCorpus
+import SeeAlsoSupport
+import SeeAlsoTestSupport
 
 /// Reading must not depend on how the input is cut into batches (or compressed).
 @Suite struct BatchingTests {
     /// A generated JSON Lines corpus: ~5000 records with escapes, multi-byte text, CRLF or LF endings,
     /// and blank lines between some records; returns the text and the expected articles and lines.
     static func generatedCorpus(records: Int = 5000, seed: UInt64 = 7) -> (text: String, articles: [Article], lines: [Int]) {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let words = ["alpha", "beta", "gamma", "café", "naïve", "Müller", "東京", "مرحبا", "😀", "ΣΟΦΙΑΣ", "tab\there",
                      "quote\"d", "back\\slash", "new\nline", "x", "12", "snake_case"]
         var text = ""

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import SeeAlsoCorpus
+import SeeAlsoSupport
+import SeeAlsoTestSupport
 
 /// CSV and TSV input: header mapping, `--columns`, RFC 4180 quoting, line numbers and errors.
 @Suite struct CSVReaderTests {
@@ -223,7 +225,7 @@ import SeeAlsoCorpus
             var text = "id,title,body\n"
             var expectedLines: [Int] = []
             var line = 2
-            var rng = SeededGenerator(seed: 21)
+            var rng = SplitMix64(seed: 21)
             for index in 0..<3000 {
                 expectedLines.append(line)
                 if Bool.random(using: &rng) {

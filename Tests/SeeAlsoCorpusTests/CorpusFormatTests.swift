@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SeeAlsoCorpus
+import SeeAlsoTestSupport
 
 @Suite struct CorpusFormatTests {
     @Test(arguments: [

@@ -2,68 +2,6 @@ import Foundation
 import Testing
 import SeeAlsoCorpus
 
-/// A fresh directory under the system temporary directory, removed when `body` returns.
-struct TemporaryDirectory {
-    let url: URL
-
-    var path: String { url.path }
-
-    /// The absolute path of `name` inside the directory.
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    /// Writes `bytes` to `name` (creating intermediate folders) and returns the file's path.
-    @discardableResult
-    func write(_ name: String, bytes: [UInt8]) throws -> String {
-        let target = url.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(bytes).write(to: target)
-        return target.path
-    }
-
-    /// Writes UTF-8 `text` to `name` and returns the file's path.
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        try write(name, bytes: Array(text.utf8))
-    }
-
-    /// Compresses the file at `path` with `/bin/gzip` into `path + ".gz"` (keeping the original).
-    @discardableResult
-    func gzip(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-c", "-n", "-9", path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "gzip failed for \(path)")
-        let target = path + ".gz"
-        try data.write(to: URL(fileURLWithPath: target))
-        return target
-    }
-}
-
-/// Runs `body` with a new temporary directory that is deleted afterwards.
-@discardableResult
-func withTemporaryDirectory<R>(_ body: (TemporaryDirectory) throws -> R) throws -> R {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("SeeAlsoCorpusTests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try body(TemporaryDirectory(url: url))
-}
-
-/// Overload so an async body can use the temporary directory.
-@discardableResult
-func withTemporaryDirectory<R>(_ body: (TemporaryDirectory) async throws -> R) async throws -> R {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("SeeAlsoCorpusTests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try await body(TemporaryDirectory(url: url))
-}
-
 /// JSON Lines text from lines joined by "\n" (with a final newline).
 func jsonl(_ lines: [String]) -> String { lines.joined(separator: "\n") + "\n" }
 
@@ -78,11 +16,6 @@ func options(
     if let batchBytes { options.batchBytes = batchBytes }
     options.csvColumns = columns
     return options
-}
-
-/// Reads the whole corpus at `path`.
-func readArticles(_ path: String, _ options: CorpusOptions = CorpusOptions()) throws -> [Article] {
-    try CorpusReader(path: path, options: options).readAll().articles
 }
 
 /// Every decoded record of the corpus with its line (articles) or its error (invalid records),
@@ -148,19 +81,6 @@ func checkCorpusError(
     #expect(error.description.hasPrefix(prefix), "description \(error.description) should start with \(prefix)",
             sourceLocation: sourceLocation)
     #expect(!error.message.isEmpty, sourceLocation: sourceLocation)
-}
-
-/// A small seeded generator (SplitMix64) so generated corpora are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// `text` as a JSON string literal (quotes included), escaping what RFC 8259 requires.

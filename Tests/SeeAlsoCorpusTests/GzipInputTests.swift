@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import SeeAlsoCorpus
+import SeeAlsoSupport
+import SeeAlsoTestSupport
 
 /// Gzip-compressed input: same articles as the plain file; damaged files are refused, not crashed on.
 @Suite struct GzipInputTests {
@@ -58,7 +60,7 @@ import SeeAlsoCorpus
 
     /// A corpus large enough that its gzip has a long deflate stream to damage.
     private func compressedCorpus(_ dir: TemporaryDirectory) throws -> (plain: String, gzipped: String, bytes: [UInt8]) {
-        var rng = SeededGenerator(seed: 99)
+        var rng = SplitMix64(seed: 99)
         let words = ["council", "budget", "vote", "march", "city", "mayor", "rain", "goal", "match", "euro"]
         let lines = (0..<4000).map { index in
             let body = (0..<20).map { _ in words.randomElement(using: &rng)! + String(Int.random(in: 0..<1000, using: &rng)) }
@@ -92,7 +94,7 @@ import SeeAlsoCorpus
 
     @Test func garbageAfterAGzipHeaderIsAnUnreadableFile() throws {
         try withTemporaryDirectory { dir in
-            var rng = SeededGenerator(seed: 5)
+            var rng = SplitMix64(seed: 5)
             let header: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03]
             let garbage = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &rng) }
             let path = try dir.write("garbage.jsonl.gz", bytes: header + garbage)

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import SeeAlsoCorpus
+import SeeAlsoSupport
+import SeeAlsoTestSupport
 
 /// JSON Lines input that must be refused, with the error located by file, line and field.
 /// Each bad record sits on line 3, after a good record and a blank line.
@@ -203,7 +205,7 @@ import SeeAlsoCorpus
     func recordOverTheSizeLimitInTheMiddleOfABigFile(oversize: Int, batchBytes: Int) throws {
         try withTemporaryDirectory { dir in
             var lines: [String] = []
-            var rng = SeededGenerator(seed: 42)
+            var rng = SplitMix64(seed: 42)
             for index in 1...3000 {
                 lines.append(#"{"id":"r\#(index)","body":""# + String(repeating: "y", count: Int.random(in: 10...150, using: &rng)) + #""}"#)
             }

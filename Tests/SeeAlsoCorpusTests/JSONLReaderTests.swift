@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SeeAlsoCorpus
+import SeeAlsoTestSupport
 
 /// JSON Lines input that must be read: field mapping, JSON syntax, line endings and line numbers.
 @Suite struct JSONLReaderTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SeeAlsoCorpus
+import SeeAlsoTestSupport
 
 /// `skipInvalid`: bad records are reported in input order and the good ones kept in order.
 @Suite struct SkipInvalidTests {

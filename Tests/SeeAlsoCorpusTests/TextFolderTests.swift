@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SeeAlsoCorpus
+import SeeAlsoTestSupport
 
 /// A folder of text files: one article per `.txt`/`.md` (optionally gzipped) file below the root.
 @Suite struct TextFolderTests {

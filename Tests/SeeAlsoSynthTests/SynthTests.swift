@@ -1,26 +1,14 @@
 import Foundation
 import SeeAlsoCorpus
 import SeeAlsoSynth
+import SeeAlsoTestSupport
 import Testing
-
-/// A fresh directory under the system temporary directory, removed after `body`.
-private func withTemporaryDirectory<R>(_ body: (String) throws -> R) throws -> R {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("SeeAlsoSynthTests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try body(url.path)
-}
 
 /// The whole archive in memory.
 private func generateBytes(_ configuration: SynthConfiguration, workers: Int = 2) throws -> (bytes: [UInt8], summary: SynthSummary) {
     var bytes: [UInt8] = []
     let summary = try SyntheticArchive.generate(configuration, workers: workers) { bytes += $0 }
     return (bytes, summary)
-}
-
-private func readArticles(_ path: String) throws -> [Article] {
-    try CorpusReader(path: path).readAll().articles
 }
 
 private func words(_ text: String) -> Set<Substring> {
@@ -55,7 +43,7 @@ private func words(_ text: String) -> Set<Substring> {
         var configuration = SynthConfiguration(articles: 1_200, seed: 11)
         configuration.topics = 30
         try withTemporaryDirectory { directory in
-            let path = directory + "/archive.jsonl"
+            let path = directory.path("archive.jsonl")
             let summary = try SyntheticArchive.write(configuration, to: path)
             // readAll throws on any invalid record or duplicate id.
             let articles = try readArticles(path)
@@ -79,7 +67,7 @@ private func words(_ text: String) -> Set<Substring> {
                 #expect(article.body.hasSuffix(".") || article.body.hasSuffix("?"))
             }
             // Only the committed file is left: no temporary beside it.
-            #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["archive.jsonl"])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["archive.jsonl"])
         }
     }
 
@@ -100,7 +88,7 @@ private func words(_ text: String) -> Set<Substring> {
         var small = configuration
         small.articles = 400
         try withTemporaryDirectory { directory in
-            let path = directory + "/dated.jsonl"
+            let path = directory.path("dated.jsonl")
             _ = try SyntheticArchive.write(small, to: path)
             let written = try readArticles(path).map { $0.date!.secondsSinceEpoch }
             let planned = try SyntheticArchive.plan(small).map(\.secondsSinceEpoch)
@@ -111,8 +99,8 @@ private func words(_ text: String) -> Set<Substring> {
     @Test func gzipAndPlainOutputsHoldTheSameArticles() throws {
         let configuration = SynthConfiguration(articles: 800, seed: 21)
         try withTemporaryDirectory { directory in
-            let plain = directory + "/archive.jsonl"
-            let gzip = directory + "/archive.jsonl.gz"
+            let plain = directory.path("archive.jsonl")
+            let gzip = directory.path("archive.jsonl.gz")
             let plainSummary = try SyntheticArchive.write(configuration, to: plain)
             let gzipSummary = try SyntheticArchive.write(configuration, to: gzip)
             let magic = try #require(FileHandle(forReadingAtPath: gzip)).readData(ofLength: 2)
@@ -127,7 +115,7 @@ private func words(_ text: String) -> Set<Substring> {
         var configuration = SynthConfiguration(articles: 1_500, seed: 9)
         configuration.duplicateRate = 0.08
         try withTemporaryDirectory { directory in
-            let path = directory + "/copies.jsonl"
+            let path = directory.path("copies.jsonl")
             let summary = try SyntheticArchive.write(configuration, to: path)
             let articles = try readArticles(path)
             let plan = try SyntheticArchive.plan(configuration)
@@ -175,53 +163,5 @@ private func words(_ text: String) -> Set<Substring> {
         configuration = SynthConfiguration(articles: 10, seed: 1)
         configuration.topics = 0
         #expect(throws: SynthError.self) { try configuration.validate() }
-    }
-}
-
-@Suite struct GzipWriterTests {
-    @Test func writesAGzipFileThatTheReaderDecodes() throws {
-        try withTemporaryDirectory { directory in
-            let path = directory + "/small.jsonl.gz"
-            let writer = try GzipWriter(path: path, level: 3)
-            var total = 0
-            for index in 0..<5_000 {
-                let line = Array(#"{"id":"\#(index)","body":"hello world, again and again"}"#.utf8) + [0x0A]
-                try writer.write(line)
-                total += line.count
-            }
-            try writer.commit()
-            #expect(writer.uncompressedBytes == total)
-            #expect(writer.compressedBytes < writer.uncompressedBytes / 5)
-            let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
-            #expect(size == writer.compressedBytes)
-            let articles = try readArticles(path)
-            #expect(articles.count == 5_000)
-            #expect(articles.last?.id == "4999")
-            #expect(articles.first?.body == "hello world, again and again")
-        }
-    }
-
-    @Test func anUncommittedWriterLeavesNothingBehind() throws {
-        try withTemporaryDirectory { directory in
-            let path = directory + "/abandoned.jsonl.gz"
-            do {
-                let writer = try GzipWriter(path: path)
-                try writer.write(Array("partial".utf8))
-            }
-            #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
-        }
-    }
-
-    @Test func equalInputGivesEqualFiles() throws {
-        try withTemporaryDirectory { directory in
-            var files: [Data] = []
-            for name in ["a.gz", "b.gz"] {
-                let writer = try GzipWriter(path: directory + "/" + name, level: 1)
-                try writer.write(Array(String(repeating: "synthetic news ", count: 10_000).utf8))
-                try writer.commit()
-                files.append(try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))
-            }
-            #expect(files[0] == files[1])
-        }
     }
 }

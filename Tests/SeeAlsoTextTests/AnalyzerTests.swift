@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import SeeAlsoText
+import SeeAlsoText
 
 private func analyzer(
     stopWords: AnalyzerConfiguration.StopWordChoice = .none, language: AnalyzerConfiguration.LanguageChoice = .perArticle,

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import SeeAlsoText
+import SeeAlsoText
 
 /// The golden `word<TAB>stem` pairs of Fixtures/stems/<code>.tsv, made by
 /// scripts/fixtures/make_stem_fixtures.py with the reference Snowball implementation.

@@ -1,7 +1,7 @@
 import Foundation
 import SeeAlsoSupport
 import Testing
-@testable import SeeAlsoText
+import SeeAlsoText
 
 /// 10 000 distinct random byte strings of length 1…40 (no NUL bytes, as the dictionary requires),
 /// a quarter of them sharing 7- or 8-byte prefixes with others so that the prefix word alone cannot

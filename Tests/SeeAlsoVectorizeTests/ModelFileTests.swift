@@ -3,6 +3,7 @@ import Testing
 import SeeAlsoCorpus
 import SeeAlsoText
 import SeeAlsoVectorize
+import SeeAlsoTestSupport
 
 /// The standalone model file: a save/load round trip, and refusal of files it cannot trust.
 @Suite struct ModelFileTests {
@@ -24,7 +25,7 @@ import SeeAlsoVectorize
     func saveAndLoadRoundTrip(_ name: String) throws {
         let model = try Self.fittedModel(name)
         try withTemporaryDirectory { dir in
-            let path = dir.appendingPathComponent("model.json").path
+            let path = dir.url.appendingPathComponent("model.json").path
             try ModelFile.save(model, to: path)
             let loaded = try ModelFile.load(path)
             Self.expectSameModel(loaded, model)
@@ -51,7 +52,7 @@ import SeeAlsoVectorize
         let model = TfidfModel(configuration: configuration, vocabulary: ["a b", "caf\u{E9}", "cafe\u{301}", "\u{1F600}x"],
                                idf: [1.0, 2.5, 0.1 + 0.2, .leastNonzeroMagnitude], documentCount: 7)
         try withTemporaryDirectory { dir in
-            let path = dir.appendingPathComponent("custom.model").path
+            let path = dir.url.appendingPathComponent("custom.model").path
             try ModelFile.save(model, to: path)
             Self.expectSameModel(try ModelFile.load(path), model)
             // Saving again replaces the file.
@@ -78,28 +79,28 @@ import SeeAlsoVectorize
     }
 
     /// The saved JSON of the default model, for editing.
-    private func savedJSON(_ dir: URL) throws -> String {
-        let path = dir.appendingPathComponent("good.json").path
+    private func savedJSON(_ dir: TemporaryDirectory) throws -> String {
+        let path = dir.url.appendingPathComponent("good.json").path
         try ModelFile.save(try Self.fittedModel(), to: path)
         return try String(contentsOfFile: path, encoding: .utf8)
     }
 
     @Test func missingFile() throws {
         try withTemporaryDirectory { dir in
-            expectBadModelFile(dir.appendingPathComponent("absent.json").path, reasonContains: "cannot read")
+            expectBadModelFile(dir.url.appendingPathComponent("absent.json").path, reasonContains: "cannot read")
         }
     }
 
     @Test func corruptFile() throws {
         try withTemporaryDirectory { dir in
             let json = try savedJSON(dir)
-            let truncated = dir.appendingPathComponent("truncated.json")
+            let truncated = dir.url.appendingPathComponent("truncated.json")
             try Data(json.utf8.prefix(json.utf8.count / 2)).write(to: truncated)
             expectBadModelFile(truncated.path, reasonContains: "not a SeeAlso model file")
-            let garbage = dir.appendingPathComponent("garbage.json")
+            let garbage = dir.url.appendingPathComponent("garbage.json")
             try Data([0x00, 0xFF, 0x13, 0x37]).write(to: garbage)
             expectBadModelFile(garbage.path, reasonContains: "not a SeeAlso model file")
-            let empty = dir.appendingPathComponent("empty.json")
+            let empty = dir.url.appendingPathComponent("empty.json")
             try Data().write(to: empty)
             expectBadModelFile(empty.path, reasonContains: "not a SeeAlso model file")
         }
@@ -109,11 +110,11 @@ import SeeAlsoVectorize
         try withTemporaryDirectory { dir in
             let json = try savedJSON(dir)
             #expect(json.contains(#""format":"seealso-tfidf-model""#))
-            let other = dir.appendingPathComponent("other.json")
+            let other = dir.url.appendingPathComponent("other.json")
             try Data(json.replacingOccurrences(of: #""format":"seealso-tfidf-model""#, with: #""format":"seealso-index""#).utf8).write(to: other)
             expectBadModelFile(other.path, reasonContains: "seealso-index")
             // Some other JSON document altogether.
-            let unrelated = dir.appendingPathComponent("unrelated.json")
+            let unrelated = dir.url.appendingPathComponent("unrelated.json")
             try Data(#"{"hello":"world"}"#.utf8).write(to: unrelated)
             expectBadModelFile(unrelated.path, reasonContains: "not a SeeAlso model file")
         }
@@ -123,7 +124,7 @@ import SeeAlsoVectorize
         try withTemporaryDirectory { dir in
             let json = try savedJSON(dir)
             #expect(json.contains(#""version":1"#))
-            let newer = dir.appendingPathComponent("newer.json")
+            let newer = dir.url.appendingPathComponent("newer.json")
             try Data(json.replacingOccurrences(of: #""version":1"#, with: #""version":2"#).utf8).write(to: newer)
             expectBadModelFile(newer.path, reasonContains: "version 2")
         }
@@ -132,7 +133,7 @@ import SeeAlsoVectorize
     @Test func vocabularyAndIdfOfDifferentLengths() throws {
         try withTemporaryDirectory { dir in
             let json = try savedJSON(dir)
-            let broken = dir.appendingPathComponent("broken.json")
+            let broken = dir.url.appendingPathComponent("broken.json")
             let edited = json.replacingOccurrences(of: #""idf":["#, with: #""idf":[1.5,"#)
             #expect(edited != json)
             try Data(edited.utf8).write(to: broken)

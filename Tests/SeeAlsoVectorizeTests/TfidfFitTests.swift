@@ -3,6 +3,7 @@ import Testing
 import SeeAlsoCorpus
 import SeeAlsoSupport
 import SeeAlsoVectorize
+import SeeAlsoTestSupport
 
 /// Fitting beyond scikit-learn parity: title weight, in-memory input, determinism across threads.
 @Suite(.serialized) struct TfidfFitTests {
@@ -55,13 +56,13 @@ import SeeAlsoVectorize
         weighted.titleWeight = 3
         var repeated = weighted
         repeated.titleWeight = 1
-        let articles = generatedArticles(count: 300, seed: 8).map { article -> Article in
+        let articles = Self.generated(count: 300, seed: 8).map { article -> Article in
             var article = article
             article.title = article.title.isEmpty ? "" : "\(article.title) ; \(article.title) ; \(article.title)"
             return article
         }
         // Bigrams would differ (the repeated title adds title-spanning n-grams), so unigrams only.
-        let a = try TfidfVectorizer.fit(articles: generatedArticles(count: 300, seed: 8), configuration: weighted)
+        let a = try TfidfVectorizer.fit(articles: Self.generated(count: 300, seed: 8), configuration: weighted)
         let b = try TfidfVectorizer.fit(articles: articles, configuration: repeated)
         #expect(a.model.vocabulary == b.model.vocabulary)
         #expect(a.model.idf == b.model.idf)
@@ -87,15 +88,14 @@ import SeeAlsoVectorize
     }
 
     @Test func largeInMemoryFitEqualsFitFromAFileWithSmallBatches() throws {
-        let articles = generatedArticles(count: 2000, seed: 17)
+        let articles = Self.generated(count: 2000, seed: 17)
         try withTemporaryDirectory { dir in
-            let url = dir.appendingPathComponent("generated.jsonl")
-            try writeJSONL(articles, to: url)
+            let path = try writeJSONL(articles, to: dir.path("generated.jsonl"))
             var options = CorpusOptions()
             options.batchBytes = 4096
             var configuration = TfidfConfiguration.news
             configuration.analyzer.ngramMax = 2
-            let fromFile = try TfidfVectorizer.fit(reader: try CorpusReader(path: url.path, options: options), configuration: configuration)
+            let fromFile = try TfidfVectorizer.fit(reader: try CorpusReader(path: path, options: options), configuration: configuration)
             let inMemory = try TfidfVectorizer.fit(articles: articles, configuration: configuration)
             #expect(fromFile.articles.map(\.id) == articles.map(\.id))
             #expect(utf8Terms(inMemory.model.vocabulary) == utf8Terms(fromFile.model.vocabulary))
@@ -105,20 +105,16 @@ import SeeAlsoVectorize
         }
     }
 
-    /// Runs `body` with `count` workers, restoring the previous count afterwards.
-    static func withWorkers<R>(_ count: Int, _ body: () throws -> R) rethrows -> R {
-        let previous = Parallelism.workerCount
-        Parallelism.setWorkerCount(count)
-        defer { Parallelism.setWorkerCount(previous) }
-        return try body()
+    /// Generated news articles whose general words include several scripts, digits and stop words.
+    static func generated(count: Int, seed: UInt64) -> [Article] {
+        NewsWorld(seed: seed, mixedScripts: true).articles(count: count, seed: seed)
     }
 
     @Test func resultDoesNotDependOnTheWorkerCount() throws {
         let previous = Parallelism.workerCount
-        let articles = generatedArticles(count: 1500, seed: 29)
+        let articles = Self.generated(count: 1500, seed: 29)
         try withTemporaryDirectory { dir in
-            let url = dir.appendingPathComponent("generated.jsonl")
-            try writeJSONL(articles, to: url)
+            let path = try writeJSONL(articles, to: dir.path("generated.jsonl"))
             var options = CorpusOptions()
             options.batchBytes = 2048
             for configuration in [TfidfConfiguration.scikitLearn, TfidfConfiguration.news] {
@@ -126,8 +122,8 @@ import SeeAlsoVectorize
                 configuration.analyzer.ngramMax = 2
                 configuration.maxFeatures = 300
                 let fits = try [1, 2, 3].map { workers in
-                    try Self.withWorkers(workers) {
-                        (file: try TfidfVectorizer.fit(reader: try CorpusReader(path: url.path, options: options), configuration: configuration),
+                    try withWorkers(workers) {
+                        (file: try TfidfVectorizer.fit(reader: try CorpusReader(path: path, options: options), configuration: configuration),
                          memory: try TfidfVectorizer.fit(articles: articles, configuration: configuration))
                     }
                 }
@@ -146,19 +142,18 @@ import SeeAlsoVectorize
 
     @Test func duplicateIdsAndSkippedRecordsLeaveNoRows() throws {
         try withTemporaryDirectory { dir in
-            let url = dir.appendingPathComponent("dups.jsonl")
-            try Data("""
+            let path = try dir.write("dups.jsonl", """
                 {"id":"a","body":"alpha beta"}
                 {"id":"b","body":"beta gamma"}
                 {"id":"a","body":"duplicate delta"}
                 not json
                 {"id":"c","body":"gamma epsilon"}
 
-                """.utf8).write(to: url)
+                """)
             var options = CorpusOptions()
             options.skipInvalid = true
-            let fit = try Self.withWorkers(2) {
-                try TfidfVectorizer.fit(reader: try CorpusReader(path: url.path, options: options), configuration: Self.rawCounts)
+            let fit = try withWorkers(2) {
+                try TfidfVectorizer.fit(reader: try CorpusReader(path: path, options: options), configuration: Self.rawCounts)
             }
             #expect(fit.articles.map(\.id) == ["a", "b", "c"])
             #expect(fit.skipped.errors.map(\.line) == [3, 4])
@@ -169,7 +164,7 @@ import SeeAlsoVectorize
 
             options.skipInvalid = false
             #expect(throws: CorpusError.self) {
-                try TfidfVectorizer.fit(reader: try CorpusReader(path: url.path, options: options), configuration: Self.rawCounts)
+                try TfidfVectorizer.fit(reader: try CorpusReader(path: path, options: options), configuration: Self.rawCounts)
             }
         }
     }
@@ -177,9 +172,9 @@ import SeeAlsoVectorize
     /// In-memory input is cut into batches of 512 articles: here the whole first batch stores nothing.
     @Test func batchesWithoutAnyStoredEntry() throws {
         let empty = (0..<600).map { Article(id: "empty-\($0)", title: "a", body: "b c 1 ! 😀") }
-        let full = generatedArticles(count: 600, seed: 4)
+        let full = Self.generated(count: 600, seed: 4)
         for workers in [1, 2] {
-            let fit = try Self.withWorkers(workers) {
+            let fit = try withWorkers(workers) {
                 try TfidfVectorizer.fit(articles: empty + full, configuration: .scikitLearn)
             }
             let reference = try TfidfVectorizer.fit(articles: full, configuration: .scikitLearn)

@@ -89,67 +89,10 @@ struct FixtureError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Runs `body` with a new temporary directory that is deleted afterwards.
-@discardableResult
-func withTemporaryDirectory<R>(_ body: (URL) throws -> R) throws -> R {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("SeeAlsoVectorizeTests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try body(url)
-}
-
-/// A small seeded generator (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Terms as UTF-8 bytes, for exact comparison (String `==` merges canonically equivalent terms).
 func utf8Terms(_ terms: [String]) -> [[UInt8]] { terms.map { Array($0.utf8) } }
 
 /// A term with non-ASCII scalars spelled `\u{…}`.
 func escaped(_ text: String) -> String {
     text.unicodeScalars.map { $0.isASCII ? String($0) : "\\u{\(String($0.value, radix: 16))}" }.joined()
-}
-
-/// A generated news-like corpus for tests that need more than the fixture's 29 documents.
-func generatedArticles(count: Int, seed: UInt64) -> [Article] {
-    var rng = SeededGenerator(seed: seed)
-    let vocabulary = ["council", "budget", "mayor", "vote", "march", "city", "rain", "storm", "goal", "match", "team",
-                      "market", "bank", "euro", "rate", "school", "teacher", "café", "naïve", "Müller", "東京", "the",
-                      "and", "of", "ΟΔΟΣ", "data_2024", "42", "covid", "vaccine", "election", "party", "minister"]
-    return (0..<count).map { index in
-        let titleLength = Int.random(in: 0...6, using: &rng)
-        let bodyLength = Int.random(in: 0...80, using: &rng)
-        // A skewed choice so that document frequencies vary.
-        func word() -> String {
-            let limit = Int.random(in: 1...vocabulary.count, using: &rng)
-            return vocabulary[Int.random(in: 0..<limit, using: &rng)] + (Int.random(in: 0..<20, using: &rng) == 0 ? "\(index % 50)" : "")
-        }
-        return Article(
-            id: "doc-\(index)",
-            title: (0..<titleLength).map { _ in word() }.joined(separator: " "),
-            body: (0..<bodyLength).map { _ in word() }.joined(separator: " "),
-            language: index % 5 == 0 ? "it" : nil)
-    }
-}
-
-/// Writes `articles` as JSON Lines.
-func writeJSONL(_ articles: [Article], to url: URL) throws {
-    var text = ""
-    for article in articles {
-        var object: [String: String] = ["id": article.id, "title": article.title, "body": article.body]
-        if let language = article.language { object["lang"] = language }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        text += String(decoding: data, as: UTF8.self) + "\n"
-    }
-    try Data(text.utf8).write(to: url)
 }
