@@ -1,5 +1,5 @@
 import Testing
-@testable import SeeAlsoClustering
+import SeeAlsoClustering
 
 @Suite struct RankingMetricsTests {
     @Test func handComputedExample() {

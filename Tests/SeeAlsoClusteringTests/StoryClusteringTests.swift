@@ -1,7 +1,9 @@
 import Testing
 import SeeAlsoSimilarity
+import SeeAlsoSupport
+import SeeAlsoTestSupport
 import SeeAlsoVectorize
-@testable import SeeAlsoClustering
+import SeeAlsoClustering
 
 @Suite struct StoryClusteringTests {
     static let day: Int64 = 86_400
@@ -97,7 +99,7 @@ import SeeAlsoVectorize
     func invariantsOnRandomArchives(seed: UInt64) {
         // Noisy stories with random dates: every story respects the window, and its mean pairwise cosine
         // (average linkage) is at least the threshold. Ids are ordered by size.
-        var random = ClusteringTestRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let d = 40
         var vectors: [[Float]] = []
         var dates: [Int64?] = []

@@ -1,10 +1,10 @@
 import Testing
 import SeeAlsoBLAS
-@testable import SeeAlsoSimilarity
+import SeeAlsoTestSupport
 
 @Suite struct LAPACKWrapperTests {
     private func random(_ rows: Int, _ columns: Int, seed: UInt64) -> [Float] {
-        ReductionTestData.randomDense(rows: rows, columns: columns, seed: seed).values
+        TestMatrices.randomDense(rows: rows, columns: columns, seed: seed).values
     }
 
     /// max |(Aᵀ·B)[i][j] − expected(i, j)| for row-major A (m×p) and B (m×q).

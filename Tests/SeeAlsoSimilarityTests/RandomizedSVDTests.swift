@@ -1,5 +1,7 @@
 import Testing
 import SeeAlsoBLAS
+import SeeAlsoSupport
+import SeeAlsoTestSupport
 import SeeAlsoVectorize
 @testable import SeeAlsoSimilarity
 
@@ -8,7 +10,7 @@ import SeeAlsoVectorize
     static func lowRankPlusNoise(noise: Float = 1, seed: UInt64 = 42) -> DenseMatrix {
         let (n, v) = (300, 200)
         let strengths: [Float] = [10, 8, 6, 5, 4, 3, 2.5, 2, 1.5, 1.2]
-        var random = ReductionTestRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let left = (0..<n * strengths.count).map { _ in random.normal() }
         let right = (0..<strengths.count * v).map { _ in random.normal() }
         var x = DenseMatrix(rowCount: n, columnCount: v)
@@ -24,13 +26,13 @@ import SeeAlsoVectorize
 
     /// Exact squared singular values (descending) via the eigendecomposition of XᵀX (Gram in Double).
     static func exactEigenvalues(_ x: CSRMatrix) throws -> [Double] {
-        let gram = ReductionTestData.gram(ReductionTestData.dense(x))
+        let gram = BruteForce.gram(TestMatrices.doubleRows(x))
         let eigen = try LAPACK.symmetricEigen(gram.flatMap { $0.map(Float.init) }, order: x.columnCount)
         return eigen.values.map { Double($0) }
     }
 
     @Test func topSingularValuesMatchExactSVD() throws {
-        let x = ReductionTestData.csr(Self.lowRankPlusNoise())
+        let x = TestMatrices.sparse(Self.lowRankPlusNoise())
         let exact = try Self.exactEigenvalues(x).map { max(0, $0).squareRoot() }
         let svd = try RandomizedSVD.fit(x, rank: 10, seed: 1)
         #expect(svd.singularValues.count == 10 && svd.rightSingularVectors.rowCount == 200)
@@ -44,7 +46,7 @@ import SeeAlsoVectorize
     @Test func flatSpectrumTopValuesAreClose() throws {
         // A sparse random matrix has no spectral gap (a Marchenko–Pastur bulk): the range finder needs
         // more power iterations there, and its estimates can only fall short of the true values.
-        let x = ReductionTestData.randomSparse(rows: 400, columns: 250, density: 0.05, seed: 8)
+        let x = TestMatrices.randomSparse(rows: 400, columns: 250, density: 0.05, seed: 8)
         let exact = try Self.exactEigenvalues(x).map { max(0, $0).squareRoot() }
         let svd = try RandomizedSVD.fit(x, rank: 5, oversampling: 20, powerIterations: 7, seed: 3)
         for i in 0..<5 {
@@ -55,9 +57,9 @@ import SeeAlsoVectorize
     }
 
     @Test func reconstructionErrorIsNearOptimal() throws {
-        let x = ReductionTestData.csr(Self.lowRankPlusNoise(noise: 3))
+        let x = TestMatrices.sparse(Self.lowRankPlusNoise(noise: 3))
         let eigen = try Self.exactEigenvalues(x)
-        let dense = ReductionTestData.dense(x)
+        let dense = TestMatrices.doubleRows(x)
         let total = dense.reduce(0) { $0 + $1.reduce(0) { $0 + $1 * $1 } }
         for rank in [3, 6, 10] {
             let svd = try RandomizedSVD.fit(x, rank: rank, seed: 11)
@@ -80,7 +82,7 @@ import SeeAlsoVectorize
     }
 
     @Test func rightSingularVectorsAreOrthonormalAndProjectionGivesU() throws {
-        let x = ReductionTestData.csr(Self.lowRankPlusNoise())
+        let x = TestMatrices.sparse(Self.lowRankPlusNoise())
         let svd = try RandomizedSVD.fit(x, rank: 8, seed: 2)
         let v = svd.rightSingularVectors
         for p in 0..<8 {
@@ -108,8 +110,8 @@ import SeeAlsoVectorize
     }
 
     @Test func deterministicForSeedAndWorkerCount() throws {
-        let x = ReductionTestData.randomSparse(rows: 500, columns: 300, density: 0.03, seed: 21)
-        let fits = try ReductionTestData.withWorkerCounts([1, 2, 3]) { try RandomizedSVD.fit(x, rank: 6, seed: 5) }
+        let x = TestMatrices.randomSparse(rows: 500, columns: 300, density: 0.03, seed: 21)
+        let fits = try withWorkerCounts([1, 2, 3]) { try RandomizedSVD.fit(x, rank: 6, seed: 5) }
         for fit in fits.dropFirst() {
             #expect(fit.singularValues == fits[0].singularValues)
             #expect(fit.rightSingularVectors == fits[0].rightSingularVectors)
@@ -138,7 +140,7 @@ import SeeAlsoVectorize
         #expect(shorter == hashed.filter { $0 < 50_000 })
 
         // Fitting on half of a homogeneous matrix finds nearly the same leading directions.
-        let x = ReductionTestData.csr(Self.lowRankPlusNoise())
+        let x = TestMatrices.sparse(Self.lowRankPlusNoise())
         let full = try RandomizedSVD.fit(x, rank: 3, seed: 4)
         let half = try RandomizedSVD.fit(x, rank: 3, seed: 4, sample: .hashed(fraction: 0.5, seed: 1))
         let first = try RandomizedSVD.fit(x, rank: 3, seed: 4, sample: .first(120))
@@ -153,7 +155,7 @@ import SeeAlsoVectorize
     }
 
     @Test func rankUpToMatrixSize() throws {
-        let x = ReductionTestData.randomSparse(rows: 12, columns: 9, density: 0.6, seed: 31)
+        let x = TestMatrices.randomSparse(rows: 12, columns: 9, density: 0.6, seed: 31)
         let svd = try RandomizedSVD.fit(x, rank: 9, seed: 0)
         let exact = try Self.exactEigenvalues(x).map { max(0, $0).squareRoot() }
         for i in 0..<9 { #expect(abs(Double(svd.singularValues[i]) - exact[i]) < 1e-3 * exact[0]) }
@@ -162,9 +164,9 @@ import SeeAlsoVectorize
     @Test func tallSkinnyQROverSeveralBlocks() throws {
         // 20 000 rows of width 6: blocks of 8 192 rows, so two blocks plus the stacked factor.
         let (m, l) = (20_000, 6)
-        let a = ReductionTestData.randomDense(rows: m, columns: l, seed: 44)
+        let a = TestMatrices.randomDense(rows: m, columns: l, seed: 44)
         #expect(m / RandomizedSVD.tsqrBlockRows(width: l) == 2)
-        let results = try ReductionTestData.withWorkerCounts([1, 2]) { try RandomizedSVD.tallSkinnyQR(a, wantR: true) }
+        let results = try withWorkerCounts([1, 2]) { try RandomizedSVD.tallSkinnyQR(a, wantR: true) }
         #expect(results[0].q == results[1].q && results[0].r! == results[1].r!)
         let (q, r) = (results[0].q, results[0].r!)
         for p in 0..<l {

@@ -1,6 +1,6 @@
 import Testing
 import SeeAlsoVectorize
-@testable import SeeAlsoSimilarity
+import SeeAlsoSimilarity
 
 /// Parity with scikit-learn's TruncatedSVD(n_components=5, algorithm='arpack') on the matrix embedded in
 /// SVDGoldenFixture.swift (regenerate with scripts/fixtures/make_svd_golden.py).

@@ -1,18 +1,6 @@
 import Testing
+import SeeAlsoSupport
 @testable import SeeAlsoSimilarity
-
-/// SplitMix64, for the heap tests only.
-private struct HeapTestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite struct TopKHeapsTests {
     /// The reference: candidates above the floor, sorted by (score desc, id asc), the first k, padded.
@@ -31,7 +19,7 @@ private struct HeapTestRandom: RandomNumberGenerator {
 
     /// A stream of distinct ids whose scores come from a few values (so many exact ties), some at or
     /// below the floor, in random order.
-    fileprivate static func stream(count: Int, distinctScores: Int, floor: Float, random: inout HeapTestRandom) -> [(score: Float, id: Int32)] {
+    fileprivate static func stream(count: Int, distinctScores: Int, floor: Float, random: inout SplitMix64) -> [(score: Float, id: Int32)] {
         var levels = (0..<distinctScores).map { _ in Float.random(in: -0.2...1, using: &random) }
         levels.append(floor)          // exactly the floor: never enters
         levels.append(floor.nextUp)   // just above: enters
@@ -45,7 +33,7 @@ private struct HeapTestRandom: RandomNumberGenerator {
         (k: 20, streamLength: 0), (k: 33, streamLength: 1000), (k: 64, streamLength: 63),
     ])
     func listsEqualASortTruncatedToK(k: Int, streamLength: Int) {
-        var random = HeapTestRandom(seed: UInt64(k * 1000 + streamLength))
+        var random = SplitMix64(seed: UInt64(k * 1000 + streamLength))
         for floor: Float in [0, 0.25, -1] {
             let rows = 6
             var streams = (0..<rows).map { row in
@@ -76,7 +64,7 @@ private struct HeapTestRandom: RandomNumberGenerator {
     }
 
     @Test func allScoresTiedKeepsTheLowestIds() {
-        var random = HeapTestRandom(seed: 99)
+        var random = SplitMix64(seed: 99)
         for k in [1, 2, 3, 7, 8, 50] {
             let heaps = TopKHeaps(rowCount: 1, k: k)
             let ids = (0..<Int32(200)).shuffled(using: &random)
@@ -108,10 +96,37 @@ private struct HeapTestRandom: RandomNumberGenerator {
         #expect(Array(lists.ids[3..<6]) == [-1, -1, -1])
     }
 
+    /// A heap reused row after row: `clear` empties one row only, `sorted` gives it best first.
+    @Test func clearAndSortedServeAReusedHeap() {
+        let heaps = TopKHeaps(rowCount: 2, k: 3)
+        for (id, score) in [(Int32(4), Float(0.2)), (7, 0.9), (1, 0.2), (9, 0.5), (3, 0.1)] {
+            heaps.push(row: 0, id: id, score: score)
+            heaps.push(row: 1, id: id, score: 1 - score)
+        }
+        #expect(heaps.sorted(row: 0).map(\.id) == [7, 9, 1])
+        #expect(heaps.sorted(row: 0).map(\.score) == [0.9, 0.5, 0.2])
+        heaps.clear(row: 0)
+        #expect(heaps.sorted(row: 0).isEmpty)
+        #expect(heaps.threshold(0) == Float(0).nextUp)
+        #expect(heaps.sorted(row: 1).map(\.id) == [3, 1, 4])
+        heaps.push(row: 0, id: 2, score: 0.3)
+        #expect(heaps.lists().neighbors(of: 0).map(\.id) == [2])
+        #expect(heaps.lists().neighbors(of: 1).map(\.id) == [3, 1, 4])
+    }
+
+    /// RankOrder: higher score first, then the lower id; equal pairs do not precede each other.
+    @Test func rankOrderIsScoreThenId() {
+        #expect(RankOrder.precedes(Float(0.5), 9, Float(0.4), 1))
+        #expect(RankOrder.precedes(Float(0.5), 1, Float(0.5), 2))
+        #expect(!RankOrder.precedes(Float(0.5), 2, Float(0.5), 1))
+        #expect(!RankOrder.precedes(Float(0.5), 2, Float(0.5), 2))
+        #expect(!RankOrder.precedes(Float(0.4), 1, Float(0.5), 9))
+    }
+
     /// `collectCandidates` (the SIMD prefilter) offers exactly what a plain scan would.
     @Test(arguments: [0, 1, 15, 16, 17, 33, 100, 257])
     func collectCandidatesMatchesPlainPushes(count: Int) {
-        var random = HeapTestRandom(seed: UInt64(count) + 7)
+        var random = SplitMix64(seed: UInt64(count) + 7)
         let levels: [Float] = [-0.5, 0, 0.1, 0.2, 0.2, 0.7, 1]
         for k in [1, 4, 40] {
             let scores = (0..<count).map { _ in levels.randomElement(using: &random)! }
