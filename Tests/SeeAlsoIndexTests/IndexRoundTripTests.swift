@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SeeAlsoCorpus
 import SeeAlsoIndex
+import SeeAlsoTestSupport
 import SeeAlsoSimilarity
 import SeeAlsoVectorize
 
@@ -22,7 +23,7 @@ import SeeAlsoVectorize
     }
 
     @Test func buildWriteOpenReturnsWhatWasBuilt() throws {
-        let scratch = try ScratchDirectory("roundtrip")
+        let scratch = try TemporaryDirectory("roundtrip")
         defer { scratch.remove() }
         let articles = Self.corpus(count: 400, seed: 1)
         let indexPath = scratch.path("idx")
@@ -95,15 +96,15 @@ import SeeAlsoVectorize
     }
 
     @Test func storedListsEqualBruteForceOnTheIndexMatrix() throws {
-        let scratch = try ScratchDirectory("bruteforce")
+        let scratch = try TemporaryDirectory("bruteforce")
         defer { scratch.remove() }
         for (seed, k) in [(UInt64(2), 5), (3, 12)] {
             let articles = Self.corpus(count: 300, seed: seed)
             let indexPath = scratch.path("idx-\(seed)")
             try IndexFixtures.build(articles, in: scratch, indexPath: indexPath, k: k)
             let index = try Index(path: indexPath)
-            let truth = IndexBruteForce.scores(index.matrix())
-            let problems = IndexBruteForce.problems({ index.storedList($0).map { (id: $0.row, score: $0.score) } }, truth: truth, k: k)
+            let truth = BruteForce.scores(index.matrix())
+            let problems = BruteForce.problems({ index.storedList($0).map { (id: $0.row, score: $0.score) } }, truth: truth, k: k)
             #expect(problems.isEmpty, "seed \(seed): \(problems.prefix(5).joined(separator: "\n"))")
             // Stored scores are the canonical ones: the Double dot product rounded once.
             for row in 0..<index.articleCount {
@@ -117,8 +118,8 @@ import SeeAlsoVectorize
     static let files = ["model.sal", "articles.sal", "matrix.sal", "postings.sal", "neighbors.sal"]
 
     /// Builds one small index and returns (scratch, index path).
-    static func makeIndex(_ label: String) throws -> (ScratchDirectory, String) {
-        let scratch = try ScratchDirectory(label)
+    static func makeIndex(_ label: String) throws -> (TemporaryDirectory, String) {
+        let scratch = try TemporaryDirectory(label)
         let articles = NewsWorld(seed: 7).articles(count: 150, seed: 8)
         let indexPath = scratch.path("idx")
         try IndexFixtures.build(articles, in: scratch, indexPath: indexPath, k: 6)
@@ -126,7 +127,7 @@ import SeeAlsoVectorize
     }
 
     /// A copy of the index directory, to damage.
-    static func copy(_ indexPath: String, in scratch: ScratchDirectory, _ name: String) throws -> (copy: String, generation: String) {
+    static func copy(_ indexPath: String, in scratch: TemporaryDirectory, _ name: String) throws -> (copy: String, generation: String) {
         let target = scratch.path(name)
         try FileManager.default.copyItem(atPath: indexPath, toPath: target)
         let generation = try #require(try IndexDirectory(path: target).liveGeneration())
@@ -226,7 +227,8 @@ import SeeAlsoVectorize
         defer { scratch.remove() }
         let (copy, generation) = try Self.copy(indexPath, in: scratch, "newer")
         let manifestPath = generation + "/manifest.json"
-        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifestPath))) as? [String: Any])
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
+        var object = try #require(json as? [String: Any])
         #expect(object["version"] as? Int == IndexManifest.currentVersion)
         object["version"] = IndexManifest.currentVersion + 1
         try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: manifestPath))
@@ -246,19 +248,15 @@ import SeeAlsoVectorize
 @Suite struct IndexAtomicityTests {
     struct Interrupted: Error {}
 
-    static func entries(_ path: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
-    }
-
     @Test func aSecondGenerationReplacesTheFirst() throws {
-        let scratch = try ScratchDirectory("generations")
+        let scratch = try TemporaryDirectory("generations")
         defer { scratch.remove() }
         let world = NewsWorld(seed: 21)
         let indexPath = scratch.path("idx")
         try IndexFixtures.build(world.articles(count: 120, seed: 1), in: scratch, indexPath: indexPath, k: 4)
-        #expect(Self.entries(indexPath) == ["CURRENT", "LOCK", "generation-000001"])
+        #expect(scratch.entries("idx") == ["CURRENT", "LOCK", "generation-000001"])
         let second = try IndexFixtures.build(world.articles(count: 90, seed: 2), in: scratch, indexPath: indexPath, k: 5)
-        #expect(Self.entries(indexPath) == ["CURRENT", "LOCK", "generation-000002"])
+        #expect(scratch.entries("idx") == ["CURRENT", "LOCK", "generation-000002"])
         let current = try String(contentsOfFile: indexPath + "/CURRENT", encoding: .utf8)
         #expect(current.trimmingCharacters(in: .whitespacesAndNewlines) == "generation-000002")
         let index = try Index(path: indexPath, verify: true)
@@ -267,7 +265,7 @@ import SeeAlsoVectorize
     }
 
     @Test func aFailedPublishLeavesThePreviousIndexUnchanged() throws {
-        let scratch = try ScratchDirectory("failed-publish")
+        let scratch = try TemporaryDirectory("failed-publish")
         defer { scratch.remove() }
         let indexPath = scratch.path("idx")
         let built = try IndexFixtures.build(NewsWorld(seed: 22).articles(count: 120, seed: 1), in: scratch, indexPath: indexPath, k: 4)
@@ -285,14 +283,14 @@ import SeeAlsoVectorize
         }
         #expect(sawFolder != nil)
         #expect(IndexFixtures.snapshot(indexPath) == before)
-        #expect(!Self.entries(indexPath).contains { $0.hasSuffix(".partial") })
+        #expect(!scratch.entries("idx").contains { $0.hasSuffix(".partial") })
         let index = try Index(path: indexPath, verify: true)
         #expect(index.lists() == built.lists)
         #expect(index.allMetadata() == built.articles.map(IndexFixtures.expectedMetadata))
     }
 
     @Test func aSecondWriterIsRefusedWhileOneHoldsTheLock() throws {
-        let scratch = try ScratchDirectory("lock")
+        let scratch = try TemporaryDirectory("lock")
         defer { scratch.remove() }
         let directory = IndexDirectory(path: scratch.path("idx"))
         var innerError: Error?
@@ -307,7 +305,7 @@ import SeeAlsoVectorize
     }
 
     @Test func leftoverPartialFoldersAreRemovedByTheNextWrite() throws {
-        let scratch = try ScratchDirectory("leftover")
+        let scratch = try TemporaryDirectory("leftover")
         defer { scratch.remove() }
         let world = NewsWorld(seed: 23)
         let indexPath = scratch.path("idx")
@@ -319,7 +317,7 @@ import SeeAlsoVectorize
         let index = try Index(path: indexPath, verify: true)
         #expect(index.lists() == first.lists)
         try IndexFixtures.build(world.articles(count: 80, seed: 2), in: scratch, indexPath: indexPath, k: 4)
-        let names = Self.entries(indexPath)
+        let names = scratch.entries("idx")
         #expect(!names.contains { $0.hasSuffix(".partial") }, "\(names)")
         #expect(names.filter { $0.hasPrefix("generation-") }.count == 1)
         #expect(try Index(path: indexPath).articleCount == 80)

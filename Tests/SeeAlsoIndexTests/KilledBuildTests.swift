@@ -2,13 +2,10 @@ import Foundation
 import Testing
 import SeeAlsoCorpus
 import SeeAlsoIndex
+import SeeAlsoTestSupport
 
 /// `seealso build` killed with SIGKILL while it writes a new generation leaves the previous index intact.
 @Suite(.serialized) struct KilledBuildTests {
-    static func entries(_ path: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
-    }
-
     static func buildWithCLI(_ input: String, index: String) throws {
         let run = try SeeAlsoExecutable.run(["build", "--input", input, "--index", index, "--quiet", "--k", "6"])
         try #require(run.exited && run.status == 0, "seealso build failed (\(run.status)): \(run.error.prefix(500))")
@@ -16,11 +13,11 @@ import SeeAlsoIndex
 
     @Test func aKilledBuildLeavesThePreviousIndexAndItsLeftoversAreCleanedLater() throws {
         let executable = try SeeAlsoExecutable.require()
-        let scratch = try ScratchDirectory("killed")
+        let scratch = try TemporaryDirectory("killed")
         defer { scratch.remove() }
         let world = NewsWorld(seed: 61)
         let indexPath = scratch.path("idx")
-        let smallInput = try IndexFixtures.writeJSONL(world.articles(count: 200, seed: 1, idPrefix: "small"), to: scratch.path("small.jsonl"))
+        let smallInput = try writeJSONL(world.articles(count: 200, seed: 1, idPrefix: "small"), to: scratch.path("small.jsonl"))
         try Self.buildWithCLI(smallInput, index: indexPath)
         let original = try Index(path: indexPath, verify: true)
         let originalLists = original.lists()
@@ -31,7 +28,7 @@ import SeeAlsoIndex
         var killedWhilePublishing = false
         var leftover: [String] = []
         for attempt in 0..<3 where !killedWhilePublishing {
-            let bigInput = try IndexFixtures.writeJSONL(world.articles(count: count, seed: 10 + UInt64(attempt), idPrefix: "big"),
+            let bigInput = try writeJSONL(world.articles(count: count, seed: 10 + UInt64(attempt), idPrefix: "big"),
                                                         to: scratch.path("big-\(attempt).jsonl"))
             let process = Process()
             process.executableURL = executable
@@ -42,7 +39,7 @@ import SeeAlsoIndex
             // Wait for the new generation's folder to appear, then kill the writer.
             var sawPartial = false
             while process.isRunning {
-                if Self.entries(indexPath).contains(where: { $0.hasPrefix("generation-") && $0.hasSuffix(".partial") }) {
+                if scratch.entries("idx").contains(where: { $0.hasPrefix("generation-") && $0.hasSuffix(".partial") }) {
                     kill(process.processIdentifier, SIGKILL)
                     sawPartial = true
                     break
@@ -53,7 +50,7 @@ import SeeAlsoIndex
             let current = try String(contentsOfFile: indexPath + "/CURRENT", encoding: .utf8)
             if sawPartial && process.terminationReason == .uncaughtSignal && current == originalCurrent {
                 killedWhilePublishing = true
-                leftover = Self.entries(indexPath).filter { $0.hasSuffix(".partial") }
+                leftover = scratch.entries("idx").filter { $0.hasSuffix(".partial") }
             } else {
                 // The build finished (or published) before the kill: restore index A and retry with a bigger input.
                 try Self.buildWithCLI(smallInput, index: indexPath)
@@ -62,7 +59,7 @@ import SeeAlsoIndex
             }
         }
         try #require(killedWhilePublishing, "could not kill seealso build while it was writing its generation")
-        #expect(!leftover.isEmpty, "the killed build should have left its partial folder: \(Self.entries(indexPath))")
+        #expect(!leftover.isEmpty, "the killed build should have left its partial folder: \(scratch.entries("idx"))")
 
         // The index is still index A (its current generation may have been rebuilt by a retry).
         let survivor = try Index(path: indexPath, verify: true)
@@ -71,9 +68,9 @@ import SeeAlsoIndex
         #expect(survivor.allMetadata() == originalMetadata)
 
         // The next successful build removes the leftovers.
-        let nextInput = try IndexFixtures.writeJSONL(world.articles(count: 150, seed: 3, idPrefix: "next"), to: scratch.path("next.jsonl"))
+        let nextInput = try writeJSONL(world.articles(count: 150, seed: 3, idPrefix: "next"), to: scratch.path("next.jsonl"))
         try Self.buildWithCLI(nextInput, index: indexPath)
-        let names = Self.entries(indexPath)
+        let names = scratch.entries("idx")
         #expect(!names.contains { $0.hasSuffix(".partial") }, "\(names)")
         #expect(names.filter { $0.hasPrefix("generation-") }.count == 1, "\(names)")
         #expect(try Index(path: indexPath, verify: true).articleCount == 150)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SeeAlsoCorpus
 import SeeAlsoIndex
+import SeeAlsoTestSupport
 import SeeAlsoSimilarity
 import SeeAlsoVectorize
 
@@ -9,18 +10,18 @@ import SeeAlsoVectorize
 private final class GeneratedIndex: @unchecked Sendable {
     static let shared: Result<GeneratedIndex, Error> = Result { try GeneratedIndex() }
 
-    let scratch: ScratchDirectory
+    let scratch: TemporaryDirectory
     let articles: [Article]
     let index: Index
     let truth: [[Double]]
     let storedK = 10
 
     init() throws {
-        scratch = try ScratchDirectory("related")
+        scratch = try TemporaryDirectory("related")
         articles = NewsWorld(seed: 41).articles(count: 260, seed: 42)
         try IndexFixtures.build(articles, in: scratch, indexPath: scratch.path("idx"), k: storedK)
         index = try Index(path: scratch.path("idx"))
-        truth = IndexBruteForce.scores(index.matrix())
+        truth = BruteForce.scores(index.matrix())
         // Static fixtures are never deinitialized: remove the files now (the index stays mapped).
         scratch.remove()
     }
@@ -285,13 +286,13 @@ private final class GeneratedIndex: @unchecked Sendable {
         return list
     }
 
-    static func build(_ scratch: ScratchDirectory) throws -> Index {
+    static func build(_ scratch: TemporaryDirectory) throws -> Index {
         try IndexFixtures.build(articles, in: scratch, indexPath: scratch.path("idx"), k: 5, configuration: IndexFixtures.keepEverything)
         return try Index(path: scratch.path("idx"))
     }
 
     @Test func copiesOfTheQueryAreReportedAndNearDuplicatesFoldIntoTheEarliest() throws {
-        let scratch = try ScratchDirectory("fold")
+        let scratch = try TemporaryDirectory("fold")
         defer { scratch.remove() }
         let index = try Self.build(scratch)
         let search = RelatedSearch(index: index)
@@ -319,7 +320,7 @@ private final class GeneratedIndex: @unchecked Sendable {
     }
 
     @Test func mmrTradesScoreForDiversity() throws {
-        let scratch = try ScratchDirectory("mmr")
+        let scratch = try TemporaryDirectory("mmr")
         defer { scratch.remove() }
         let index = try Self.build(scratch)
         let search = RelatedSearch(index: index)
@@ -378,7 +379,7 @@ private final class GeneratedIndex: @unchecked Sendable {
     /// Checked through the CLI so that a trap does not take the test process down.
     @Test(arguments: ["inf", "infd", "1e300d", "9999999999999999w", "1e19s"])
     func hugeDurationsAreAnErrorNotACrash(_ text: String) throws {
-        let scratch = try ScratchDirectory("duration")
+        let scratch = try TemporaryDirectory("duration")
         defer { scratch.remove() }
         let articles = NewsWorld(seed: 51).articles(count: 40, seed: 52)
         try IndexFixtures.build(articles, in: scratch, indexPath: scratch.path("idx"), k: 3)
