@@ -73,5 +73,7 @@ let package = Package(
         .testTarget(name: "SeeAlsoSimilarityTests", dependencies: ["SeeAlsoSimilarity", "SeeAlsoTestSupport"]),
         .testTarget(name: "SeeAlsoVectorizeTests", dependencies: ["SeeAlsoVectorize", "SeeAlsoTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SeeAlsoSynthTests", dependencies: ["SeeAlsoSynth", "SeeAlsoCorpus", "SeeAlsoTestSupport"]),
+        // The façade (`SeeAlsoEngine`) end to end: build, add, related, cluster, evaluate, bad input.
+        .testTarget(name: "SeeAlsoTests", dependencies: ["SeeAlso", "SeeAlsoTestSupport"]),
     ]
 )
