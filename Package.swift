@@ -3,9 +3,16 @@ import PackageDescription
 
 /// SeeAlso: related-story lists and topic/story clustering for news archives.
 ///
-/// Data flows one way: Corpus → Text → Vectorize → Similarity / Clustering → Index → CLI.
-/// Every BLAS/LAPACK call goes through `SeeAlsoBLAS`; zlib is called only by `SeeAlsoCorpus` (ByteSource, ByteSink)
-/// and `SeeAlsoSupport` (CRC-32 in MappedFile.swift).
+/// Module graph (each depends only on modules above it):
+///   Support, BLAS
+///   Corpus (Support) · Text (Support)                  — side by side: the analyzer works on strings
+///   Vectorize (Corpus, Text)                            — TF-IDF, CSR
+///   Similarity (Vectorize, BLAS)                        — SimilarityIndex (exact, partitioned), kernels, LSA, k-means
+///   Clustering (Similarity) · Index (Similarity, Corpus, Text)
+///   SeeAlso (all of the above)                          — the façade, the library product users import
+///   seealso (SeeAlso, Synth)                            — the thin CLI
+/// Every BLAS/LAPACK call goes through `SeeAlsoBLAS`, every POSIX call through `SeeAlsoSupport/System.swift`;
+/// zlib is called only by `SeeAlsoCorpus` (ByteSource, ByteSink) and `SeeAlsoSupport` (CRC-32 in MappedFile.swift).
 let package = Package(
     name: "SeeAlso",
     products: [
