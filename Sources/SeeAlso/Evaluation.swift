@@ -68,10 +68,14 @@ extension SeeAlsoEngine {
 
     /// recall@`at` of the stored lists against exact lists (computed here by postings accumulation),
     /// on `sampleSize` articles drawn by a seeded generator from the rows from `firstRow` on (e.g. the
-    /// articles an `add` appended). Cost: one exact query per sampled article, O(Σ df of its terms + n).
+    /// articles an `add` appended); `at` must not exceed the stored list length. Cost: one exact query per
+    /// sampled article, O(Σ df of its terms + n).
     public func measureRecall(sampleSize: Int, firstRow: Int = 0, at: Int = 10) throws -> RecallMeasurement {
-        guard sampleSize >= 1, (0..<index.articleCount).contains(firstRow), at >= 1 else {
+        guard sampleSize >= 1, (0..<index.articleCount).contains(firstRow) else {
             throw IndexError.invalid("recall: need a sample of at least 1 article from a row in 0..<\(index.articleCount), got \(sampleSize) from \(firstRow)")
+        }
+        guard (1...index.k).contains(at) else {
+            throw IndexError.invalid("recall@\(at): the cut-off must be between 1 and the index's stored list length \(index.k)")
         }
         let measured = ExactSearch(matrix: index.matrix(), postings: index.postings())
             .recall(of: index.lists(), at: at, sampleSize: sampleSize, rows: firstRow..<index.articleCount)

@@ -87,21 +87,22 @@ public enum TopicClustering {
             clock = Stopwatch()
         }
 
+        /// k-means with `count` clusters by the chosen method.
+        func kMeans(_ count: Int) -> SphericalKMeans.Result {
+            var configuration = SphericalKMeans.Configuration(clusterCount: count, restarts: options.restarts, seed: options.seed)
+            configuration.maxIterations = options.maxIterations
+            configuration.batchSize = options.batchSize
+            configuration.maxBatches = options.maxBatches
+            return options.method == .kmeans ? SphericalKMeans.fit(rows, configuration: configuration)
+                : SphericalKMeans.fitMiniBatch(rows, configuration: configuration)
+        }
         var kScores: [(k: Int, silhouette: Double)]? = nil
         var result: SphericalKMeans.Result
         let k: Int
         if let requested = options.clusterCount {
             k = min(requested, rows.count)
             precondition(k >= 1, "TopicClustering: no rows to cluster")
-            switch options.method {
-            case .kmeans:
-                result = SphericalKMeans.fit(rows, configuration: .init(clusterCount: k, restarts: options.restarts,
-                                                                    maxIterations: options.maxIterations, seed: options.seed))
-            case .minibatch:
-                result = SphericalKMeans.fitMiniBatch(rows, configuration: .init(
-                    clusterCount: k, batchSize: options.batchSize, maxBatches: options.maxBatches,
-                    restarts: options.restarts, seed: options.seed))
-            }
+            result = kMeans(k)
             seconds["kmeans"] = clock.seconds
         } else {
             var selection = options.kSelection
@@ -115,11 +116,7 @@ public enum TopicClustering {
         clock = Stopwatch()
         if let factor = options.overclusterFactor, factor >= 2, options.clusterCount != nil {
             let micro = min(rows.count, factor * k)
-            let fine = options.method == .kmeans
-                ? SphericalKMeans.fit(rows, configuration: .init(clusterCount: micro, restarts: options.restarts,
-                                                             maxIterations: options.maxIterations, seed: options.seed))
-                : SphericalKMeans.fitMiniBatch(rows, configuration: .init(clusterCount: micro, batchSize: options.batchSize,
-                                                                      maxBatches: options.maxBatches, restarts: options.restarts, seed: options.seed))
+            let fine = kMeans(micro)
             let merged = mergeByAverageLinkage(rows, assignments: fine.assignments, clusterCount: micro, target: k)
             seconds["kmeans"] = (seconds["kmeans"] ?? 0) + clock.seconds
             return Outcome(assignments: merged, clusterCount: k, objective: fine.objective,

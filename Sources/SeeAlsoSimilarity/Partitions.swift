@@ -21,9 +21,10 @@ package struct Partitions: Sendable {
     /// result may hold more partitions than asked. Deterministic for a seed.
     package static func train(_ vectors: DenseMatrix, partitions: Int, seed: UInt64) -> Partitions {
         let n = vectors.rowCount
-        let configuration = SphericalKMeans.MiniBatchConfiguration(
-            clusterCount: partitions, batchSize: 4096, maxBatches: 300, patience: 20, restarts: 1, seed: seed,
-            seedingSampleSize: min(n, max(20 * partitions, 20_000)))
+        var configuration = SphericalKMeans.Configuration(clusterCount: partitions, restarts: 1, seed: seed)
+        configuration.maxBatches = 300
+        configuration.patience = 20
+        configuration.seedingSampleSize = min(n, max(20 * partitions, 20_000))
         let clustering = SphericalKMeans.fitMiniBatch(.dense(vectors), configuration: configuration)
         return balance(vectors, centroids: clustering.centroids, assignments: clustering.assignments,
                        maximumSize: max(64, 2 * n / partitions), seed: seed)
@@ -53,9 +54,10 @@ package struct Partitions: Sendable {
                 let rows = groups.rows(partition)
                 let pieces = (rows.count + maximumSize / 2 - 1) / (maximumSize / 2)
                 let members = vectors.selectingRows(rows.map { Int($0) })
-                let split = SphericalKMeans.fit(.dense(members), configuration: .init(
-                    clusterCount: min(pieces, rows.count), restarts: 1, maxIterations: 20,
-                    seed: seed &+ UInt64(partition) &+ UInt64(pass) << 32))
+                var configuration = SphericalKMeans.Configuration(clusterCount: min(pieces, rows.count), restarts: 1,
+                                                                  seed: seed &+ UInt64(partition) &+ UInt64(pass) << 32)
+                configuration.maxIterations = 20
+                let split = SphericalKMeans.fit(.dense(members), configuration: configuration)
                 let largest = split.clusterSizes.max() ?? rows.count
                 let labels: [Int]
                 if largest >= rows.count * 9 / 10 {

@@ -30,52 +30,31 @@ import SeeAlsoSupport
 /// the n assignments and similarities (8·n bytes), k×d centroids and one block × k scratch per worker
 /// (≤ 4 MB). Seeding costs about 2·(2 + ln k)·k·s·d FLOPs for a sample of s rows.
 package enum SphericalKMeans {
+    /// Settings of `fit` (Lloyd) and `fitMiniBatch`.
     package struct Configuration: Sendable {
         /// k ≥ 1, at most the number of rows.
         package var clusterCount: Int
-        /// Independent seedings (scikit-learn's n_init); the best objective wins.
-        package var restarts: Int
-        /// Maximum number of centroid updates (Lloyd iterations) per restart.
-        package var maxIterations: Int
-        /// Stop when (objective − previous objective) < tolerance · |previous objective|.
-        package var tolerance: Double
-        package var seed: UInt64
-        /// Rows sampled for k-means++ seeding; nil: min(n, max(20 000, 20·k)).
-        package var seedingSampleSize: Int?
-
-        package init(clusterCount: Int, restarts: Int = 5, maxIterations: Int = 100, tolerance: Double = 1e-4,
-                     seed: UInt64 = 0, seedingSampleSize: Int? = nil) {
-            self.clusterCount = clusterCount
-            self.restarts = restarts
-            self.maxIterations = maxIterations
-            self.tolerance = tolerance
-            self.seed = seed
-            self.seedingSampleSize = seedingSampleSize
-        }
-    }
-
-    package struct MiniBatchConfiguration: Sendable {
-        package var clusterCount: Int
-        /// Rows per batch (drawn with replacement).
-        package var batchSize: Int
-        package var maxBatches: Int
-        /// Batches without improvement of the smoothed objective before stopping.
-        package var patience: Int
-        /// Independent seedings, each scored on a held-out batch; the best seeding is trained.
+        /// Independent seedings (scikit-learn's n_init); the best objective wins (mini-batch: each seeding
+        /// is scored on a held-out batch and the best one is trained).
         package var restarts: Int
         package var seed: UInt64
-        /// Rows sampled for k-means++ seeding; nil: min(n, max(3·batchSize, 20·k)).
+        /// Lloyd: most centroid updates per restart.
+        package var maxIterations = 100
+        /// Lloyd: stop when (objective − previous objective) < tolerance · |previous objective|.
+        package var tolerance = 1e-4
+        /// Rows sampled for k-means++ seeding; nil: min(n, max(20 000, 20·k)) for Lloyd, min(n, max(3·batchSize,
+        /// 20·k)) for mini-batch.
         package var seedingSampleSize: Int?
+        /// Mini-batch: rows per batch (drawn with replacement), most batches, and batches without improvement
+        /// of the smoothed objective before stopping.
+        package var batchSize = 4096
+        package var maxBatches = 500
+        package var patience = 30
 
-        package init(clusterCount: Int, batchSize: Int = 4096, maxBatches: Int = 500, patience: Int = 30,
-                     restarts: Int = 3, seed: UInt64 = 0, seedingSampleSize: Int? = nil) {
+        package init(clusterCount: Int, restarts: Int = 5, seed: UInt64 = 0) {
             self.clusterCount = clusterCount
-            self.batchSize = batchSize
-            self.maxBatches = maxBatches
-            self.patience = patience
             self.restarts = restarts
             self.seed = seed
-            self.seedingSampleSize = seedingSampleSize
         }
     }
 
@@ -175,7 +154,7 @@ package enum SphericalKMeans {
 
     // MARK: Mini-batch
 
-    package static func fitMiniBatch(_ rows: VectorRows, configuration: MiniBatchConfiguration) -> Result {
+    package static func fitMiniBatch(_ rows: VectorRows, configuration: Configuration) -> Result {
         let n = rows.count, k = configuration.clusterCount, d = rows.dimension
         precondition(k >= 1 && k <= n, "SphericalKMeans: need 1 ≤ k ≤ n, got k = \(k), n = \(n)")
         precondition(configuration.batchSize >= 1 && configuration.restarts >= 1, "SphericalKMeans: bad batch size or restarts")

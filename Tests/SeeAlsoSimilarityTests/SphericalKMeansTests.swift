@@ -104,11 +104,13 @@ import SeeAlsoVectorize
     @Test func deterministicAcrossWorkerCounts() {
         let (points, _) = TestMatrices.plantedDense(clusters: 30, perCluster: 300, dimension: 20, noise: 0.6, seed: 7)  // several blocks
         let (matrix, _) = TestMatrices.plantedSparse(clusters: 10, perCluster: 800, noise: 10, seed: 7)
-        let configuration = SphericalKMeans.Configuration(clusterCount: 30, restarts: 2, maxIterations: 20, seed: 9, seedingSampleSize: 4_000)
+        var configuration = SphericalKMeans.Configuration(clusterCount: 30, restarts: 2, seed: 9)
+        configuration.maxIterations = 20
+        configuration.seedingSampleSize = 4_000
         let dense = withWorkerCounts([1, 2, 3, 1]) { SphericalKMeans.fit(.dense(points), configuration: configuration) }
         let sparse = withWorkerCounts([1, 2, 3]) { SphericalKMeans.fit(.sparse(matrix), configuration: configuration) }
         let mini = withWorkerCounts([1, 3]) {
-            SphericalKMeans.fitMiniBatch(.dense(points), configuration: .init(clusterCount: 30, batchSize: 512, maxBatches: 40, seed: 2))
+            SphericalKMeans.fitMiniBatch(.dense(points), configuration: miniBatch(30, batchSize: 512, maxBatches: 40, seed: 2))
         }
         for results in [dense, sparse, mini] {
             for result in results.dropFirst() {
@@ -211,19 +213,27 @@ import SeeAlsoVectorize
 
     @Test func miniBatchRecoversPlantedClusters() {
         let (points, labels) = TestMatrices.plantedDense(clusters: 12, perCluster: 400, dimension: 24, noise: 0.05, seed: 11)
-        let result = SphericalKMeans.fitMiniBatch(.dense(points), configuration: .init(clusterCount: 12, batchSize: 256, maxBatches: 200, seed: 4))
+        let result = SphericalKMeans.fitMiniBatch(.dense(points), configuration: miniBatch(12, batchSize: 256, maxBatches: 200, seed: 4))
         #expect(TestMatrices.recovers(result.assignments, labels, k: 12))
         #expect(result.objective > 0.95)
         #expect(result.iterations <= 200)
         let (matrix, sparseLabels) = TestMatrices.plantedSparse(clusters: 5, perCluster: 400, seed: 15)
-        let sparse = SphericalKMeans.fitMiniBatch(.sparse(matrix), configuration: .init(clusterCount: 5, batchSize: 200, maxBatches: 100, seed: 4))
+        let sparse = SphericalKMeans.fitMiniBatch(.sparse(matrix), configuration: miniBatch(5, batchSize: 200, maxBatches: 100, seed: 4))
         #expect(TestMatrices.recovers(sparse.assignments, sparseLabels, k: 5))
     }
 
     @Test func miniBatchIsCloseToLloydOnHarderData() {
         let points = TestMatrices.unitVectors(rows: 6_000, dimension: 12, seed: 12)
         let lloyd = SphericalKMeans.fit(.dense(points), configuration: .init(clusterCount: 20, seed: 1))
-        let mini = SphericalKMeans.fitMiniBatch(.dense(points), configuration: .init(clusterCount: 20, batchSize: 512, seed: 1))
+        let mini = SphericalKMeans.fitMiniBatch(.dense(points), configuration: miniBatch(20, batchSize: 512, seed: 1))
         #expect(mini.objective > lloyd.objective - 0.03, "mini-batch \(mini.objective) vs Lloyd \(lloyd.objective)")
     }
+}
+
+/// A mini-batch configuration with three seedings.
+private func miniBatch(_ k: Int, batchSize: Int, maxBatches: Int = 500, seed: UInt64) -> SphericalKMeans.Configuration {
+    var configuration = SphericalKMeans.Configuration(clusterCount: k, restarts: 3, seed: seed)
+    configuration.batchSize = batchSize
+    configuration.maxBatches = maxBatches
+    return configuration
 }
