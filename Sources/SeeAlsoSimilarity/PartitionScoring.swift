@@ -67,68 +67,64 @@ enum PartitionScoring {
     }
 }
 
-/// A worker's local inverted index over one partition's members: for each global column present
-/// in the partition, its postings (member positions and values) in packed arrays. Built with a
-/// counting pass; only the columns the members use are touched, and `clear` resets just those.
+/// A worker's local inverted index over one partition's members: for each global column present in the
+/// partition, its postings (member positions and values) in packed arrays. Built with a counting pass;
+/// only the columns the members use are touched, and `clear` resets just those. Raw buffers owned by the
+/// scratch (no per-access exclusivity checks in the hot loops), reused partition after partition.
 final class LocalIndexScratch: @unchecked Sendable {
-    private var begin: [Int32]
-    private var count: [Int32]
-    private var fill: [Int32]
-    private var rows: [Int32] = []
-    private var values: [Float] = []
+    /// Per global column: first packed position (−1: absent), count, next free position.
+    private let begin: UnsafeMutablePointer<Int32>
+    private let count: UnsafeMutablePointer<Int32>
+    private let fill: UnsafeMutablePointer<Int32>
+    private var rows: UnsafeMutablePointer<Int32>
+    private var values: UnsafeMutablePointer<Float>
+    private var capacity = 0
 
     init(columns: Int) {
-        begin = [Int32](repeating: -1, count: columns)
-        count = [Int32](repeating: 0, count: columns)
-        fill = [Int32](repeating: 0, count: columns)
+        let size = max(1, columns)
+        begin = .allocate(capacity: size)
+        begin.initialize(repeating: -1, count: size)
+        count = .allocate(capacity: size)
+        count.initialize(repeating: 0, count: size)
+        fill = .allocate(capacity: size)
+        fill.initialize(repeating: 0, count: size)
+        rows = .allocate(capacity: 1)
+        values = .allocate(capacity: 1)
+    }
+
+    deinit {
+        for pointer in [begin, count, fill, rows] { pointer.deallocate() }
+        values.deallocate()
     }
 
     func build(matrix: CSRMatrix, members: ArraySlice<Int32>) {
-        var total = 0
-        for member in members {
-            for index in matrix.rowStarts[Int(member)]..<matrix.rowStarts[Int(member) + 1] {
-                count[Int(matrix.columns[index])] += 1
-                total += 1
-            }
-        }
-        if rows.count < total {
-            rows = [Int32](repeating: 0, count: total)
-            values = [Float](repeating: 0, count: total)
-        }
-        var next: Int32 = 0
-        for member in members {
-            for index in matrix.rowStarts[Int(member)]..<matrix.rowStarts[Int(member) + 1] {
-                let column = Int(matrix.columns[index])
-                if begin[column] < 0 {
-                    begin[column] = next
-                    fill[column] = next
-                    next += count[column]
-                }
-            }
-        }
-        for (local, member) in members.enumerated() {
-            for index in matrix.rowStarts[Int(member)]..<matrix.rowStarts[Int(member) + 1] {
-                let column = Int(matrix.columns[index])
-                let position = Int(fill[column])
-                rows[position] = Int32(local)
-                values[position] = matrix.values[index]
-                fill[column] += 1
-            }
-        }
-    }
-
-    /// Sparse dot products of row `row` of `queries` with every member (local order), added into `scores`.
-    func accumulate(row: Int, of matrix: CSRMatrix, into scores: inout [Float]) {
-        rows.withUnsafeBufferPointer { rows in
-            values.withUnsafeBufferPointer { values in
-                scores.withUnsafeMutableBufferPointer { scores in
-                    for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
-                        let column = Int(matrix.columns[index])
-                        let start = Int(begin[column])
-                        guard start >= 0 else { continue }
-                        let weight = matrix.values[index]
-                        for position in start..<start + Int(count[column]) {
-                            scores[Int(rows[position])] += weight * values[position]
+        let (begin, count, fill) = (self.begin, self.count, self.fill)
+        matrix.columns.withUnsafeBufferPointer { columns in
+            matrix.values.withUnsafeBufferPointer { entries in
+                matrix.rowStarts.withUnsafeBufferPointer { starts in
+                    var total = 0
+                    for member in members {
+                        for index in starts[Int(member)]..<starts[Int(member) + 1] { count[Int(columns[index])] += 1 }
+                        total += starts[Int(member) + 1] - starts[Int(member)]
+                    }
+                    reserve(total)
+                    let (rows, values) = (self.rows, self.values)
+                    var next: Int32 = 0
+                    for member in members {
+                        for index in starts[Int(member)]..<starts[Int(member) + 1] where begin[Int(columns[index])] < 0 {
+                            let column = Int(columns[index])
+                            begin[column] = next
+                            fill[column] = next
+                            next += count[column]
+                        }
+                    }
+                    for (local, member) in members.enumerated() {
+                        for index in starts[Int(member)]..<starts[Int(member) + 1] {
+                            let column = Int(columns[index])
+                            let position = Int(fill[column])
+                            rows[position] = Int32(local)
+                            values[position] = entries[index]
+                            fill[column] += 1
                         }
                     }
                 }
@@ -136,8 +132,24 @@ final class LocalIndexScratch: @unchecked Sendable {
         }
     }
 
+    /// Sparse dot products of row `row` of `queries` with every member (local order), added into `scores`.
+    func accumulate(row: Int, of queries: CSRMatrix, into scores: inout [Float]) {
+        let (begin, count, rows, values) = (self.begin, self.count, self.rows, self.values)
+        scores.withUnsafeMutableBufferPointer { scores in
+            for index in queries.rowStarts[row]..<queries.rowStarts[row + 1] {
+                let start = Int(begin[Int(queries.columns[index])])
+                guard start >= 0 else { continue }
+                let weight = queries.values[index]
+                for position in start..<start + Int(count[Int(queries.columns[index])]) {
+                    scores[Int(rows[position])] += weight * values[position]
+                }
+            }
+        }
+    }
+
     /// Resets the columns `build` touched.
     func clear(matrix: CSRMatrix, members: ArraySlice<Int32>) {
+        let (begin, count) = (self.begin, self.count)
         for member in members {
             for index in matrix.rowStarts[Int(member)]..<matrix.rowStarts[Int(member) + 1] {
                 let column = Int(matrix.columns[index])
@@ -145,5 +157,15 @@ final class LocalIndexScratch: @unchecked Sendable {
                 count[column] = 0
             }
         }
+    }
+
+    /// Room for `total` packed postings.
+    private func reserve(_ total: Int) {
+        guard total > capacity else { return }
+        rows.deallocate()
+        values.deallocate()
+        capacity = max(total, 2 * capacity)
+        rows = .allocate(capacity: capacity)
+        values = .allocate(capacity: capacity)
     }
 }

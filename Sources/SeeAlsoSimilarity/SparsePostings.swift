@@ -31,26 +31,36 @@ package struct SparsePostings: Sendable {
     @inline(__always) package func frequency(_ column: Int) -> Int { columnStarts[column + 1] - columnStarts[column] }
 
     /// These postings followed by those of `newRows`, numbered from `rowCount` on: each column's list
-    /// stays in increasing row order. O(nnz of both + columns), sequential copies.
+    /// stays in increasing row order. O(nnz of both + columns): one block copy per column and source.
     package func appending(rowsOf newRows: CSRMatrix) -> SparsePostings {
         let added = SparsePostings(newRows)
         var starts = [Int](repeating: 0, count: columnCount + 1)
         for column in 0..<columnCount { starts[column + 1] = starts[column] + frequency(column) + added.frequency(column) }
-        var mergedRows = [Int32](repeating: 0, count: starts[columnCount])
-        var mergedValues = [Float](repeating: 0, count: starts[columnCount])
+        let total = starts[columnCount]
         let offset = Int32(rowCount)
-        for column in 0..<columnCount {
-            var target = starts[column]
-            for position in columnStarts[column]..<columnStarts[column + 1] {
-                mergedRows[target] = rows[position]
-                mergedValues[target] = values[position]
-                target += 1
+        var mergedValues = [Float]()
+        let mergedRows = [Int32](unsafeUninitializedCapacity: total) { rowBuffer, rowsInitialized in
+            mergedValues = [Float](unsafeUninitializedCapacity: total) { valueBuffer, valuesInitialized in
+                withBuffers { old in
+                    added.withBuffers { new in
+                        for column in 0..<columnCount {
+                            let oldRange = old.starts[column]..<old.starts[column + 1]
+                            let newRange = new.starts[column]..<new.starts[column + 1]
+                            let target = starts[column]
+                            if !oldRange.isEmpty {
+                                (rowBuffer.baseAddress! + target).initialize(from: old.rows.baseAddress! + oldRange.lowerBound, count: oldRange.count)
+                                (valueBuffer.baseAddress! + target).initialize(from: old.values.baseAddress! + oldRange.lowerBound, count: oldRange.count)
+                            }
+                            for (step, position) in newRange.enumerated() {
+                                rowBuffer[target + oldRange.count + step] = new.rows[position] + offset
+                                valueBuffer[target + oldRange.count + step] = new.values[position]
+                            }
+                        }
+                    }
+                }
+                valuesInitialized = total
             }
-            for position in added.columnStarts[column]..<added.columnStarts[column + 1] {
-                mergedRows[target] = added.rows[position] + offset
-                mergedValues[target] = added.values[position]
-                target += 1
-            }
+            rowsInitialized = total
         }
         return SparsePostings(columnStarts: starts, rows: mergedRows, values: mergedValues, rowCount: rowCount + newRows.rowCount)
     }
