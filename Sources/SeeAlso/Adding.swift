@@ -68,32 +68,64 @@ extension SeeAlsoEngine {
         var similarity = try existing.similarityIndex()
         stages.lap("load index")
         let listTask = progress.task("update related lists", total: fit.matrix.rowCount)
-        similarity.add(fit.matrix, progress: listTask)
+        let lists = similarity.listsAdding(fit.matrix, progress: listTask)
         listTask.finish()
         stages.lap("lists")
-        var contents = IndexContents(model: model, articles: existing.allMetadata() + fit.articles, index: similarity,
-                                     method: existing.manifest.method, sources: existing.manifest.sources + reader.paths)
-        contents.measuredRecall = existing.manifest.measuredRecall
         let previous = existing.manifest.addedSinceFit, added = fit.articles.count
-        contents.addedSinceFit = previous + added
-        let previousRate = existing.manifest.addedOutOfVocabularyRate ?? 0
-        contents.addedOutOfVocabularyRate = (previousRate * Double(previous) + (fit.outOfVocabularyRate ?? 0) * Double(added))
-            / Double(max(1, previous + added))
+        let addedSinceFit = previous + added
+        let rate = ((existing.manifest.addedOutOfVocabularyRate ?? 0) * Double(previous) + (fit.outOfVocabularyRate ?? 0) * Double(added))
+            / Double(max(1, addedSinceFit))
+        // The tail segment takes the new articles until it outgrows an eighth of the base; then one base is written.
+        let compact = existing.articleCount - existing.baseRowCount + added > existing.baseRowCount / 8
         var recall: (recall: Double, rows: Int)?
-        if options.recallSample > 0 {
-            recall = ExactSearch(matrix: similarity.matrix, postings: similarity.postings)
-                .recall(of: similarity.lists, sampleSize: options.recallSample, rows: existing.articleCount..<similarity.matrix.rowCount)
-            stages.lap("recall check")
+        if compact || options.recallSample > 0 {
+            similarity.append(fit.matrix)
+            similarity.lists = lists
+            if options.recallSample > 0 {
+                recall = ExactSearch(matrix: similarity.matrix, postings: similarity.postings)
+                    .recall(of: lists, sampleSize: options.recallSample, rows: existing.articleCount..<lists.rowCount)
+                stages.lap("recall check")
+            }
         }
-        contents.buildSeconds = ["add": clock.seconds]
-        try IndexWriter.write(contents, to: IndexDirectory(path: directory))
-        stages.lap("write index")
-        return AddReport(index: directory, added: added, articles: contents.articles.count, refit: false, seconds: clock.seconds,
-                         outOfVocabularyRate: contents.addedOutOfVocabularyRate, measuredRecall: recall?.recall,
-                         recallRows: recall?.rows, refitAdvice: refitAdvice(addedSinceFit: contents.addedSinceFit,
-                                                                             fittedOn: existing.manifest.modelDocumentCount,
-                                                                             outOfVocabularyRate: contents.addedOutOfVocabularyRate ?? 0),
+        if compact {
+            var contents = IndexContents(model: model, articles: existing.allMetadata() + fit.articles, index: similarity,
+                                         method: existing.manifest.method, sources: existing.manifest.sources + reader.paths)
+            contents.measuredRecall = existing.manifest.measuredRecall
+            contents.addedSinceFit = addedSinceFit
+            contents.addedOutOfVocabularyRate = rate
+            contents.buildSeconds = ["add": clock.seconds]
+            try IndexWriter.write(contents, to: IndexDirectory(path: directory))
+        } else {
+            try IndexWriter.writeTail(try tail(of: existing, adding: fit, to: similarity), lists: lists, over: existing) { manifest in
+                manifest.addedSinceFit = addedSinceFit
+                manifest.addedOutOfVocabularyRate = rate
+                manifest.sources += reader.paths
+                manifest.buildSeconds = ["add": clock.seconds]
+            }
+        }
+        stages.lap(compact ? "write index (compacted)" : "write index (tail)")
+        return AddReport(index: directory, added: added, articles: lists.rowCount, refit: false, seconds: clock.seconds,
+                         outOfVocabularyRate: rate, measuredRecall: recall?.recall, recallRows: recall?.rows,
+                         refitAdvice: refitAdvice(addedSinceFit: addedSinceFit, fittedOn: existing.manifest.modelDocumentCount,
+                                                  outOfVocabularyRate: rate),
                          stages: stages.stages)
+    }
+
+    /// The index's tail segment with the new articles appended (for the partitioned index, with their
+    /// reduced vectors and partitions).
+    private static func tail(of existing: Index, adding fit: TfidfFit, to similarity: any SimilarityIndex) throws -> TailContents {
+        var matrix = existing.tailMatrix()
+        matrix.append(fit.matrix)
+        var tail = TailContents(articles: existing.tailMetadata() + fit.articles, matrix: matrix, firstRow: existing.baseRowCount,
+                                vectors: nil, partitionOfRow: [])
+        if let partitioned = similarity as? PartitionedIndex {
+            var (vectors, partitionOfRow) = try existing.tailReducedRows(dimension: partitioned.svd.rank)
+            let placed = partitioned.placement(of: fit.matrix)
+            vectors.append(placed.vectors)
+            tail.vectors = vectors
+            tail.partitionOfRow = partitionOfRow + placed.partitionOfRow
+        }
+        return tail
     }
 
     /// Advice to refit when more than 25 % of the fitted article count was added since the fit, or

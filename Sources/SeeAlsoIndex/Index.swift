@@ -17,19 +17,12 @@ package final class Index: @unchecked Sendable {
 
     let vocabulary: StringTable
     let idf: UnsafeBufferPointer<Double>
-    let articles: ArticleTable
-    /// The TF-IDF matrix (CSR).
-    let rowStarts: UnsafeBufferPointer<Int>
-    let columns: UnsafeBufferPointer<Int32>
-    let values: UnsafeBufferPointer<Float>
-    /// The postings read in place (valid while this index is open).
-    package let postingBuffers: PostingBuffers
+    /// The base segment, then the tail (articles added since), in row order.
+    let segments: [IndexSegment]
     let listIds: UnsafeBufferPointer<Int32>
     let listScores: UnsafeBufferPointer<Float>
     let topicAssignments: UnsafeBufferPointer<Int32>
     let storyAssignments: UnsafeBufferPointer<Int32>
-    /// The approximate methods' LSA vectors, projection and partitions (`dense.sal`), when stored.
-    private let denseFile: SectionFileReader?
     /// Topic and story descriptions, when `seealso cluster` stored them.
     package let clusters: IndexClusters?
     private let files: [SectionFileReader]
@@ -81,18 +74,14 @@ package final class Index: @unchecked Sendable {
             return reader
         }
         let model = try open("model.sal", "model")
-        let articleFile = try open("articles.sal", "articles")
-        let matrix = try open("matrix.sal", "matrix")
-        let postings = try open("postings.sal", "postings")
         let lists = try open("neighbors.sal", "lists")
-        var all = [model, articleFile, matrix, postings, lists]
-        if manifest.files["dense.sal"] != nil {
-            let dense = try open("dense.sal", "dense")
-            all.append(dense)
-            denseFile = dense
-        } else {
-            denseFile = nil
+        var segments: [IndexSegment] = []
+        for suffix in IndexSegment.suffixes.prefix((manifest.tailRows ?? 0) > 0 ? 2 : 1) {
+            segments.append(try IndexSegment(suffix: suffix, firstRow: segments.last.map { $0.range.upperBound } ?? 0,
+                                             dense: manifest.files["dense.sal"] != nil, open: open))
         }
+        self.segments = segments
+        var all = [model, lists] + segments.flatMap(\.files)
         if manifest.files["clusters.sal"] != nil, manifest.files["clusters.json"] != nil {
             let clusterFile = try open("clusters.sal", "clusters")
             all.append(clusterFile)
@@ -116,17 +105,11 @@ package final class Index: @unchecked Sendable {
         files = all
         vocabulary = try model.strings("vocabulary")
         idf = try model.array("idf")
-        self.articles = try ArticleTable(articleFile)
-        rowStarts = try matrix.array("rowStarts")
-        columns = try matrix.array("columns")
-        values = try matrix.array("values")
-        postingBuffers = PostingBuffers(starts: try postings.array("columnStarts"), rows: try postings.array("rows"),
-                                        values: try postings.array("values"))
         listIds = try lists.array("ids")
         listScores = try lists.array("scores")
-        articleCount = self.articles.count
-        guard rowStarts.count == articleCount + 1, listIds.count == articleCount * manifest.k,
-              postingBuffers.starts.count == vocabulary.count + 1, idf.count == vocabulary.count else {
+        articleCount = segments.last!.range.upperBound
+        guard listIds.count == articleCount * manifest.k, articleCount == manifest.articleCount,
+              segments.allSatisfy({ $0.postings.starts.count == vocabulary.count + 1 }), idf.count == vocabulary.count else {
             throw IndexError.corrupt(path: generation, reason: "files disagree on the number of articles or terms")
         }
     }
@@ -137,8 +120,19 @@ package final class Index: @unchecked Sendable {
     /// Total bytes of the index files.
     package var byteCount: Int { files.reduce(0) { $0 + $1.byteCount } }
 
-    /// The row of the article with `id`, by binary search over ids in byte order. O(log n).
-    package func row(ofId id: String) -> Int? { articles.row(ofId: id) }
+    /// Articles in the base segment (the rest were added since and are in the tail).
+    package var baseRowCount: Int { segments[0].count }
+
+    /// The segment holding `row`.
+    private func segment(_ row: Int) -> IndexSegment { segments.count > 1 && row >= segments[1].firstRow ? segments[1] : segments[0] }
+
+    /// The row of the article with `id`, by binary search over ids in byte order in each segment. O(log n).
+    package func row(ofId id: String) -> Int? {
+        for segment in segments {
+            if let local = segment.articles.row(ofId: id) { return segment.firstRow + local }
+        }
+        return nil
+    }
 
     /// The column of `term` in the (byte-sorted) vocabulary, by binary search. O(log V).
     package func column(ofTerm term: UnsafeBufferPointer<UInt8>) -> Int? { vocabulary.search(term, order: nil) }
@@ -146,13 +140,35 @@ package final class Index: @unchecked Sendable {
     package func term(_ column: Int) -> String { vocabulary[column] }
     package func idf(_ column: Int) -> Double { idf[column] }
 
-    package func id(_ row: Int) -> String { articles[.id, row] }
-    package func title(_ row: Int) -> String { articles[.title, row] }
-    package func date(_ row: Int) -> ArticleDate? { articles.date(row) }
-    package func url(_ row: Int) -> String? { articles.optional(.url, row) }
-    package func label(_ row: Int) -> String? { articles.optional(.label, row) }
-    package func event(_ row: Int) -> String? { articles.optional(.event, row) }
-    package func language(_ row: Int) -> String? { articles.optional(.language, row) }
+    package func id(_ row: Int) -> String { field(.id, row) }
+    package func title(_ row: Int) -> String { field(.title, row) }
+    package func date(_ row: Int) -> ArticleDate? { let segment = segment(row); return segment.articles.date(row - segment.firstRow) }
+    package func url(_ row: Int) -> String? { optionalField(.url, row) }
+    package func label(_ row: Int) -> String? { optionalField(.label, row) }
+    package func event(_ row: Int) -> String? { optionalField(.event, row) }
+    package func language(_ row: Int) -> String? { optionalField(.language, row) }
+
+    /// Seconds since 1970 of `row`'s date (Int64.min: undated), without building an `ArticleDate`.
+    package func dateSeconds(_ row: Int) -> Int64 { let segment = segment(row); return segment.articles.dates[row - segment.firstRow] }
+
+    private func field(_ field: ArticleTable.Field, _ row: Int) -> String {
+        let segment = segment(row)
+        return segment.articles[field, row - segment.firstRow]
+    }
+
+    private func optionalField(_ field: ArticleTable.Field, _ row: Int) -> String? {
+        let segment = segment(row)
+        return segment.articles.optional(field, row - segment.firstRow)
+    }
+
+    /// The rows and postings of every segment, read in place (the index stays open while they are used).
+    package var rowStorage: RowStorage {
+        .mapped(IndexedRows(parts: segments.map { IndexedRows.Part(firstRow: $0.firstRow, rows: $0.rows) },
+                            postings: segments.map(\.postings), columnCount: vocabulary.count), owner: self)
+    }
+
+    /// Every segment's postings (global rows), read in place while this index is open.
+    package var postingBuffers: [SparseBuffers] { segments.map(\.postings) }
 
     package func metadata(_ row: Int) -> ArticleMetadata {
         ArticleMetadata(id: id(row), title: title(row), date: date(row), url: url(row), label: label(row),
@@ -161,8 +177,9 @@ package final class Index: @unchecked Sendable {
 
     /// Row `row` of the TF-IDF matrix.
     package func vector(_ row: Int) -> SparseVector {
-        let range = Int(rowStarts[row])..<Int(rowStarts[row + 1])
-        return SparseVector(columns: Array(columns[range]), values: Array(values[range]))
+        let segment = segment(row)
+        let entries = segment.rows.entries(row - segment.firstRow)
+        return SparseVector(columns: Array(entries.indices), values: Array(entries.values))
     }
 
     /// The topic cluster of `row` (nil when none is stored).
@@ -189,18 +206,23 @@ package final class Index: @unchecked Sendable {
     }
 
     /// Materializes the matrix: O(nnz).
-    package func matrix() -> CSRMatrix {
-        CSRMatrix(rowCount: articleCount, columnCount: vocabulary.count, rowStarts: Array(rowStarts),
-                  columns: Array(columns), values: Array(values))
+    package func matrix() -> CSRMatrix { rowStorage.matrix }
+
+    /// The matrix of the rows in the tail segment (none when there is no tail).
+    package func tailMatrix() -> CSRMatrix {
+        guard segments.count > 1 else { return CSRMatrix(rowCount: 0, columnCount: vocabulary.count, rowStarts: [0], columns: [], values: []) }
+        let tail = segments[1].rows
+        return CSRMatrix(rowCount: segments[1].count, columnCount: vocabulary.count, rowStarts: Array(tail.starts),
+                         columns: Array(tail.indices), values: Array(tail.values))
     }
 
     /// Materializes the postings: O(nnz).
-    package func postings() -> SparsePostings {
-        SparsePostings(columnStarts: Array(postingBuffers.starts), rows: Array(postingBuffers.rows), values: Array(postingBuffers.values),
-                       rowCount: articleCount)
-    }
+    package func postings() -> SparsePostings { rowStorage.postings }
 
     package func allMetadata() -> [ArticleMetadata] { (0..<articleCount).map(metadata) }
+
+    /// The metadata of the rows in the tail segment.
+    package func tailMetadata() -> [ArticleMetadata] { (baseRowCount..<articleCount).map(metadata) }
 
     /// The stored lists as `NeighborLists`.
     package func lists() -> NeighborLists {
@@ -211,34 +233,60 @@ package final class Index: @unchecked Sendable {
     /// O(nnz) time and memory), ready to take new rows. An approximate index without its stored LSA
     /// and partitions (`dense.sal`) cannot be restored; its lists are then extended exactly.
     package func similarityIndex() throws -> any SimilarityIndex {
-        let matrix = matrix(), postings = postings(), lists = lists()
-        guard manifest.method != "exact", let dense = denseFile else {
-            return ExactIndex(matrix: matrix, postings: postings, lists: lists)
+        let lists = lists()
+        guard manifest.method != "exact", let dense = segments[0].dense else {
+            return ExactIndex(storage: rowStorage, lists: lists)
         }
-        let shape: UnsafeBufferPointer<Int64> = try dense.array("shape")
-        let d = shape.count == 2 ? Int(shape[1]) : 0
-        let vectors: UnsafeBufferPointer<Float> = try dense.array("vectors")
         let projection: UnsafeBufferPointer<Float> = try dense.array("projection")
         let singularValues: UnsafeBufferPointer<Float> = try dense.array("singularValues")
         let centroids: UnsafeBufferPointer<Float> = try dense.array("centroids")
-        let partitionOfRow: UnsafeBufferPointer<Int32> = try dense.array("partitionOfRow")
-        guard d > 0, Int(shape[0]) == articleCount, vectors.count == articleCount * d, projection.count == vocabulary.count * d,
-              singularValues.count == d, centroids.count % d == 0,
+        let d = singularValues.count
+        let partitionOfRow = try segments.flatMap { segment -> [Int32] in
+            guard let file = segment.dense else { return [] }
+            let stored: UnsafeBufferPointer<Int32> = try file.array("partitionOfRow")
+            return Array(stored)
+        }
+        guard d > 0, projection.count == vocabulary.count * d, centroids.count % d == 0,
               partitionOfRow.isEmpty || partitionOfRow.count == articleCount else {
-            throw IndexError.corrupt(path: generationPath + "/dense.sal", reason: "sections disagree with the index's articles and terms")
+            throw IndexError.corrupt(path: generationPath + "/dense.sal", reason: "sections disagree with the index's terms")
         }
         var options = manifest.partitioned ?? PartitionedIndex.Options(k: k)
         options.k = k
         let partitions = partitionOfRow.isEmpty ? nil : Partitions(
             centroids: DenseMatrix(rowCount: centroids.count / d, columnCount: d, values: Array(centroids)),
-            partitionOfRow: Array(partitionOfRow))
+            partitionOfRow: partitionOfRow)
         if partitions == nil { options.candidates = .exhaustive }
         let svd = RandomizedSVD(singularValues: Array(singularValues),
                                 rightSingularVectors: DenseMatrix(rowCount: vocabulary.count, columnCount: d, values: Array(projection)),
                                 fittedRowCount: manifest.modelDocumentCount)
-        return PartitionedIndex(matrix: matrix, postings: postings, lists: lists, options: options, svd: svd,
-                                vectors: DenseMatrix(rowCount: articleCount, columnCount: d, values: Array(vectors)),
+        _ = try reducedRows(dimension: d, segments: segments[...], load: false)   // checks the vectors' sizes now
+        return PartitionedIndex(storage: rowStorage, lists: lists, options: options, svd: svd,
+                                vectors: { (try? self.reducedRows(dimension: d, segments: self.segments[...]).0) ?? DenseMatrix(rowCount: 0, columnCount: d) },
                                 partitions: partitions)
+    }
+
+    /// The reduced vectors (rows × d) and partitions (empty in the exhaustive mode) of `segments`, from
+    /// their `dense` files.
+    private func reducedRows(dimension d: Int, segments chosen: ArraySlice<IndexSegment>, load: Bool = true) throws -> (DenseMatrix, [Int32]) {
+        var vectors = DenseMatrix(rowCount: 0, columnCount: d)
+        var partitionOfRow: [Int32] = []
+        for segment in chosen {
+            guard let dense = segment.dense else { continue }
+            let values: UnsafeBufferPointer<Float> = try dense.array("vectors")
+            let partitions: UnsafeBufferPointer<Int32> = try dense.array("partitionOfRow")
+            guard values.count == segment.count * d, partitions.isEmpty || partitions.count == segment.count else {
+                throw IndexError.corrupt(path: dense.path, reason: "sections disagree with the \(segment.count) articles of the segment")
+            }
+            guard load else { continue }
+            vectors.append(DenseMatrix(rowCount: segment.count, columnCount: d, values: Array(values)))
+            partitionOfRow += partitions
+        }
+        return (vectors, partitionOfRow)
+    }
+
+    /// The tail segment's reduced vectors and partitions.
+    package func tailReducedRows(dimension d: Int) throws -> (DenseMatrix, [Int32]) {
+        try reducedRows(dimension: d, segments: segments.dropFirst())
     }
 }
 

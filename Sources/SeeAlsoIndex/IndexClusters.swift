@@ -80,7 +80,7 @@ extension IndexWriter {
             let crcJSON = json.withUnsafeBytes { CRC32.checksum($0) }
             try writeSynced(json, to: folder + "/clusters.json")
             manifest.files["clusters.json"] = IndexManifest.FileRecord(bytes: json.count, crc32: crcJSON)
-            try writeSynced(try encoder.encode(manifest), to: folder + "/manifest.json")
+            try writeManifest(manifest, to: folder)
         }
     }
 

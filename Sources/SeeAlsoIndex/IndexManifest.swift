@@ -6,7 +6,9 @@ import SeeAlsoVectorize
 /// size and CRC-32, which `Index.open(verify:)` checks.
 public struct IndexManifest: Codable, Sendable {
     public static let formatName = "seealso-index"
-    public static let currentVersion = 1
+    /// Version 2 added the tail segment (`tailRows`, files `*.tail.sal`); an index without a tail is
+    /// written as version 1, which earlier releases read.
+    public static let currentVersion = 2
 
     public struct FileRecord: Codable, Sendable {
         public var bytes: Int
@@ -22,6 +24,8 @@ public struct IndexManifest: Codable, Sendable {
     public var version = IndexManifest.currentVersion
     public var created: String
     public var articleCount: Int
+    /// Articles in the tail segment (added since the base segment was written); nil or 0: none.
+    public var tailRows: Int?
     public var vocabularySize: Int
     public var storedEntries: Int
     /// Length of each precomputed related list.

@@ -47,35 +47,115 @@ package struct IndexContents: Sendable {
     }
 }
 
-/// Writes `IndexContents` as a new generation of an index directory (see `IndexDirectory`).
+/// The articles added to an index since its base segment was written: the tail segment's contents.
+package struct TailContents: Sendable {
+    /// The rows' metadata and TF-IDF rows (numbered from `firstRow` in the index).
+    package var articles: [ArticleMetadata]
+    package var matrix: CSRMatrix
+    package var firstRow: Int
+    /// Reduced vectors and partitions (approximate methods; partitions empty in the exhaustive mode).
+    package var vectors: DenseMatrix?
+    package var partitionOfRow: [Int32]
+
+    package init(articles: [ArticleMetadata], matrix: CSRMatrix, firstRow: Int, vectors: DenseMatrix?, partitionOfRow: [Int32]) {
+        self.articles = articles
+        self.matrix = matrix
+        self.firstRow = firstRow
+        self.vectors = vectors
+        self.partitionOfRow = partitionOfRow
+    }
+}
+
+/// Writes index generations into an index directory (see `IndexDirectory`).
 package enum IndexWriter {
+    /// Writes `contents` as a new generation of one base segment.
     package static func write(_ contents: IndexContents, to directory: IndexDirectory) throws {
         try directory.publish { folder in
-            var files: [String: IndexManifest.FileRecord] = [:]
-            func save(_ writer: SectionFileWriter, _ name: String) throws {
-                let (bytes, crc) = try writer.write(to: folder + "/" + name)
-                files[name] = IndexManifest.FileRecord(bytes: bytes, crc32: crc)
-            }
-            try save(modelFile(contents.model), "model.sal")
-            try save(articlesFile(contents.articles), "articles.sal")
-            try save(matrixFile(contents.matrix), "matrix.sal")
-            try save(postingsFile(contents.postings), "postings.sal")
-            try save(neighborsFile(contents.lists), "neighbors.sal")
-            if let dense = contents.dense { try save(denseFile(dense), "dense.sal") }
-            let formatter = ISO8601DateFormatter()
+            var files = SavedFiles(folder: folder)
+            try files.save(modelFile(contents.model), "model.sal")
+            try files.save(articlesFile(contents.articles), "articles.sal")
+            try files.save(matrixFile(contents.matrix), "matrix.sal")
+            try files.save(postingsFile(contents.postings), "postings.sal")
+            try files.save(neighborsFile(contents.lists), "neighbors.sal")
+            if let dense = contents.dense { try files.save(denseFile(dense), "dense.sal") }
             let manifest = IndexManifest(
-                created: formatter.string(from: Date()), articleCount: contents.articles.count,
+                created: Self.now(), articleCount: contents.articles.count,
                 vocabularySize: contents.model.vocabulary.count, storedEntries: contents.matrix.storedCount,
                 k: contents.lists.k, method: contents.method, measuredRecall: contents.measuredRecall,
                 configuration: contents.model.configuration, modelDocumentCount: contents.model.documentCount,
                 sources: contents.sources, addedSinceFit: contents.addedSinceFit,
                 addedOutOfVocabularyRate: contents.addedOutOfVocabularyRate,
                 denseDimensions: contents.dense?.vectors.columnCount, partitions: contents.dense?.partitions?.count,
-                partitioned: contents.partitioned, files: files, buildSeconds: contents.buildSeconds)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try writeSynced(try encoder.encode(manifest), to: folder + "/manifest.json")
+                partitioned: contents.partitioned, files: files.records, buildSeconds: contents.buildSeconds)
+            try writeManifest(manifest, to: folder)
         }
+    }
+
+    /// Publishes a generation equal to `index`'s live one with its tail segment replaced by `tail` and
+    /// its lists by `lists` (for every row, base and tail): the base segment's files and the model are
+    /// hard-linked, not copied, so this costs O(tail rows + lists). `update` adjusts the manifest (counts
+    /// since the fit, sources, timings). Stored clusters are dropped: they do not cover the new rows.
+    package static func writeTail(_ tail: TailContents, lists: NeighborLists, over index: Index,
+                                  update: (inout IndexManifest) -> Void) throws {
+        precondition(tail.firstRow == index.baseRowCount && lists.rowCount == tail.firstRow + tail.articles.count,
+                     "IndexWriter.writeTail: the tail must follow the base segment and the lists cover every row")
+        let live = index.generationPath
+        try IndexDirectory(path: index.path).publish { folder in
+            var manifest = index.manifest
+            var files = SavedFiles(folder: folder)
+            for name in ["model.sal", "articles.sal", "matrix.sal", "postings.sal", "dense.sal"] {
+                guard let record = manifest.files[name] else { continue }
+                try System.link(live + "/" + name, as: folder + "/" + name)
+                files.records[name] = record
+            }
+            try files.save(articlesFile(tail.articles), "articles.tail.sal")
+            try files.save(matrixFile(tail.matrix), "matrix.tail.sal")
+            let local = SparsePostings(tail.matrix)
+            let offset = Int32(tail.firstRow)
+            try files.save(postingsFile(SparsePostings(columnStarts: local.columnStarts, rows: local.rows.map { $0 + offset },
+                                                       values: local.values, rowCount: tail.firstRow + local.rowCount)),
+                           "postings.tail.sal")
+            if let vectors = tail.vectors {
+                let writer = SectionFileWriter(kind: "dense")
+                writer.add("shape", [Int64(vectors.rowCount), Int64(vectors.columnCount)])
+                writer.add("vectors", vectors.values)
+                writer.add("partitionOfRow", tail.partitionOfRow)
+                try files.save(writer, "dense.tail.sal")
+            }
+            try files.save(neighborsFile(lists), "neighbors.sal")
+            manifest.files = files.records
+            manifest.created = Self.now()
+            manifest.articleCount = lists.rowCount
+            manifest.tailRows = tail.articles.count
+            manifest.version = IndexManifest.currentVersion
+            manifest.storedEntries = index.segments[0].rows.indices.count + tail.matrix.storedCount
+            update(&manifest)
+            try writeManifest(manifest, to: folder)
+        }
+    }
+
+    /// Section files saved into a generation folder, with their sizes and checksums for the manifest.
+    private struct SavedFiles {
+        let folder: String
+        var records: [String: IndexManifest.FileRecord] = [:]
+
+        mutating func save(_ writer: SectionFileWriter, _ name: String) throws {
+            let (bytes, crc) = try writer.write(to: folder + "/" + name)
+            records[name] = IndexManifest.FileRecord(bytes: bytes, crc32: crc)
+        }
+    }
+
+    private static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+
+    static func writeManifest(_ manifest: IndexManifest, to folder: String) throws {
+        var manifest = manifest
+        if (manifest.tailRows ?? 0) == 0 {
+            manifest.tailRows = nil
+            manifest.version = 1   // no tail: readable by releases before version 2
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try writeSynced(try encoder.encode(manifest), to: folder + "/manifest.json")
     }
 
     static func denseFile(_ dense: DenseSection) -> SectionFileWriter {

@@ -53,7 +53,7 @@ package struct RelatedSearch {
         var scores = [Float](repeating: 0, count: index.articleCount)
         scores.withUnsafeMutableBufferPointer { scores in
             guard let base = scores.baseAddress else { return }
-            index.postingBuffers.accumulate(columns: query.columns[...], values: query.values[...], into: base)
+            for postings in index.postingBuffers { postings.accumulate(columns: query.columns[...], values: query.values[...], into: base) }
         }
         return scores
     }
@@ -68,7 +68,7 @@ package struct RelatedSearch {
             // An undated query cannot be placed in time: date filters cannot hold, decay does not apply.
             return options.direction == .any && options.withinSeconds == nil ? similarity : nil
         }
-        let itemDate = index.articles.dates[row]
+        let itemDate = index.dateSeconds(row)
         guard itemDate != Int64.min else { return nil }
         let delta = itemDate - queryDate
         switch options.direction {
@@ -137,8 +137,8 @@ package struct RelatedSearch {
     }
 
     private func isEarlier(_ a: Int, than b: Int) -> Bool {
-        let dateA = index.articles.dates[a]
-        let dateB = index.articles.dates[b]
+        let dateA = index.dateSeconds(a)
+        let dateB = index.dateSeconds(b)
         if dateA == Int64.min { return false }
         if dateB == Int64.min { return true }
         return dateA < dateB || (dateA == dateB && a < b)

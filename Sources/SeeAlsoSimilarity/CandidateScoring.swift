@@ -2,12 +2,11 @@ import SeeAlsoSupport
 import SeeAlsoVectorize
 
 /// The candidate stages of the partitioned index: rare-term votes, exact re-ranking and
-/// neighbour-of-neighbour refinement. Queries are rows of `queries`; candidates are rows of `matrix`
-/// (the indexed rows). When the queries are the indexed rows themselves (`queriesAreIndexed`), query q
-/// is row q and never lists itself.
+/// neighbour-of-neighbour refinement. Queries are rows of `queries`; candidates are the indexed rows
+/// (`indexed`, read in place with their postings). When the queries are the indexed rows themselves
+/// (`queriesAreIndexed`), query q is row q and never lists itself.
 struct CandidateScoring {
-    let matrix: CSRMatrix
-    let postings: SparsePostings
+    let indexed: IndexedRows
     let queries: CSRMatrix
     let queriesAreIndexed: Bool
 
@@ -17,11 +16,11 @@ struct CandidateScoring {
                 progress: ProgressTask?) -> ScoredCandidates {
         let start = NeighborLists(rowCount: queries.rowCount, k: width, ids: [Int32](repeating: -1, count: queries.rowCount * width),
                                   scores: [Float](repeating: 0, count: queries.rowCount * width))
-        return scoreCandidates(start, voteRows: matrix.rowCount, voteKeep: votes.keep, floors: floors, progress: progress) { query, scratch, candidates, _ in
+        return scoreCandidates(start, voteRows: indexed.rowCount, voteKeep: votes.keep, floors: floors, progress: progress) { query, scratch, candidates, _ in
             for slot in query * dense.k..<(query + 1) * dense.k where dense.ids[slot] >= 0 {
                 candidates.append(dense.ids[slot])
             }
-            scratch.collectVotes(query: query, of: queries, postings: postings, votes: votes, into: &candidates)
+            scratch.collectVotes(query: query, of: queries, postings: indexed, votes: votes, into: &candidates)
         }
     }
 
@@ -70,7 +69,7 @@ struct CandidateScoring {
         let k = start.k
         var ids = start.ids
         var scores = start.scores
-        let matrix = matrix, queries = queries, queriesAreIndexed = queriesAreIndexed
+        let indexed = indexed, queries = queries, queriesAreIndexed = queriesAreIndexed
         let offers = Locked([ListOffer]())
         ids.withUnsafeMutableBufferPointer { idBuffer in
             scores.withUnsafeMutableBufferPointer { scoreBuffer in
@@ -78,7 +77,7 @@ struct CandidateScoring {
                 let scoreOut = SharedMutablePointer(scoreBuffer.baseAddress!)
                 let chunk = 1024
                 let workers = Parallelism.workerCount
-                let scratch = (0..<workers).map { _ in CandidateScratch(voteRows: voteRows, voteKeep: voteKeep, columns: matrix.columnCount) }
+                let scratch = (0..<workers).map { _ in CandidateScratch(voteRows: voteRows, voteKeep: voteKeep, columns: indexed.columnCount) }
                 Parallelism.forEachDynamic((n + chunk - 1) / chunk, workers: workers) { chunkIndex, worker in
                     let local = scratch[worker]
                     var candidates: [Int32] = []
@@ -95,7 +94,7 @@ struct CandidateScoring {
                         for candidate in candidates where candidate != previous {
                             previous = candidate
                             if queriesAreIndexed && Int(candidate) == query { continue }
-                            let score = local.query.dot(matrix, Int(candidate))
+                            let score = local.query.dot(indexed, Int(candidate))
                             if score > 0 { ranked.append((candidate, score)) }
                         }
                         local.query.clear(queries, query)
@@ -157,24 +156,27 @@ final class CandidateScratch: @unchecked Sendable {
     /// Appends the indexed rows that query `query`'s heaviest rare terms vote for: its `votes.terms`
     /// heaviest terms in at most `votes.maxDocuments` rows each, reading at most `votes.budget` postings,
     /// accumulate exact partial scores; the `votes.keep` best (ties to the lower row) join.
-    func collectVotes(query: Int, of queries: CSRMatrix, postings: SparsePostings, votes: PartitionedIndex.Votes,
+    func collectVotes(query: Int, of queries: CSRMatrix, postings indexed: IndexedRows, votes: PartitionedIndex.Votes,
                       into candidates: inout [Int32]) {
         terms.removeAll(keepingCapacity: true)
         for entry in queries.rowStarts[query]..<queries.rowStarts[query + 1] {
             let column = queries.columns[entry]
-            if postings.frequency(Int(column)) <= votes.maxDocuments { terms.append((queries.values[entry], column)) }
+            if indexed.frequency(Int(column)) <= votes.maxDocuments { terms.append((queries.values[entry], column)) }
         }
         terms.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.column < $1.column }
         touched.removeAll(keepingCapacity: true)
         scores.withUnsafeMutableBufferPointer { scores in
             var read = 0
             for (weight, column) in terms.prefix(votes.terms) {
-                read += postings.frequency(Int(column))
+                read += indexed.frequency(Int(column))
                 if read > votes.budget { break }
-                for position in postings.columnStarts[Int(column)]..<postings.columnStarts[Int(column) + 1] {
-                    let other = Int(postings.rows[position])
-                    if scores[other] == 0 { touched.append(Int32(other)) }
-                    scores[other] += weight * postings.values[position]
+                for postings in indexed.postings {
+                    let (rows, values) = postings.entries(Int(column))
+                    for position in rows.indices {
+                        let other = Int(rows[position])
+                        if scores[other] == 0 { touched.append(Int32(other)) }
+                        scores[other] += weight * values[position]
+                    }
                 }
             }
             if touched.count <= votes.keep {

@@ -18,7 +18,11 @@ package enum CanonicalScores {
     /// (see `margin(for:)`) and is then cut to `keep` here breaks exact ties by id as the canonical
     /// order requires. Cost O(n · k · row length).
     package static func rescore(_ lists: NeighborLists, queries: CSRMatrix? = nil, matrix: CSRMatrix, keep: Int? = nil) -> NeighborLists {
-        let queries = queries ?? matrix
+        matrix.withIndexedRows { rescore(lists, queries: queries ?? matrix, rows: $0, keep: keep) }
+    }
+
+    /// `rescore` with the listed items read from `rows`.
+    package static func rescore(_ lists: NeighborLists, queries: CSRMatrix, rows indexed: IndexedRows, keep: Int? = nil) -> NeighborLists {
         let keep = min(keep ?? lists.k, lists.k)
         var ids = [Int32](repeating: -1, count: lists.rowCount * keep)
         var scores = [Float](repeating: 0, count: lists.rowCount * keep)
@@ -33,7 +37,7 @@ package enum CanonicalScores {
                     for row in rows {
                         pairs.removeAll(keepingCapacity: true)
                         for slot in row * k..<(row + 1) * k where sourceIds[slot] >= 0 {
-                            pairs.append((sourceIds[slot], dot(queries, row, matrix, Int(sourceIds[slot]))))
+                            pairs.append((sourceIds[slot], dot(queries, row, indexed, Int(sourceIds[slot]))))
                         }
                         pairs.sort { RankOrder.precedes($0.score, $0.id, $1.score, $1.id) }
                         for (position, pair) in pairs.prefix(keep).enumerated() {
@@ -54,14 +58,15 @@ package enum CanonicalScores {
 
     /// The canonical score of row `first` of `a` and row `second` of `b` (same columns).
     package static func dot(_ a: CSRMatrix, _ first: Int, _ b: CSRMatrix, _ second: Int) -> Float {
-        let rowA = a.row(first), rowB = b.row(second)
+        b.withIndexedRows { dot(a, first, $0, second) }
+    }
+
+    /// The canonical score of row `first` of `a` and row `second` of `rows` (same columns).
+    package static func dot(_ a: CSRMatrix, _ first: Int, _ rows: IndexedRows, _ second: Int) -> Float {
+        let rowA = a.row(first), rowB = rows.row(second)
         return rowA.columns.withUnsafeBufferPointer { aColumns in
             rowA.values.withUnsafeBufferPointer { aValues in
-                rowB.columns.withUnsafeBufferPointer { bColumns in
-                    rowB.values.withUnsafeBufferPointer { bValues in
-                        dot(columns: aColumns, values: aValues, columns: bColumns, values: bValues)
-                    }
-                }
+                dot(columns: aColumns, values: aValues, columns: rowB.columns, values: rowB.values)
             }
         }
     }
@@ -130,17 +135,19 @@ package final class ScatteredRow: @unchecked Sendable {
     }
 
     /// The canonical score of the scattered row with row `other` of `matrix`.
-    @inline(__always)
     package func dot(_ matrix: CSRMatrix, _ other: Int) -> Float {
+        matrix.withIndexedRows { dot($0, other) }
+    }
+
+    /// The canonical score of the scattered row with row `other` of `rows`.
+    @inline(__always)
+    package func dot(_ rows: IndexedRows, _ other: Int) -> Float {
+        let (columns, values) = rows.row(other)
         var sum: Double = 0
-        matrix.columns.withUnsafeBufferPointer { columns in
-            matrix.values.withUnsafeBufferPointer { values in
-                for index in matrix.rowStarts[other]..<matrix.rowStarts[other + 1] {
-                    let column = Int(columns[index])
-                    if present[column >> 6] & (1 << UInt64(column & 63)) != 0 {
-                        sum += Double(denseRow[column]) * Double(values[index])
-                    }
-                }
+        for index in columns.indices {
+            let column = Int(columns[index])
+            if present[column >> 6] & (1 << UInt64(column & 63)) != 0 {
+                sum += Double(denseRow[column]) * Double(values[index])
             }
         }
         return Float(sum)

@@ -9,33 +9,31 @@ import SeeAlsoVectorize
 /// terms: O(Σ_{t ∈ q} df(t)) plus an O(n) selection scan. Adding m rows costs m queries plus an exact
 /// all-pairs among them, and the result equals a rebuild with the same frozen model.
 package struct ExactIndex: SimilarityIndex {
-    package private(set) var matrix: CSRMatrix
-    package private(set) var postings: SparsePostings
+    package private(set) var storage: RowStorage
     package var lists: NeighborLists
 
     /// Builds every row's `k` most similar other rows.
     package init(building matrix: CSRMatrix, k: Int, progress: ProgressTask?) {
-        self.matrix = matrix
-        postings = SparsePostings(matrix)
+        let postings = SparsePostings(matrix)
+        storage = .arrays(matrix, postings)
         lists = ExactAllPairs.run(matrix, postings: postings, options: .init(k: k), progress: progress)
     }
 
     /// An index over stored rows, postings and lists.
-    package init(matrix: CSRMatrix, postings: SparsePostings, lists: NeighborLists) {
-        self.matrix = matrix
-        self.postings = postings
+    package init(storage: RowStorage, lists: NeighborLists) {
+        self.storage = storage
         self.lists = lists
     }
 
+    package var rowCount: Int { storage.rowCount }
+    package var matrix: CSRMatrix { storage.matrix }
+    package var postings: SparsePostings { storage.postings }
+
     package func match(_ queries: CSRMatrix, k: Int, reverse: Bool, progress: ProgressTask?) -> Matches {
-        ExactSearch(matrix: matrix, postings: postings)
-            .match(queries, k: k, excluding: nil, floors: reverse ? lists.entryFloors() : nil, progress: progress)
+        ExactSearch(storage: storage).match(queries, k: k, excluding: nil, floors: reverse ? lists.entryFloors() : nil, progress: progress)
     }
 
-    package mutating func append(_ rows: CSRMatrix) {
-        postings = postings.appending(rowsOf: rows)
-        matrix.append(rows)
-    }
+    package mutating func append(_ rows: CSRMatrix) { storage = storage.appending(rows) }
 }
 
 /// Exact search of query rows against indexed rows by postings accumulation: each query's float scores
@@ -43,29 +41,26 @@ package struct ExactIndex: SimilarityIndex {
 /// rescored canonically. With `floors`, every row whose float score reaches its floor is offered the
 /// query (canonical score), so that stored lists can take new rows in.
 package struct ExactSearch: Sendable {
-    package let matrix: CSRMatrix
-    package let postings: SparsePostings
+    package let storage: RowStorage
 
-    package init(matrix: CSRMatrix, postings: SparsePostings) {
-        self.matrix = matrix
-        self.postings = postings
-    }
+    package init(storage: RowStorage) { self.storage = storage }
+
+    package init(matrix: CSRMatrix, postings: SparsePostings) { self.init(storage: .arrays(matrix, postings)) }
 
     /// - Parameter excluding: for query q, an indexed row never to list (the query itself, when it is indexed).
     package func match(_ queries: CSRMatrix, k: Int, excluding: [Int32]?, floors: [Float]?, progress: ProgressTask?) -> Matches {
-        let n = matrix.rowCount
-        let heaps = TopKHeaps(rowCount: queries.rowCount, k: k + CanonicalScores.margin(for: k))
-        let offers = Locked([ListOffer]())
-        let workers = Parallelism.workerCount
-        let buffers = (0..<workers).map { _ in ScoreBuffer(count: n) }
-        let scattered = (0..<workers).map { _ in ScatteredRow(columns: matrix.columnCount) }
-        let indexed = matrix
-        postings.withBuffers { postingBuffers in
+        storage.withRows { indexed in
+            let n = indexed.rowCount
+            let heaps = TopKHeaps(rowCount: queries.rowCount, k: k + CanonicalScores.margin(for: k))
+            let offers = Locked([ListOffer]())
+            let workers = Parallelism.workerCount
+            let buffers = (0..<workers).map { _ in ScoreBuffer(count: n) }
+            let scattered = (0..<workers).map { _ in ScatteredRow(columns: indexed.columnCount) }
             Parallelism.forEachDynamic(queries.rowCount, workers: workers) { query, worker in
                 let scores = buffers[worker].pointer
                 scores.update(repeating: 0, count: n)
                 let row = queries.row(query)
-                postingBuffers.accumulate(columns: row.columns, values: row.values, into: scores)
+                for postings in indexed.postings { postings.accumulate(columns: row.columns, values: row.values, into: scores) }
                 let excluded = excluding.map { Int($0[query]) } ?? -1
                 collectCandidates(scores, count: n, firstId: 0, into: heaps, row: query, excluded: excluded)
                 if let floors {
@@ -80,9 +75,9 @@ package struct ExactSearch: Sendable {
                 }
                 progress?.advance()
             }
+            let lists = CanonicalScores.rescore(heaps.lists(), queries: queries, rows: indexed, keep: k)
+            return Matches(lists: lists, offers: offers.value)
         }
-        let lists = CanonicalScores.rescore(heaps.lists(), queries: queries, matrix: matrix, keep: k)
-        return Matches(lists: lists, offers: offers.value)
     }
 
     /// recall@m of `lists` against exact lists, on `sampleSize` of the rows in `rows` chosen by a seeded
@@ -90,13 +85,14 @@ package struct ExactSearch: Sendable {
     /// averaged over rows that have any positive neighbour. Returns (recall, rows measured).
     package func recall(of lists: NeighborLists, at m: Int = 10, sampleSize: Int, rows: Range<Int>? = nil,
                         seed: UInt64 = 7) -> (recall: Double, rows: Int) {
-        let rows = rows ?? 0..<matrix.rowCount
-        guard matrix.rowCount > 1, sampleSize > 0, !rows.isEmpty else { return (1, 0) }
+        let rows = rows ?? 0..<storage.rowCount
+        guard storage.rowCount > 1, sampleSize > 0, !rows.isEmpty else { return (1, 0) }
         var generator = SplitMix64(seed: seed)
         var chosen = Set<Int>()
         while chosen.count < min(sampleSize, rows.count) { chosen.insert(rows.lowerBound + Int(generator.next() % UInt64(rows.count))) }
         let sample = chosen.sorted()
-        let exact = match(matrix.selectingRows(sample), k: m, excluding: sample.map { Int32($0) }, floors: nil, progress: nil).lists
+        let queries = storage.withRows { $0.selecting(sample) }
+        let exact = match(queries, k: m, excluding: sample.map { Int32($0) }, floors: nil, progress: nil).lists
         var values: [Double] = []
         for (position, row) in sample.enumerated() {
             let truth = Set(exact.neighbors(of: position).map(\.id))

@@ -20,6 +20,15 @@ enum PartitionScoring {
     ///   - probeLists: `probes` partitions per query (row-major).
     static func lists(_ matrix: CSRMatrix, partitionOfRow: [Int32], partitions: Int, queries: CSRMatrix, queriesAreIndexed: Bool,
                       probeLists: [Int32], probes: Int, k: Int, progress: ProgressTask?) -> NeighborLists {
+        matrix.withIndexedRows {
+            lists($0, partitionOfRow: partitionOfRow, partitions: partitions, queries: queries, queriesAreIndexed: queriesAreIndexed,
+                  probeLists: probeLists, probes: probes, k: k, progress: progress)
+        }
+    }
+
+    /// `lists` with the indexed rows read in place.
+    static func lists(_ matrix: IndexedRows, partitionOfRow: [Int32], partitions: Int, queries: CSRMatrix, queriesAreIndexed: Bool,
+                      probeLists: [Int32], probes: Int, k: Int, progress: ProgressTask?) -> NeighborLists {
         let members = Buckets(count: partitions, keys: partitionOfRow)
         var probing: [(Int, Int32)] = []
         probing.reserveCapacity(queries.rowCount * probes)
@@ -63,7 +72,7 @@ enum PartitionScoring {
             }
             progress?.advance()
         }
-        return CanonicalScores.rescore(heaps.lists(), queries: queries, matrix: matrix, keep: k)
+        return CanonicalScores.rescore(heaps.lists(), queries: queries, rows: matrix, keep: k)
     }
 }
 
@@ -97,37 +106,32 @@ final class LocalIndexScratch: @unchecked Sendable {
         values.deallocate()
     }
 
-    func build(matrix: CSRMatrix, members: ArraySlice<Int32>) {
+    func build(matrix: IndexedRows, members: ArraySlice<Int32>) {
         let (begin, count, fill) = (self.begin, self.count, self.fill)
-        matrix.columns.withUnsafeBufferPointer { columns in
-            matrix.values.withUnsafeBufferPointer { entries in
-                matrix.rowStarts.withUnsafeBufferPointer { starts in
-                    var total = 0
-                    for member in members {
-                        for index in starts[Int(member)]..<starts[Int(member) + 1] { count[Int(columns[index])] += 1 }
-                        total += starts[Int(member) + 1] - starts[Int(member)]
-                    }
-                    reserve(total)
-                    let (rows, values) = (self.rows, self.values)
-                    var next: Int32 = 0
-                    for member in members {
-                        for index in starts[Int(member)]..<starts[Int(member) + 1] where begin[Int(columns[index])] < 0 {
-                            let column = Int(columns[index])
-                            begin[column] = next
-                            fill[column] = next
-                            next += count[column]
-                        }
-                    }
-                    for (local, member) in members.enumerated() {
-                        for index in starts[Int(member)]..<starts[Int(member) + 1] {
-                            let column = Int(columns[index])
-                            let position = Int(fill[column])
-                            rows[position] = Int32(local)
-                            values[position] = entries[index]
-                            fill[column] += 1
-                        }
-                    }
-                }
+        var total = 0
+        for member in members {
+            let columns = matrix.row(Int(member)).columns
+            for column in columns { count[Int(column)] += 1 }
+            total += columns.count
+        }
+        reserve(total)
+        let (rows, values) = (self.rows, self.values)
+        var next: Int32 = 0
+        for member in members {
+            for column in matrix.row(Int(member)).columns where begin[Int(column)] < 0 {
+                begin[Int(column)] = next
+                fill[Int(column)] = next
+                next += count[Int(column)]
+            }
+        }
+        for (local, member) in members.enumerated() {
+            let (columns, entries) = matrix.row(Int(member))
+            for index in columns.indices {
+                let column = Int(columns[index])
+                let position = Int(fill[column])
+                rows[position] = Int32(local)
+                values[position] = entries[index]
+                fill[column] += 1
             }
         }
     }
@@ -148,13 +152,12 @@ final class LocalIndexScratch: @unchecked Sendable {
     }
 
     /// Resets the columns `build` touched.
-    func clear(matrix: CSRMatrix, members: ArraySlice<Int32>) {
+    func clear(matrix: IndexedRows, members: ArraySlice<Int32>) {
         let (begin, count) = (self.begin, self.count)
         for member in members {
-            for index in matrix.rowStarts[Int(member)]..<matrix.rowStarts[Int(member) + 1] {
-                let column = Int(matrix.columns[index])
-                begin[column] = -1
-                count[column] = 0
+            for column in matrix.row(Int(member)).columns {
+                begin[Int(column)] = -1
+                count[Int(column)] = 0
             }
         }
     }

@@ -26,30 +26,33 @@ package struct PartitionedIndex: SimilarityIndex {
     package typealias Options = PartitionedOptions
     package typealias Votes = PartitionedOptions.Votes
 
-    package private(set) var matrix: CSRMatrix
-    package private(set) var postings: SparsePostings
+    package private(set) var storage: RowStorage
     package var lists: NeighborLists
     package let options: Options
     /// The fitted LSA projection.
     package let svd: RandomizedSVD
-    /// Every row's unit LSA vector.
-    package private(set) var vectors: DenseMatrix
+    /// Every row's unit LSA vector: loaded when first needed (the exhaustive mode, appending, writing).
+    private var reduced: LazyValue<DenseMatrix>
     /// nil in the exhaustive mode.
     package private(set) var partitions: Partitions?
     /// Seconds per build stage, in order (empty for a restored index).
     package private(set) var timings = StageTimings()
 
-    /// An index over stored state.
-    package init(matrix: CSRMatrix, postings: SparsePostings, lists: NeighborLists, options: Options, svd: RandomizedSVD,
-                 vectors: DenseMatrix, partitions: Partitions?) {
-        self.matrix = matrix
-        self.postings = postings
+    /// An index over stored state; `vectors` loads the rows' reduced vectors when they are first needed.
+    package init(storage: RowStorage, lists: NeighborLists, options: Options, svd: RandomizedSVD,
+                 vectors: @escaping @Sendable () -> DenseMatrix, partitions: Partitions?) {
+        self.storage = storage
         self.lists = lists
         self.options = options
         self.svd = svd
-        self.vectors = vectors
+        reduced = LazyValue(vectors)
         self.partitions = partitions
     }
+
+    package var rowCount: Int { storage.rowCount }
+    package var matrix: CSRMatrix { storage.matrix }
+    package var postings: SparsePostings { storage.postings }
+    package var vectors: DenseMatrix { reduced.value }
 
     /// Builds every row's list (`options.k` long); progress of each stage goes to `reporter`.
     package init(building matrix: CSRMatrix, options: Options, postings: SparsePostings? = nil,
@@ -85,22 +88,25 @@ package struct PartitionedIndex: SimilarityIndex {
             task.finish()
             timings.lap("dense candidates")
         }
-        let postings = postings ?? SparsePostings(matrix)
-        let scoring = CandidateScoring(matrix: matrix, postings: postings, queries: matrix, queriesAreIndexed: true)
-        let rerankTask = reporter.task("sparse candidates and exact re-ranking", total: n)
-        var lists = scoring.rerank(dense: dense, votes: options.votes, width: options.width, floors: nil, progress: rerankTask).lists
-        rerankTask.finish()
-        timings.lap("sparse candidates and re-ranking")
-        for round in 0..<options.refineRounds {
-            let task = reporter.task("neighbours of neighbours, round \(round + 1)", total: n)
-            let reverse = CandidateScoring.reverseNeighbors(lists, width: min(options.refineFanout, lists.k))
-            lists = scoring.refine(lists, neighborLists: lists, fanout: options.refineFanout, reverse: reverse, floors: nil,
-                                   progress: task).lists
-            task.finish()
+        let storage = RowStorage.arrays(matrix, postings ?? SparsePostings(matrix))
+        let lists = storage.withRows { indexed in
+            let scoring = CandidateScoring(indexed: indexed, queries: matrix, queriesAreIndexed: true)
+            let rerankTask = reporter.task("sparse candidates and exact re-ranking", total: n)
+            var lists = scoring.rerank(dense: dense, votes: options.votes, width: options.width, floors: nil, progress: rerankTask).lists
+            rerankTask.finish()
+            timings.lap("sparse candidates and re-ranking")
+            for round in 0..<options.refineRounds {
+                let task = reporter.task("neighbours of neighbours, round \(round + 1)", total: n)
+                let reverse = CandidateScoring.reverseNeighbors(lists, width: min(options.refineFanout, lists.k))
+                lists = scoring.refine(lists, neighborLists: lists, fanout: options.refineFanout, reverse: reverse, floors: nil,
+                                       progress: task).lists
+                task.finish()
+            }
+            return lists
         }
         if options.refineRounds > 0 { timings.lap("neighbours of neighbours (\(options.refineRounds) rounds)") }
-        self.init(matrix: matrix, postings: postings, lists: lists.truncated(to: options.k), options: options, svd: svd,
-                  vectors: vectors, partitions: partitions)
+        self.init(storage: storage, lists: lists.truncated(to: options.k), options: options, svd: svd, vectors: { vectors },
+                  partitions: partitions)
         self.timings = timings
     }
 
@@ -110,35 +116,45 @@ package struct PartitionedIndex: SimilarityIndex {
     /// that reaches an indexed row's entry floor is offered to it.
     package func match(_ queries: CSRMatrix, k: Int, reverse: Bool, progress: ProgressTask?) -> Matches {
         let queryVectors = svd.project(queries, normalize: true)
-        let candidatesPerRow = min(options.candidatesPerRow, max(1, matrix.rowCount))
-        let dense: NeighborLists
-        if let partitions, case .partitions(_, let probes) = options.candidates {
-            let probes = min(probes, partitions.count)
-            dense = PartitionScoring.lists(matrix, partitionOfRow: partitions.partitionOfRow, partitions: partitions.count,
-                                           queries: queries, queriesAreIndexed: false,
-                                           probeLists: partitions.probeLists(queryVectors, count: probes, own: partitions.nearest(queryVectors)),
-                                           probes: probes, k: candidatesPerRow, progress: nil)
-        } else {
-            dense = DenseAllPairs.search(queries: queryVectors, database: vectors, k: candidatesPerRow)
-        }
-        let scoring = CandidateScoring(matrix: matrix, postings: postings, queries: queries, queriesAreIndexed: false)
+        let candidatesPerRow = min(options.candidatesPerRow, max(1, rowCount))
         let floors = reverse ? lists.entryFloors(tolerance: 0) : nil
-        var found = scoring.rerank(dense: dense, votes: options.votes, width: options.width(for: k), floors: floors, progress: progress)
-        for _ in 0..<options.refineRounds {
-            let refined = scoring.refine(found.lists, neighborLists: lists, fanout: options.refineFanout, reverse: nil,
-                                         floors: floors, progress: nil)
-            found = ScoredCandidates(lists: refined.lists, offers: found.offers + refined.offers)
+        return storage.withRows { indexed in
+            let dense: NeighborLists
+            if let partitions, case .partitions(_, let probes) = options.candidates {
+                let probes = min(probes, partitions.count)
+                dense = PartitionScoring.lists(indexed, partitionOfRow: partitions.partitionOfRow, partitions: partitions.count,
+                                               queries: queries, queriesAreIndexed: false,
+                                               probeLists: partitions.probeLists(queryVectors, count: probes, own: partitions.nearest(queryVectors)),
+                                               probes: probes, k: candidatesPerRow, progress: nil)
+            } else {
+                dense = DenseAllPairs.search(queries: queryVectors, database: vectors, k: candidatesPerRow)
+            }
+            let scoring = CandidateScoring(indexed: indexed, queries: queries, queriesAreIndexed: false)
+            var found = scoring.rerank(dense: dense, votes: options.votes, width: options.width(for: k), floors: floors, progress: progress)
+            for _ in 0..<options.refineRounds {
+                let refined = scoring.refine(found.lists, neighborLists: lists, fanout: options.refineFanout, reverse: nil,
+                                             floors: floors, progress: nil)
+                found = ScoredCandidates(lists: refined.lists, offers: found.offers + refined.offers)
+            }
+            return Matches(lists: found.lists.truncated(to: k), offers: found.offers)
         }
-        return Matches(lists: found.lists.truncated(to: k), offers: found.offers)
     }
 
     package mutating func append(_ rows: CSRMatrix) {
-        let newVectors = svd.project(rows, normalize: true)
+        let placed = placement(of: rows)
         if let current = partitions {
-            partitions = Partitions(centroids: current.centroids, partitionOfRow: current.partitionOfRow + current.nearest(newVectors))
+            partitions = Partitions(centroids: current.centroids, partitionOfRow: current.partitionOfRow + placed.partitionOfRow)
         }
-        vectors.append(newVectors)
-        postings = postings.appending(rowsOf: rows)
-        matrix.append(rows)
+        var extended = vectors
+        extended.append(placed.vectors)
+        let appended = extended
+        reduced = LazyValue { appended }
+        storage = storage.appending(rows)
+    }
+
+    /// Where new rows go: their unit LSA vectors and nearest partitions (empty in the exhaustive mode).
+    package func placement(of rows: CSRMatrix) -> (vectors: DenseMatrix, partitionOfRow: [Int32]) {
+        let vectors = svd.project(rows, normalize: true)
+        return (vectors, partitions?.nearest(vectors) ?? [])
     }
 }

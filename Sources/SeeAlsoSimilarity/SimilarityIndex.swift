@@ -9,9 +9,11 @@ import SeeAlsoVectorize
 /// (candidates from k-means partitions of LSA vectors, or from all of them in its exhaustive mode,
 /// re-ranked by exact cosine). Both rank with `RankOrder` and score with `CanonicalScores`.
 package protocol SimilarityIndex: Sendable {
-    /// The indexed rows: L2-normalised TF-IDF, CSR.
+    /// How many rows are indexed.
+    var rowCount: Int { get }
+    /// The indexed rows (L2-normalised TF-IDF, CSR) as arrays: a copy when they are read in place.
     var matrix: CSRMatrix { get }
-    /// Their inverted index.
+    /// Their inverted index as arrays: a copy when they are read in place.
     var postings: SparsePostings { get }
     /// Every indexed row's most similar other rows, canonical scores, best first.
     var lists: NeighborLists { get set }
@@ -43,14 +45,21 @@ extension SimilarityIndex {
         match(queries, k: k, reverse: false, progress: progress).lists
     }
 
-    /// Adds `rows` as rows n..<n+m and keeps every list current: each new row gets its list (from the
-    /// indexed rows by `match`, and from the other new rows exactly), and every stored list a new row
-    /// beats takes it in, keeping its length. For `ExactIndex` the result equals a rebuild.
+    /// Adds `rows` as rows n..<n+m and keeps every list current (see `listsAdding`). For `ExactIndex` the
+    /// result equals a rebuild.
     package mutating func add(_ rows: CSRMatrix, progress: ProgressTask? = nil) {
-        let n = matrix.rowCount, k = lists.k
+        let updated = listsAdding(rows, progress: progress)
+        append(rows)
+        lists = updated
+    }
+
+    /// The lists of rows 0..<n+m once `rows` are added as rows n..<n+m, without changing the index: each
+    /// new row's list comes from the indexed rows (`match`) and, exactly, from the other new rows; every
+    /// stored list a new row beats takes it in, keeping its length.
+    package func listsAdding(_ rows: CSRMatrix, progress: ProgressTask? = nil) -> NeighborLists {
+        let n = rowCount, k = lists.k
         let found = match(rows, k: k, reverse: true, progress: progress)
         let amongNew = ExactAllPairs.run(rows, options: .init(k: k), progress: nil)
-        append(rows)
         var merged = ListMerge(lists: lists)
         for query in 0..<rows.rowCount {
             let row = Int32(n + query)
@@ -59,7 +68,7 @@ extension SimilarityIndex {
             merged.appendRow(own + peers)
         }
         merged.offer(found.offers.map { ListOffer(target: $0.target, source: Int32(n) + $0.source, score: $0.score) })
-        lists = merged.lists
+        return merged.lists
     }
 }
 

@@ -37,3 +37,23 @@ package struct SharedPointer<Element>: @unchecked Sendable {
     package init(_ base: UnsafePointer<Element>) { self.base = base }
     @inlinable package subscript(index: Int) -> Element { base[index] }
 }
+
+/// A value made on first use (by `make`, once, under a lock) and kept.
+package final class LazyValue<Value>: @unchecked Sendable {
+    private let state: Locked<Value?>
+    private let make: @Sendable () -> Value
+
+    package init(_ make: @escaping @Sendable () -> Value) {
+        state = Locked(nil)
+        self.make = make
+    }
+
+    package var value: Value {
+        state.withLock { stored in
+            if let value = stored { return value }
+            let value = make()
+            stored = value
+            return value
+        }
+    }
+}

@@ -107,10 +107,13 @@ import SeeAlsoVectorize
     @Test func refinementKeepsExactListsAndFillsHoles() {
         let matrix = SparseMatrixSpec(rows: 250, columns: 1200, frequentColumns: 6, frequentShare: 0.4, rareTerms: 10,
                                       emptyShare: 0.02, duplicateShare: 0.05, k: 8, seed: 22).matrix()
-        let scoring = CandidateScoring(matrix: matrix, postings: SparsePostings(matrix), queries: matrix, queriesAreIndexed: true)
+        let storage = RowStorage.arrays(matrix, SparsePostings(matrix))
         func refine(_ lists: NeighborLists) -> NeighborLists {
-            scoring.refine(lists, neighborLists: lists, fanout: 8, reverse: CandidateScoring.reverseNeighbors(lists, width: 8),
-                           floors: nil, progress: nil).lists
+            storage.withRows { indexed in
+                CandidateScoring(indexed: indexed, queries: matrix, queriesAreIndexed: true)
+                    .refine(lists, neighborLists: lists, fanout: 8, reverse: CandidateScoring.reverseNeighbors(lists, width: 8),
+                            floors: nil, progress: nil).lists
+            }
         }
         let exact = ExactAllPairs.run(matrix, options: .init(k: 8))
         #expect(refine(exact) == exact)

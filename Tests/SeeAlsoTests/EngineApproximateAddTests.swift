@@ -35,6 +35,8 @@ import SeeAlsoTestSupport
 
         let engine = try SeeAlsoEngine(path: indexPath, verify: true)
         #expect(engine.articleCount == 3_300 && engine.manifest.method == method.rawValue)
+        // 300 ≤ 3,000 / 8: the new articles, their vectors and partitions went into the tail segment.
+        #expect(engine.manifest.tailRows == 300 && engine.manifest.files["dense.tail.sal"] != nil)
         let measured = try engine.measureRecall(sampleSize: 300, firstRow: 3_000)
         #expect(measured.recall >= 0.9 && measured.rows > 250 && measured.at == 10, "\(measured)")
         let index = try Index(path: indexPath)

@@ -1,0 +1,45 @@
+import SeeAlsoSimilarity
+
+/// A run of consecutive articles of an index, read in place from its own files: their metadata
+/// (`articles`), TF-IDF rows (`matrix`), postings numbered with the index's global rows (`postings`)
+/// and, for the approximate methods, reduced vectors and partitions (`dense`).
+///
+/// An index has a base segment (rows 0..<b, written by `build` or a compaction) and, after `add`, a tail
+/// segment holding every article added since (rows b..<n, files `*.tail.sal`). `add` rewrites only the
+/// tail (and the lists), so its cost grows with the articles added, not with the archive; when the
+/// tail outgrows an eighth of the base, `add` writes one base segment again.
+struct IndexSegment: @unchecked Sendable {
+    /// The file-name suffix of each segment, in order: `matrix.sal`, then `matrix.tail.sal`.
+    static let suffixes = ["", ".tail"]
+
+    let firstRow: Int
+    let articles: ArticleTable
+    /// This segment's rows (CSR; its starts index its own columns and values).
+    let rows: SparseBuffers
+    /// The postings of this segment's rows, with the index's global row numbers.
+    let postings: SparseBuffers
+    /// Reduced vectors (`vectors`, count × d) and partitions (`partitionOfRow`); the base segment's file
+    /// also holds the LSA projection and the centroids.
+    let dense: SectionFileReader?
+    let files: [SectionFileReader]
+
+    /// Opens the segment's files with `open(name, kind)` (which checks sizes and checksums).
+    init(suffix: String, firstRow: Int, dense hasDense: Bool, open: (String, String) throws -> SectionFileReader) throws {
+        let articleFile = try open("articles\(suffix).sal", "articles")
+        let matrix = try open("matrix\(suffix).sal", "matrix")
+        let postingFile = try open("postings\(suffix).sal", "postings")
+        dense = hasDense ? try open("dense\(suffix).sal", "dense") : nil
+        files = [articleFile, matrix, postingFile] + (dense.map { [$0] } ?? [])
+        self.firstRow = firstRow
+        articles = try ArticleTable(articleFile)
+        rows = SparseBuffers(starts: try matrix.array("rowStarts"), indices: try matrix.array("columns"), values: try matrix.array("values"))
+        postings = SparseBuffers(starts: try postingFile.array("columnStarts"), indices: try postingFile.array("rows"),
+                                 values: try postingFile.array("values"))
+        guard rows.starts.count == articles.count + 1, rows.starts.last == rows.indices.count, rows.indices.count == rows.values.count else {
+            throw IndexError.corrupt(path: matrix.path, reason: "the matrix disagrees with the \(articles.count) articles of its segment")
+        }
+    }
+
+    var count: Int { articles.count }
+    var range: Range<Int> { firstRow..<firstRow + count }
+}
