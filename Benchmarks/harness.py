@@ -108,7 +108,12 @@ def corpus_name(path: Path) -> str:
 
 def median_run(command, repeats, env=None, before=None):
     """The command run repeats times (after before(), when given, each time): median wall, the median run's CPU
-    and output, the largest peak RSS."""
+    and output, the largest peak RSS. With several repeats, one untimed run first, so that neither binary of a
+    side-by-side comparison pays alone for a cold page cache or for files still being written back."""
+    if repeats > 1:
+        if before:
+            before()
+        run_measured(command, env=env)
     runs = []
     for _ in range(repeats):
         if before:

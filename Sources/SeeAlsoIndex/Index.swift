@@ -241,11 +241,7 @@ package final class Index: @unchecked Sendable {
         let singularValues: UnsafeBufferPointer<Float> = try dense.array("singularValues")
         let centroids: UnsafeBufferPointer<Float> = try dense.array("centroids")
         let d = singularValues.count
-        let partitionOfRow = try segments.flatMap { segment -> [Int32] in
-            guard let file = segment.dense else { return [] }
-            let stored: UnsafeBufferPointer<Int32> = try file.array("partitionOfRow")
-            return Array(stored)
-        }
+        let partitionOfRow = try reducedRows(dimension: d, segments: segments[...], loadVectors: false).partitionOfRow
         guard d > 0, projection.count == vocabulary.count * d, centroids.count % d == 0,
               partitionOfRow.isEmpty || partitionOfRow.count == articleCount else {
             throw IndexError.corrupt(path: generationPath + "/dense.sal", reason: "sections disagree with the index's terms")
@@ -259,15 +255,16 @@ package final class Index: @unchecked Sendable {
         let svd = RandomizedSVD(singularValues: Array(singularValues),
                                 rightSingularVectors: DenseMatrix(rowCount: vocabulary.count, columnCount: d, values: Array(projection)),
                                 fittedRowCount: manifest.modelDocumentCount)
-        _ = try reducedRows(dimension: d, segments: segments[...], load: false)   // checks the vectors' sizes now
+        // The vectors' sizes were checked above: loading them later cannot fail.
         return PartitionedIndex(storage: rowStorage, lists: lists, options: options, svd: svd,
-                                vectors: { (try? self.reducedRows(dimension: d, segments: self.segments[...]).0) ?? DenseMatrix(rowCount: 0, columnCount: d) },
+                                vectors: { (try? self.reducedRows(dimension: d, segments: self.segments[...]).vectors) ?? DenseMatrix(rowCount: 0, columnCount: d) },
                                 partitions: partitions)
     }
 
-    /// The reduced vectors (rows × d) and partitions (empty in the exhaustive mode) of `segments`, from
-    /// their `dense` files.
-    private func reducedRows(dimension d: Int, segments chosen: ArraySlice<IndexSegment>, load: Bool = true) throws -> (DenseMatrix, [Int32]) {
+    /// The reduced vectors (rows × d; none unless `loadVectors`) and partitions (empty in the exhaustive
+    /// mode) of `segments`, from their `dense` files, whose sizes are checked.
+    private func reducedRows(dimension d: Int, segments chosen: ArraySlice<IndexSegment>,
+                             loadVectors: Bool = true) throws -> (vectors: DenseMatrix, partitionOfRow: [Int32]) {
         var vectors = DenseMatrix(rowCount: 0, columnCount: d)
         var partitionOfRow: [Int32] = []
         for segment in chosen {
@@ -277,15 +274,14 @@ package final class Index: @unchecked Sendable {
             guard values.count == segment.count * d, partitions.isEmpty || partitions.count == segment.count else {
                 throw IndexError.corrupt(path: dense.path, reason: "sections disagree with the \(segment.count) articles of the segment")
             }
-            guard load else { continue }
-            vectors.append(DenseMatrix(rowCount: segment.count, columnCount: d, values: Array(values)))
             partitionOfRow += partitions
+            if loadVectors { vectors.append(DenseMatrix(rowCount: segment.count, columnCount: d, values: Array(values))) }
         }
         return (vectors, partitionOfRow)
     }
 
     /// The tail segment's reduced vectors and partitions.
-    package func tailReducedRows(dimension d: Int) throws -> (DenseMatrix, [Int32]) {
+    package func tailReducedRows(dimension d: Int) throws -> (vectors: DenseMatrix, partitionOfRow: [Int32]) {
         try reducedRows(dimension: d, segments: segments.dropFirst())
     }
 }

@@ -160,7 +160,7 @@ package struct RelatedSearch {
                 j += 1
             }
         }
-        contributions.sort { $0.value != $1.value ? $0.value > $1.value : $0.column < $1.column }
+        contributions.sort { RankOrder.precedes($0.value, $0.column, $1.value, $1.column) }
         return contributions.prefix(terms).map { (index.term(Int($0.column)), $0.value) }
     }
 }

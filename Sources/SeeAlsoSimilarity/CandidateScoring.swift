@@ -163,7 +163,7 @@ final class CandidateScratch: @unchecked Sendable {
             let column = queries.columns[entry]
             if indexed.frequency(Int(column)) <= votes.maxDocuments { terms.append((queries.values[entry], column)) }
         }
-        terms.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.column < $1.column }
+        terms.sort { RankOrder.precedes($0.weight, $0.column, $1.weight, $1.column) }
         touched.removeAll(keepingCapacity: true)
         scores.withUnsafeMutableBufferPointer { scores in
             var read = 0
