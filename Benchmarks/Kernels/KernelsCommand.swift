@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeeAlso
 import SeeAlsoBLAS
 import SeeAlsoSimilarity
 import SeeAlsoSupport
@@ -77,16 +78,10 @@ struct KernelsCommand: ParsableCommand {
     func run() throws {
         if let threads { Parallelism.setWorkerCount(threads) }
         if let denseVectors, let dimension {
-            print(json(try benchDense(denseVectors, dimension: dimension)))
+            print(JSONLine.encode(try benchDense(denseVectors, dimension: dimension)))
         } else {
-            print(json(benchLimits()))
+            print(JSONLine.encode(benchLimits()))
         }
-    }
-
-    private func json(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self)
     }
 
     private func benchDense(_ path: String, dimension d: Int) throws -> DenseReport {
@@ -106,8 +101,12 @@ struct KernelsCommand: ParsableCommand {
         let normalizeSeconds = clock.seconds
 
         let layout = DenseAllPairs.defaultLayout
-        let tiles = symmetricTiles(count: n, rowTile: layout.rowTile, columnBlock: layout.columnBlock)
-        let flops = tiles.reduce(0.0) { $0 + 2 * Double($1.rows.count) * Double($1.columns.count) * Double(d) }
+        let schedule = TiledSearch.SymmetricSchedule(count: n, layout: layout)
+        let flops = (0..<schedule.tileCount).reduce(0.0) { total, tile in
+            schedule.columnBlocks(ofTile: tile).reduce(total) {
+                $0 + 2 * Double(schedule.rows(ofTile: tile).count) * Double($1.count) * Double(d)
+            }
+        }
 
         var runs: [Double] = []
         var lists = NeighborLists(rowCount: 0, k: k, ids: [], scores: [])
@@ -120,8 +119,7 @@ struct KernelsCommand: ParsableCommand {
 
         var gemmRuns: [Double] = []
         for _ in 0..<repeats {
-            gemmRuns.append(bareTiledSgemm(vectors, tiles: tiles, rowTile: layout.rowTile,
-                                           columnBlock: tiles.map(\.columns.count).max() ?? 1))
+            gemmRuns.append(bareTiledSgemm(vectors, schedule: schedule))
         }
 
         if let listsOut { try writeIds(lists, to: listsOut) }
@@ -142,44 +140,21 @@ struct KernelsCommand: ParsableCommand {
         guard FileManager.default.createFile(atPath: path, contents: bytes) else { throw ValidationError("cannot write \(path)") }
     }
 
-    /// The (rows, columns) blocks `DenseAllPairs.allPairs` multiplies: each tile of rows against the
-    /// rows before its end, in column blocks of a whole number of tiles (as `TiledSearch.runSymmetric`).
-    private func symmetricTiles(count n: Int, rowTile: Int, columnBlock: Int) -> [(rows: Range<Int>, columns: Range<Int>)] {
-        let blockWidth = max(rowTile, min(columnBlock, max(1, n)) / rowTile * rowTile)
-        var result: [(rows: Range<Int>, columns: Range<Int>)] = []
-        var start = 0
-        while start < n {
-            let rows = start..<min(n, start + rowTile)
-            var blockStart = 0
-            while blockStart < rows.upperBound {
-                let columns = blockStart..<min(rows.upperBound, blockStart + blockWidth)
-                result.append((rows, columns))
-                blockStart = columns.upperBound
-            }
-            start = rows.upperBound
-        }
-        return result
-    }
-
-    /// Runs sgemm over `tiles` on every worker (one BLAS thread each, one reused buffer per worker),
-    /// grouped by row tile as the search schedules them. Returns the wall seconds.
-    private func bareTiledSgemm(_ vectors: DenseMatrix, tiles: [(rows: Range<Int>, columns: Range<Int>)], rowTile: Int,
-                                columnBlock: Int) -> Double {
+    /// Runs sgemm over the tiles of `schedule` (those `DenseAllPairs.allPairs` multiplies) on every worker,
+    /// one BLAS thread each and one reused buffer per worker, a row tile at a time as the search schedules
+    /// them. Returns the wall seconds.
+    private func bareTiledSgemm(_ vectors: DenseMatrix, schedule: TiledSearch.SymmetricSchedule) -> Double {
         let d = vectors.columnCount
         let workers = Parallelism.workerCount
-        let buffers = (0..<workers).map { _ in ScoreBuffer(count: rowTile * columnBlock) }
-        var groups: [[(rows: Range<Int>, columns: Range<Int>)]] = []
-        for tile in tiles {
-            if let last = groups.last?.last, last.rows == tile.rows { groups[groups.count - 1].append(tile) } else { groups.append([tile]) }
-        }
-        let work = groups
+        let buffers = (0..<workers).map { _ in ScoreBuffer(count: schedule.rowTile * schedule.blockWidth) }
         let sink = Locked(Float(0))
         let watch = Stopwatch()
         vectors.values.withUnsafeBufferPointer { values in
             let base = SharedPointer(values.baseAddress!)
-            Parallelism.forEachDynamic(work.count, workers: workers) { group, worker in
+            Parallelism.forEachDynamic(schedule.tileCount, workers: workers) { tile, worker in
                 let buffer = buffers[worker].pointer
-                for (rows, columns) in work[group] {
+                let rows = schedule.rows(ofTile: tile)
+                for columns in schedule.columnBlocks(ofTile: tile) {
                     BLAS.sgemm(transposeB: true, m: rows.count, n: columns.count, k: d,
                                a: base.base + rows.lowerBound * d, lda: d, b: base.base + columns.lowerBound * d, ldb: d,
                                c: buffer, ldc: columns.count)

@@ -8,7 +8,7 @@ import SeeAlsoSupport
 /// both rows (half the FLOPs of a query-against-database search). Cost 2·n²·d FLOPs for
 /// `search`, n²·d for `allPairs`; memory one `rowTile × columnBlock` buffer per worker.
 package enum DenseAllPairs {
-    package static let defaultLayout = (rowTile: 256, columnBlock: 4096)
+    package static let defaultLayout = TiledSearch.Layout(rowTile: 256, columnBlock: 4096)
 
     /// Every row's k most similar other rows, self excluded.
     package static func allPairs(_ vectors: DenseMatrix, k: Int, floor: Float = 0, progress: ProgressTask? = nil) -> NeighborLists {
@@ -17,7 +17,7 @@ package enum DenseAllPairs {
             let base = SharedPointer(values.baseAddress!)
             return TiledSearch.runSymmetric(
                 count: vectors.rowCount, k: k, floor: floor,
-                layout: TiledSearch.Layout(rowTile: defaultLayout.rowTile, columnBlock: defaultLayout.columnBlock),
+                layout: defaultLayout,
                 progress: progress, prepare: { _ in () },
                 fill: { _, rows, columns, buffer, stride in
                     BLAS.sgemm(transposeB: true, m: rows.count, n: columns.count, k: d,
@@ -38,7 +38,7 @@ package enum DenseAllPairs {
                 let databaseBase = SharedPointer(databaseValues.baseAddress!)
                 return TiledSearch.run(
                     queryCount: queries.rowCount, databaseCount: database.rowCount, k: k, floor: floor, excludeSelf: false,
-                    layout: TiledSearch.Layout(rowTile: defaultLayout.rowTile, columnBlock: defaultLayout.columnBlock),
+                    layout: defaultLayout,
                     progress: progress, prepare: { _ in () },
                     fill: { _, rows, columns, buffer, stride in
                         BLAS.sgemm(transposeB: true, m: rows.count, n: columns.count, k: d,

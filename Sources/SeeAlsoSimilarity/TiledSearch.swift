@@ -8,10 +8,38 @@ import SeeAlsoSupport
 /// This keeps score computation apart from selection, as FAISS does for exhaustive search.
 /// Tiles are scheduled dynamically over the workers; each worker owns one score buffer of
 /// `rowTile × columnBlock` floats. Results do not depend on the worker count.
-enum TiledSearch {
-    struct Layout {
-        var rowTile: Int
-        var columnBlock: Int
+package enum TiledSearch {
+    /// Tile shape: query rows per tile and database rows per column block.
+    package struct Layout: Sendable {
+        package var rowTile: Int
+        package var columnBlock: Int
+    }
+
+    /// The tiles `runSymmetric` scores over `count` rows: each tile of `rowTile` rows (in order)
+    /// against the rows before its end, in column blocks of a whole number of tiles, at most
+    /// `columnBlock` wide. O(1) memory; the blocks of a tile are generated lazily.
+    package struct SymmetricSchedule: Sendable {
+        package let count: Int
+        package let rowTile: Int
+        /// Width of every column block but a tile's last (and the score buffer's row stride bound).
+        package let blockWidth: Int
+
+        package init(count: Int, layout: Layout) {
+            self.count = count
+            rowTile = layout.rowTile
+            blockWidth = max(rowTile, min(layout.columnBlock, max(1, count)) / rowTile * rowTile)
+        }
+
+        package var tileCount: Int { (count + rowTile - 1) / rowTile }
+
+        package func rows(ofTile tile: Int) -> Range<Int> { tile * rowTile..<min(count, (tile + 1) * rowTile) }
+
+        /// The column blocks tile `tile` is scored against: `0..<rows(ofTile: tile).upperBound` in steps of `blockWidth`.
+        package func columnBlocks(ofTile tile: Int) -> LazyMapSequence<StrideTo<Int>, Range<Int>> {
+            let end = rows(ofTile: tile).upperBound
+            let width = blockWidth
+            return stride(from: 0, to: end, by: width).lazy.map { $0..<min(end, $0 + width) }
+        }
     }
 
     /// `prepare(rows)` builds per-tile state; `fill(&state, rows, columns, buffer, stride)` writes
@@ -58,26 +86,23 @@ enum TiledSearch {
         fill: @Sendable (inout TileState, Range<Int>, Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void
     ) -> NeighborLists {
         let heaps = TopKHeaps(rowCount: count, k: k, floor: floor)
-        let tile = layout.rowTile
-        let tileCount = (count + tile - 1) / tile
-        let blockWidth = max(tile, min(layout.columnBlock, max(1, count)) / tile * tile)
-        let locks = (0..<tileCount).map { _ in NSLock() }
+        let schedule = SymmetricSchedule(count: count, layout: layout)
+        let tile = schedule.rowTile
+        let locks = (0..<schedule.tileCount).map { _ in NSLock() }
         let workers = Parallelism.workerCount
-        let buffers = (0..<workers).map { _ in ScoreBuffer(count: tile * blockWidth) }
+        let buffers = (0..<workers).map { _ in ScoreBuffer(count: tile * schedule.blockWidth) }
         let scratch = (0..<workers).map { _ in Locked([ColumnCandidate]()) }
         // Tiles in increasing order: a row's heap is filled by its own tile before later tiles offer
         // it column-side candidates, so their thresholds already filter most of them out.
-        Parallelism.forEachDynamic(tileCount, workers: workers) { tileIndex, worker in
-            let rows = tileIndex * tile..<min(count, (tileIndex + 1) * tile)
+        Parallelism.forEachDynamic(schedule.tileCount, workers: workers) { tileIndex, worker in
+            let rows = schedule.rows(ofTile: tileIndex)
             let buffer = buffers[worker].pointer
             var state = prepare(rows)
             var candidates = scratch[worker].withLock { list -> [ColumnCandidate] in
                 defer { list = [] }
                 return list
             }
-            var blockStart = 0
-            while blockStart < rows.upperBound {
-                let columns = blockStart..<min(rows.upperBound, blockStart + blockWidth)
+            for columns in schedule.columnBlocks(ofTile: tileIndex) {
                 let stride = columns.count
                 fill(&state, rows, columns, buffer, stride)
                 locks[tileIndex].withLock {
@@ -94,7 +119,6 @@ enum TiledSearch {
                                             columnOffset: columns.lowerBound, heaps: heaps, into: &candidates)
                     pushColumnCandidates(&candidates, heaps: heaps, locks: locks, tile: tile)
                 }
-                blockStart = columns.upperBound
             }
             scratch[worker].withLock { $0 = candidates }
             progress?.advance(by: rows.count)
