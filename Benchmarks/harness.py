@@ -106,10 +106,13 @@ def corpus_name(path: Path) -> str:
     return name
 
 
-def median_run(command, repeats, env=None, before=None):
-    """The command run repeats times (after before(), when given, each time): median wall, the median run's CPU
-    and output, the largest peak RSS. With several repeats, one untimed run first, so that neither binary of a
-    side-by-side comparison pays alone for a cold page cache or for files still being written back."""
+def median_run(command, repeats, env=None, before=None, key=None):
+    """The command run repeats times (after before(), when given, each time), each run (run_measured's dict) measured
+    by key(run) in seconds (default: its wall time). Returns the median of the key ("seconds") and every run's key
+    ("runs"), the median wall time and every run's ("wall", "walls"), the median run's CPU and output (the run whose
+    key is the lower median) and the largest peak RSS. With several repeats, one untimed run first, so that neither
+    binary of a side-by-side comparison pays alone for a cold page cache or for files still being written back."""
+    key = key or (lambda run: run["wall"])
     if repeats > 1:
         if before:
             before()
@@ -119,10 +122,11 @@ def median_run(command, repeats, env=None, before=None):
         if before:
             before()
         runs.append(run_measured(command, env=env))
+    values = [key(r) for r in runs]
     walls = [r["wall"] for r in runs]
-    best = runs[walls.index(statistics.median_low(walls))]
-    return {"wall": statistics.median(walls), "walls": walls, "cpu": best["cpu"],
-            "rss": max(r["rss"] for r in runs), "stdout": best["stdout"]}
+    best = runs[values.index(statistics.median_low(values))]
+    return {"seconds": statistics.median(values), "runs": values, "wall": statistics.median(walls), "walls": walls,
+            "cpu": best["cpu"], "rss": max(r["rss"] for r in runs), "stdout": best["stdout"]}
 
 
 def last_json(text):
@@ -386,18 +390,12 @@ def lists_agreement(ours, theirs):
     return {"identical": ours == theirs, "differing_rows": compare_lists(ours, theirs)}
 
 
-def exact_build(binary, data, name, k, repeats):
-    """`seealso build --method exact` with the reference settings, repeated: (the lists stage's seconds with the
-    whole process's CPU and peak RSS, the lists)."""
+def exact_build(args, binary, data, name, k, repeats):
+    """`seealso build --method exact` with the reference settings, repeated (build_figures): (the lists stage's
+    seconds, the median run's CPU and the largest peak RSS of the whole process, the lists)."""
     index = WORK / f"{name}{binary.suffix}.index"
-    seconds, cpus, rsss = [], [], []
-    for _ in range(repeats):
-        result = run_measured([binary.path, "build", "--input", str(data), *REFERENCE_FLAGS, "--method", "exact",
-                               "--k", str(k), "--index", str(index), "--quiet", "--format", "json"])
-        seconds.append(json.loads(result["stdout"])["stageSeconds"]["lists"])
-        cpus.append(result["cpu"])
-        rsss.append(result["rss"])
-    figures = {"seconds": statistics.median(seconds), "runs": seconds, "cpu": statistics.median(cpus), "rss": max(rsss)}
+    build = build_figures(args, binary, data, "exact", None, k=k, index=index, repeats=repeats, flags=REFERENCE_FLAGS)
+    figures = {"seconds": build["lists_seconds"], "runs": build["lists_runs"], "cpu": build["cpu"], "rss": build["rss"]}
     return figures, related_lists(binary, index, k, WORK / f"{name}{binary.suffix}.lists.jsonl")
 
 
@@ -409,12 +407,12 @@ def stage_exact(args, corpora):
     for corpus in corpora:
         data = plain_copy(corpus)
         mtx = export_mtx(args, data, REFERENCE_FLAGS, WORK / f"{corpus.name}.mtx")
-        figures, ours = exact_build(args.new, data, corpus.name, k, args.repeats)
+        figures, ours = exact_build(args, args.new, data, corpus.name, k, args.repeats)
         ours_seconds = figures["seconds"]
         row = {"corpus": corpus.name, "documents": len(ours), "seealso_seconds": ours_seconds, "seealso_runs": figures["runs"],
                "seealso_cpu": figures["cpu"], "seealso_rss": figures["rss"]}
         baseline = run_baseline(args, notes, f"exact {corpus.name}",
-                                lambda binary: exact_build(binary, data, corpus.name, k, args.repeats))
+                                lambda binary: exact_build(args, binary, data, corpus.name, k, args.repeats))
         if baseline:
             row["baseline"] = {**baseline[0], **lists_agreement(ours, baseline[1])}
             log(f"exact {corpus.name}: {args.baseline.name} {baseline[0]['seconds']:.2f} s, "
@@ -596,22 +594,20 @@ def stage_dense(args, corpora):
 # Stage: partitioned
 
 
-def build_figures(args, binary, data, method, n, k=10, index=None, repeats=None):
-    """`seealso build --method M --k K` (news defaults), repeated (default: repeats_for n): the median run's figures.
-    The index is left in `index` when one is given (the last run's), else built in Benchmarks/work/synth and removed."""
+def build_figures(args, binary, data, method, n, k=10, index=None, repeats=None, flags=()):
+    """`seealso build --method M --k K` (news defaults, or the given analysis flags), repeated by median_run (default:
+    repeats_for n), timed by its `lists` stage: the median lists seconds and wall time, the median run's CPU and
+    summary, the largest peak RSS. The index is left in `index` when one is given (the last run's), else built in
+    Benchmarks/work/synth and removed."""
     target = index or WORK / "synth" / f"{data.stem}.{method}{binary.suffix}.index"
-    runs = []
-    for _ in range(repeats or repeats_for(args, n)):
-        result = run_measured([binary.path, "build", "--input", str(data), "--method", method, "--k", str(k),
-                               "--index", str(target), "--format", "json", "--quiet"])
-        runs.append((result, json.loads(result["stdout"])))
-    lists = [summary["stageSeconds"]["lists"] for _, summary in runs]
-    result, summary = runs[lists.index(statistics.median_low(lists))]
+    run = median_run([binary.path, "build", "--input", str(data), *flags, "--method", method, "--k", str(k),
+                      "--index", str(target), "--format", "json", "--quiet"], repeats or repeats_for(args, n),
+                     key=lambda result: json.loads(result["stdout"])["stageSeconds"]["lists"])
+    summary = json.loads(run["stdout"])
     if index is None:
         shutil.rmtree(target, ignore_errors=True)
     recall_check = sum(v for key, v in summary["stageSeconds"].items() if key.startswith("recall check"))
-    return {"wall": statistics.median(r["wall"] for r, _ in runs), "cpu": result["cpu"],
-            "rss": max(r["rss"] for r, _ in runs), "lists_seconds": statistics.median(lists), "lists_runs": lists,
+    return {"wall": run["wall"], "cpu": run["cpu"], "rss": run["rss"], "lists_seconds": run["seconds"], "lists_runs": run["runs"],
             "vectorize_seconds": summary["stageSeconds"].get("vectorize"), "write_seconds": summary.get("writeSeconds"),
             "recall_check_seconds": recall_check, "recall": summary.get("measuredRecall", 1.0 if method == "exact" else None),
             "stage_seconds": summary["stageSeconds"], "vocabulary": summary["vocabulary"], "articles": summary["articles"]}
@@ -723,10 +719,11 @@ def stage_add(args, corpora):
         log(f"add {size_label(n)}: index of the first {n} articles: {build_line(build)}")
         ours, baseline = measure_both(args, notes, f"add {size_label(n)}",
                                       lambda binary: add_figures(args, notes, binary, index, newest, n), add_line)
-        row = {"n": n, "label": size_label(n), "archive": f"synth-{size_label(n + ADDED_ARTICLES)}", "added": ADDED_ARTICLES,
-               "index": build, "systems": {args.new.name: ours}}
+        # "newest": the articles given to `seealso add`; each binary's "added" is how many it reports adding.
+        row = {"n": n, "label": size_label(n), "archive": f"synth-{size_label(n + ADDED_ARTICLES)}", "newest": ADDED_ARTICLES,
+               "index": build, **ours}
         if baseline:
-            row["systems"][args.baseline.name] = baseline
+            row["baseline"] = baseline
         rows.append(row)
         shutil.rmtree(folder, ignore_errors=True)
     return {"rows": rows, "notes": notes}
@@ -1612,15 +1609,15 @@ def partitioned_line(r, system, f, base):
 
 
 def render_add(rows, baseline):
-    lines = ["| archive | articles in the index | added | system | add s | CPU s | peak RSS MiB | recall@10 of added | "
-             "recall@10 overall | new/baseline |", "|---|---|---|---|---|---|---|---|---|---|"]
+    system, extra = (["system"], ["new/baseline"]) if baseline else ([], [])
+    lines = ["| archive | articles in the index | added |" + cells(*system) + " add s | CPU s | peak RSS MiB | "
+             "recall@10 of added | recall@10 overall |" + cells(*extra),
+             "|---|---|---|" + "---|" * len(system) + "---|---|---|---|---|" + "---|" * len(extra)]
     for r in rows:
-        ours = r["systems"].get("SeeAlso", {})
-        for system, f in r["systems"].items():
-            ratio = ratio_text(ours.get("wall"), f["wall"]) if system != "SeeAlso" else "–"
-            lines.append(f"| {r['archive']} | {r['n']} | {f['added']} | {system} | {f['wall']:.2f} | {f['cpu']:.1f} | "
-                         f"{mib(f['rss'])} | {seconds_text(f.get('recall_added'), 3)} | {seconds_text(f.get('recall_all'), 3)} | "
-                         f"{ratio} |")
+        for label, f, ratio in system_rows(r, baseline, "wall"):
+            lines.append(f"| {r['archive']} | {r['n']} | {f['added']} |" + cells(*label) + f" {f['wall']:.2f} | {f['cpu']:.1f} | "
+                         f"{mib(f['rss'])} | {seconds_text(f.get('recall_added'), 3)} | {seconds_text(f.get('recall_all'), 3)} |"
+                         + cells(*ratio))
     lines += ["", f"`seealso synth --articles N+{ADDED_ARTICLES} --seed 1`: its first N articles are indexed with "
               "`seealso build --method partitioned --k 10` (news defaults, by SeeAlso), its last "
               f"{ADDED_ARTICLES} (the newest, as in a newsroom) are added with `seealso add --index COPY --input NEW`, each "
