@@ -47,15 +47,7 @@ package enum KSelection {
         let grid = configuration.grid.filter { $0 >= 2 && $0 < n }.sorted()
         precondition(!grid.isEmpty, "KSelection: no k of the grid fits \(n) rows")
         var random = SplitMix64(seed: configuration.seed, stream: 0x5A3F)
-        let s = min(n, configuration.sampleSize)
-        var sample: [Int]
-        if s < n {
-            var pool = Array(0..<n)
-            for position in 0..<s { pool.swapAt(position, position + random.nextIndex(below: n - position)) }
-            sample = Array(pool[0..<s]).sorted()
-        } else {
-            sample = Array(0..<n)
-        }
+        let sample = random.sampleIndices(configuration.sampleSize, from: n)
         let gram = cosineMatrix(rows.subset(sample))
         var scores: [(k: Int, silhouette: Double)] = []
         var best: (k: Int, score: Double, result: SphericalKMeans.Result)?
@@ -98,26 +90,26 @@ package enum KSelection {
     /// The s×s matrix of inner products of the rows. Dense rows: the k-means score blocks with the rows
     /// themselves as the centroids (sgemm); sparse rows: canonical scores, one scattered row at a time.
     static func cosineMatrix(_ rows: VectorRows) -> [Float] {
-        let s = rows.count
-        var gram = [Float](repeating: 0, count: s * s)
-        gram.withUnsafeMutableBufferPointer { buffer in
-            let output = SharedMutablePointer(buffer.baseAddress!)
-            switch rows {
-            case .dense(let vectors):
-                rows.forEachScoreBlock(vectors) { range, block in
-                    (output.base + range.lowerBound * s).update(from: block, count: range.count * s)
-                }
-            case .sparse(let matrix):
-                Parallelism.forEachRange(s) { range, _ in
-                    let scattered = ScatteredRow(columns: matrix.columnCount)
-                    for i in range {
-                        scattered.scatter(matrix, i)
-                        for j in 0..<s { output[i * s + j] = scattered.dot(matrix, j) }
-                        scattered.clear(matrix, i)
+        switch rows {
+        case .dense(let vectors):
+            return rows.scoreMatrix(vectors)
+        case .sparse(let matrix):
+            let s = rows.count
+            var gram = [Float](repeating: 0, count: s * s)
+            gram.withUnsafeMutableBufferPointer { buffer in
+                let output = SharedMutablePointer(buffer.baseAddress!)
+                matrix.withIndexedRows { indexed in
+                    Parallelism.forEachRange(s) { range, _ in
+                        let scattered = ScatteredRow(columns: matrix.columnCount)
+                        for i in range {
+                            scattered.scatter(matrix, i)
+                            for j in 0..<s { output[i * s + j] = scattered.dot(indexed, j) }
+                            scattered.clear(matrix, i)
+                        }
                     }
                 }
             }
+            return gram
         }
-        return gram
     }
 }

@@ -59,8 +59,9 @@ struct CandidateScoring {
     /// appends candidate ids (and may pre-fill already scored pairs); each distinct candidate gets its
     /// canonical score, and the k best of all replace the query's row of `start`. Queries without
     /// candidates keep their row of `start`. `voteRows` and `voteKeep` size each worker's vote scratch
-    /// (0 when `gather` does not vote). With `floors` (per indexed row), every scored pair that reaches
-    /// the candidate's floor is also returned as an offer to the candidate's list.
+    /// (0 when `gather` does not vote). With `floors` (per indexed row), every pair scored here that
+    /// reaches the candidate's floor is also returned as an offer to the candidate's list (pre-filled
+    /// pairs were offered when they were scored).
     private func scoreCandidates(
         _ start: NeighborLists, voteRows: Int, voteKeep: Int, floors: [Float]?, progress: ProgressTask?,
         gather: @Sendable (_ query: Int, _ scratch: CandidateScratch, _ candidates: inout [Int32], _ ranked: inout [(id: Int32, score: Float)]) -> Void
@@ -95,18 +96,17 @@ struct CandidateScoring {
                             previous = candidate
                             if queriesAreIndexed && Int(candidate) == query { continue }
                             let score = local.query.dot(indexed, Int(candidate))
-                            if score > 0 { ranked.append((candidate, score)) }
+                            guard score > 0 else { continue }
+                            ranked.append((candidate, score))
+                            if let floors, score >= floors[Int(candidate)] {
+                                found.append(ListOffer(target: candidate, source: Int32(query), score: score))
+                            }
                         }
                         local.query.clear(queries, query)
                         ranked.sort { RankOrder.precedes($0.score, $0.id, $1.score, $1.id) }
                         for (position, pair) in ranked.prefix(k).enumerated() {
                             idOut[query * k + position] = pair.id
                             scoreOut[query * k + position] = pair.score
-                        }
-                        if let floors {
-                            for pair in ranked where pair.score >= floors[Int(pair.id)] {
-                                found.append(ListOffer(target: pair.id, source: Int32(query), score: pair.score))
-                            }
                         }
                     }
                     if !found.isEmpty { offers.withLock { $0.append(contentsOf: found) } }
@@ -143,7 +143,7 @@ final class CandidateScratch: @unchecked Sendable {
     let query: ScatteredRow
     private var scores: [Float]
     private var touched: [Int32] = []
-    private var terms: [(weight: Float, column: Int32)] = []
+    private var terms: [(weight: Float, column: Int32, frequency: Int)] = []
     private let best: TopKHeaps
 
     /// `voteRows`: the indexed rows (0 when the scratch never votes); `voteKeep`: votes kept per query.
@@ -161,14 +161,15 @@ final class CandidateScratch: @unchecked Sendable {
         terms.removeAll(keepingCapacity: true)
         for entry in queries.rowStarts[query]..<queries.rowStarts[query + 1] {
             let column = queries.columns[entry]
-            if indexed.frequency(Int(column)) <= votes.maxDocuments { terms.append((queries.values[entry], column)) }
+            let frequency = indexed.frequency(Int(column))
+            if frequency <= votes.maxDocuments { terms.append((queries.values[entry], column, frequency)) }
         }
         terms.sort { RankOrder.precedes($0.weight, $0.column, $1.weight, $1.column) }
         touched.removeAll(keepingCapacity: true)
         scores.withUnsafeMutableBufferPointer { scores in
             var read = 0
-            for (weight, column) in terms.prefix(votes.terms) {
-                read += indexed.frequency(Int(column))
+            for (weight, column, frequency) in terms.prefix(votes.terms) {
+                read += frequency
                 if read > votes.budget { break }
                 for postings in indexed.postings {
                     let (rows, values) = postings.entries(Int(column))
@@ -184,7 +185,7 @@ final class CandidateScratch: @unchecked Sendable {
             } else {
                 best.clear(row: 0)
                 for other in touched { best.push(row: 0, id: other, score: scores[Int(other)]) }
-                candidates.append(contentsOf: best.sorted(row: 0).map(\.id))
+                best.appendIDs(row: 0, to: &candidates)
             }
             for other in touched { scores[Int(other)] = 0 }
         }

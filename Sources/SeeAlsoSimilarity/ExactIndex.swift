@@ -55,7 +55,7 @@ package struct ExactSearch: Sendable {
             let offers = Locked([ListOffer]())
             let workers = Parallelism.workerCount
             let buffers = (0..<workers).map { _ in ScoreBuffer(count: n) }
-            let scattered = (0..<workers).map { _ in ScatteredRow(columns: indexed.columnCount) }
+            let scattered = floors == nil ? [] : (0..<workers).map { _ in ScatteredRow(columns: indexed.columnCount) }
             Parallelism.forEachDynamic(queries.rowCount, workers: workers) { query, worker in
                 let scores = buffers[worker].pointer
                 scores.update(repeating: 0, count: n)

@@ -23,16 +23,13 @@ package struct SparseBuffers: @unchecked Sendable {
     }
 
     /// For postings: scores[r] += Σ_t q_t · x_{r,t} over the postings of the query's terms (columns,
-    /// values), for the rows r below `limit` only (postings are in row order, so each list is cut where it
-    /// passes it). Float sums in term order: a fast preselection, not a canonical score. O(Σ_{t ∈ q} df(t)).
+    /// values). Float sums in term order: a fast preselection, not a canonical score. O(Σ_{t ∈ q} df(t)).
     @inlinable
-    package func accumulate(columns: ArraySlice<Int32>, values queryValues: ArraySlice<Float>, below limit: Int = .max,
+    package func accumulate(columns: ArraySlice<Int32>, values queryValues: ArraySlice<Float>,
                             into scores: UnsafeMutablePointer<Float>) {
         for (column, weight) in zip(columns, queryValues) {
             for position in starts[Int(column)]..<starts[Int(column) + 1] {
-                let row = Int(indices[position])
-                if row >= limit { break }
-                scores[row] += weight * values[position]
+                scores[Int(indices[position])] += weight * values[position]
             }
         }
     }
@@ -107,13 +104,6 @@ package enum RowStorage: @unchecked Sendable {
         }
     }
 
-    package var columnCount: Int {
-        switch self {
-        case .arrays(let matrix, _): return matrix.columnCount
-        case .mapped(let rows, _): return rows.columnCount
-        }
-    }
-
     /// Calls `body` with the rows and postings read in place.
     package func withRows<Result>(_ body: (IndexedRows) throws -> Result) rethrows -> Result {
         switch self {
@@ -132,10 +122,7 @@ package enum RowStorage: @unchecked Sendable {
         case .arrays(let matrix, _): return matrix
         case .mapped(let rows, let owner):
             return withExtendedLifetime(owner) {
-                var parts = rows.parts.map {
-                    CSRMatrix(rowCount: $0.count, columnCount: rows.columnCount, rowStarts: Array($0.rows.starts),
-                              columns: Array($0.rows.indices), values: Array($0.rows.values))
-                }
+                var parts = rows.parts.map { CSRMatrix(copying: $0.rows, columnCount: rows.columnCount) }
                 var matrix = parts.removeFirst()
                 for part in parts { matrix.append(part) }
                 return matrix
@@ -152,16 +139,27 @@ package enum RowStorage: @unchecked Sendable {
         }
     }
 
-    /// The rows and postings with `newRows` appended, as arrays.
+    /// The rows and postings with `newRows` appended, as arrays: each column's list stays in increasing
+    /// row order, the stored postings (all their parts) and the new rows' joined in one pass.
+    /// O(nnz of both + parts · columns).
     package func appending(_ newRows: CSRMatrix) -> RowStorage {
+        let added = SparsePostings(newRows, firstRow: rowCount)
+        let postings = withRows { rows in
+            added.withBuffers { SparsePostings(concatenating: rows.postings + [$0], rowCount: added.rowCount) }
+        }
         var matrix = matrix
-        let postings = postings.appending(rowsOf: newRows)
         matrix.append(newRows)
         return .arrays(matrix, postings)
     }
 }
 
 extension CSRMatrix {
+    /// A copy of CSR rows read in place (`rows.starts` from 0): O(nnz).
+    package init(copying rows: SparseBuffers, columnCount: Int) {
+        self.init(rowCount: rows.starts.count - 1, columnCount: columnCount, rowStarts: Array(rows.starts),
+                  columns: Array(rows.indices), values: Array(rows.values))
+    }
+
     /// Calls `body` with the rows read in place (no postings).
     package func withIndexedRows<Result>(_ body: (IndexedRows) throws -> Result) rethrows -> Result {
         try rowStarts.withUnsafeBufferPointer { starts in

@@ -110,17 +110,7 @@ extension SphericalKMeans {
         precondition(k >= 1 && k <= n, "SphericalKMeans.seedCentroids: need 1 ≤ k ≤ n")
         var random = SplitMix64(seed: seed, stream: 0x5EED)
         let s = max(k, min(n, sampleSize))
-        let sample: VectorRows
-        if s < n {
-            // Partial Fisher–Yates, then increasing row order for sequential access.
-            var pool = (0..<n).map { Int32(truncatingIfNeeded: $0) }
-            for position in 0..<s {
-                pool.swapAt(position, position + random.nextIndex(below: n - position))
-            }
-            sample = rows.subset(pool[0..<s].sorted().map { Int($0) })
-        } else {
-            sample = rows
-        }
+        let sample = s < n ? rows.subset(random.sampleIndices(s, from: n)) : rows
 
         let trials = 2 + Int(log(Double(k)))
         var centroids = DenseMatrix(rowCount: k, columnCount: d)
@@ -138,15 +128,7 @@ extension SphericalKMeans {
                     normalize(target, count: d)
                 }
             }
-            let count = candidates.count
-            var scores = [Float](repeating: 0, count: s * count)
-            scores.withUnsafeMutableBufferPointer { buffer in
-                let output = SharedMutablePointer(buffer.baseAddress!)
-                sample.forEachScoreBlock(chosen) { range, block in
-                    (output.base + range.lowerBound * count).update(from: block, count: range.count * count)
-                }
-            }
-            return (chosen, scores)
+            return (chosen, sample.scoreMatrix(chosen))
         }
 
         func take(_ chosen: DenseMatrix, _ index: Int, row: Int, as cluster: Int) {

@@ -133,6 +133,11 @@ package struct TopKHeaps: @unchecked Sendable {
     @inline(__always)
     package func clear(row: Int) { counts[row] = 0 }
 
+    /// Appends `row`'s kept ids to `target` in heap order (unranked: for callers that only need the set).
+    package func appendIDs(row: Int, to target: inout [Int32]) {
+        target.append(contentsOf: UnsafeBufferPointer(start: ids + row * k, count: Int(counts[row])))
+    }
+
     /// `row`'s kept candidates best first (unpadded).
     package func sorted(row: Int) -> [(id: Int32, score: Float)] {
         let base = row * k

@@ -55,8 +55,7 @@ package struct PartitionedIndex: SimilarityIndex {
     package var vectors: DenseMatrix { reduced.value }
 
     /// Builds every row's list (`options.k` long); progress of each stage goes to `reporter`.
-    package init(building matrix: CSRMatrix, options: Options, postings: SparsePostings? = nil,
-                 reporter: any ProgressReporter) throws {
+    package init(building matrix: CSRMatrix, options: Options, reporter: any ProgressReporter) throws {
         var timings = StageTimings()
         let n = matrix.rowCount
         let rank = max(1, min(options.dimensions, min(n, matrix.columnCount) - 1))
@@ -88,7 +87,7 @@ package struct PartitionedIndex: SimilarityIndex {
             task.finish()
             timings.lap("dense candidates")
         }
-        let storage = RowStorage.arrays(matrix, postings ?? SparsePostings(matrix))
+        let storage = RowStorage.arrays(matrix, SparsePostings(matrix))
         let lists = storage.withRows { indexed in
             let scoring = CandidateScoring(indexed: indexed, queries: matrix, queriesAreIndexed: true)
             let rerankTask = reporter.task("sparse candidates and exact re-ranking", total: n)
@@ -124,7 +123,7 @@ package struct PartitionedIndex: SimilarityIndex {
                 let probes = min(probes, partitions.count)
                 dense = PartitionScoring.lists(indexed, partitionOfRow: partitions.partitionOfRow, partitions: partitions.count,
                                                queries: queries, queriesAreIndexed: false,
-                                               probeLists: partitions.probeLists(queryVectors, count: probes, own: partitions.nearest(queryVectors)),
+                                               probeLists: partitions.probeLists(queryVectors, count: probes),
                                                probes: probes, k: candidatesPerRow, progress: nil)
             } else {
                 dense = DenseAllPairs.search(queries: queryVectors, database: vectors, k: candidatesPerRow)
@@ -145,10 +144,13 @@ package struct PartitionedIndex: SimilarityIndex {
         if let current = partitions {
             partitions = Partitions(centroids: current.centroids, partitionOfRow: current.partitionOfRow + placed.partitionOfRow)
         }
-        var extended = vectors
-        extended.append(placed.vectors)
-        let appended = extended
-        reduced = LazyValue { appended }
+        // The stored vectors stay unread until someone needs them (the exhaustive mode, writing a whole index).
+        let previous = reduced, added = placed.vectors
+        reduced = LazyValue {
+            var all = previous.value
+            all.append(added)
+            return all
+        }
         storage = storage.appending(rows)
     }
 

@@ -88,14 +88,16 @@ package struct Partitions: Sendable {
         return Partitions(centroids: DenseMatrix(rowCount: count, columnCount: d, values: centroidValues), partitionOfRow: assignments)
     }
 
-    /// For each row of `vectors`, the `count` partitions whose centroids are nearest (its own partition,
-    /// `own[row]`, always first; the others by cosine descending, ties to the lower partition), row-major.
+    /// For each row of `vectors`, the `count` partitions whose centroids are nearest, by cosine descending
+    /// (ties to the lower partition; the first is then `nearest`'s), row-major. With `own`, the row's own
+    /// partition `own[row]` always comes first and the others follow.
     /// Cost: 2·n·P·d FLOPs (sgemm per block of rows) plus O(n·P) for the selection.
-    package func probeLists(_ vectors: DenseMatrix, count: Int, own: [Int32]) -> [Int32] {
+    package func probeLists(_ vectors: DenseMatrix, count: Int, own: [Int32]? = nil) -> [Int32] {
         let n = vectors.rowCount
         let partitions = centroids.rowCount
         precondition(count >= 1 && count <= partitions, "Partitions.probeLists: \(count) probes of \(partitions) partitions")
-        let others = count - 1
+        let others = own == nil ? count : count - 1
+        let first = count - others
         var result = [Int32](repeating: 0, count: n * count)
         result.withUnsafeMutableBufferPointer { output in
             let out = SharedMutablePointer(output.baseAddress!)
@@ -103,7 +105,7 @@ package struct Partitions: Sendable {
                 var best: [(score: Float, partition: Int32)] = []
                 best.reserveCapacity(others + 1)
                 for (position, row) in rows.enumerated() {
-                    let ownPartition = own[row]
+                    let ownPartition = own?[row] ?? -1
                     let scores = block + position * partitions
                     best.removeAll(keepingCapacity: true)
                     for partition in 0..<Int32(partitions) where others > 0 && partition != ownPartition {
@@ -115,8 +117,8 @@ package struct Partitions: Sendable {
                         best.insert((score, partition), at: slot)
                         if best.count > others { best.removeLast() }
                     }
-                    out[row * count] = ownPartition
-                    for slot in 0..<others { out[row * count + 1 + slot] = best[slot].partition }
+                    if own != nil { out[row * count] = ownPartition }
+                    for slot in 0..<others { out[row * count + first + slot] = best[slot].partition }
                 }
             }
         }

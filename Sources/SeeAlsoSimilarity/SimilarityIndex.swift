@@ -40,11 +40,6 @@ package struct ListOffer: Sendable, Equatable {
 }
 
 extension SimilarityIndex {
-    /// The `k` most similar indexed rows of each query row (canonical scores, best first).
-    package func search(_ queries: CSRMatrix, k: Int, progress: ProgressTask? = nil) -> NeighborLists {
-        match(queries, k: k, reverse: false, progress: progress).lists
-    }
-
     /// Adds `rows` as rows n..<n+m and keeps every list current (see `listsAdding`). For `ExactIndex` the
     /// result equals a rebuild.
     package mutating func add(_ rows: CSRMatrix, progress: ProgressTask? = nil) {

@@ -59,16 +59,13 @@ package struct SparsePostings: Sendable {
     /// Number of rows containing `column` (its document frequency).
     @inline(__always) package func frequency(_ column: Int) -> Int { columnStarts[column + 1] - columnStarts[column] }
 
-    /// These postings followed by those of `newRows`, numbered from `rowCount` on: each column's list
-    /// stays in increasing row order. O(nnz of both + columns).
-    package func appending(rowsOf newRows: CSRMatrix) -> SparsePostings {
-        let local = SparsePostings(newRows)
-        let offset = Int32(rowCount)
-        let added = SparsePostings(columnStarts: local.columnStarts, rows: local.rows.map { $0 + offset }, values: local.values,
-                                   rowCount: rowCount + newRows.rowCount)
-        return withBuffers { old in
-            added.withBuffers { new in SparsePostings(concatenating: [old, new], rowCount: added.rowCount) }
-        }
+    /// The postings of `matrix`'s rows as rows `firstRow..<firstRow + m` of a larger index (a tail
+    /// segment, rows being appended); `rowCount` is firstRow + m. O(nnz + columns).
+    package init(_ matrix: CSRMatrix, firstRow: Int) {
+        let local = SparsePostings(matrix)
+        let offset = Int32(firstRow)
+        self.init(columnStarts: local.columnStarts, rows: local.rows.map { $0 + offset }, values: local.values,
+                  rowCount: firstRow + matrix.rowCount)
     }
 
     /// Calls `body` with the postings as buffers (`indices` are rows).

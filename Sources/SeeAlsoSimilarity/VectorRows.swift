@@ -62,6 +62,19 @@ package enum VectorRows: Sendable {
         }
     }
 
+    /// S = rows·Cᵀ as one n × k row-major array: the blocks of `forEachScoreBlock` gathered.
+    package func scoreMatrix(_ centroids: DenseMatrix) -> [Float] {
+        let k = centroids.rowCount
+        var scores = [Float](repeating: 0, count: count * k)
+        scores.withUnsafeMutableBufferPointer { buffer in
+            let output = SharedMutablePointer(buffer.baseAddress!)
+            forEachScoreBlock(centroids) { range, block in
+                (output.base + range.lowerBound * k).update(from: block, count: range.count * k)
+            }
+        }
+        return scores
+    }
+
     /// Rows per score block: depends only on the number of centroids (never on the worker count), so
     /// results are reproducible; a block's scores take at most 4 MB.
     package static func blockRows(centroidCount k: Int) -> Int { max(64, min(4096, (1 << 20) / max(1, k))) }

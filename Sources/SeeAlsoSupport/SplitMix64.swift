@@ -30,6 +30,15 @@ package struct SplitMix64: RandomNumberGenerator, Sendable {
         Int(next().multipliedFullWidth(by: UInt64(bound)).high)
     }
 
+    /// `count` distinct indices of 0..<n drawn uniformly (a partial Fisher–Yates shuffle: `count` draws),
+    /// in increasing order; all of 0..<n, without drawing, when `count` ≥ n. O(n) memory.
+    package mutating func sampleIndices(_ count: Int, from n: Int) -> [Int] {
+        guard count < n else { return Array(0..<n) }
+        var pool = Array(0..<n)
+        for position in 0..<count { pool.swapAt(position, position + nextIndex(below: n - position)) }
+        return pool[0..<count].sorted()
+    }
+
     /// Two independent standard normal values (Box–Muller).
     package mutating func nextGaussianPair() -> (Double, Double) {
         let radius = (-2 * log(nextOpenUnit())).squareRoot()

@@ -88,8 +88,9 @@ import SeeAlsoVectorize
         let whole = SparsePostings(matrix)
         #expect(whole.columnCount == matrix.columnCount && whole.rowCount == matrix.rowCount)
         for cut in [0, 1, 150, matrix.rowCount - 1, matrix.rowCount] {
-            let appended = SparsePostings(matrix.selectingRows(Array(0..<cut)))
-                .appending(rowsOf: matrix.selectingRows(Array(cut..<matrix.rowCount)))
+            let head = matrix.selectingRows(Array(0..<cut))
+            let appended = RowStorage.arrays(head, SparsePostings(head))
+                .appending(matrix.selectingRows(Array(cut..<matrix.rowCount))).postings
             #expect(appended.rowCount == whole.rowCount && appended.columnStarts == whole.columnStarts)
             #expect(appended.rows == whole.rows && appended.values == whole.values, "cut \(cut)")
         }
