@@ -69,10 +69,4 @@ package enum BLAS {
         _ = singleThreaded
         return cblas_snrm2(Int32(count), x, 1)
     }
-
-    /// x ← alpha·x over `count` elements.
-    package static func sscal(_ count: Int, _ alpha: Float, _ x: UnsafeMutablePointer<Float>) {
-        _ = singleThreaded
-        cblas_sscal(Int32(count), alpha, x, 1)
-    }
 }

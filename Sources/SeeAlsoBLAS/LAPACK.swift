@@ -75,7 +75,6 @@ package enum LAPACK {
 
     /// Array form of `thinQR(rows:columns:_:q:)`: returns Q (m×n row-major, orthonormal columns).
     package static func thinQR(_ a: [Float], rows m: Int, columns n: Int) throws -> [Float] {
-        _ = BLAS.singleThreaded
         precondition(a.count == m * n, "thinQR: \(a.count) values for \(m)×\(n)")
         var q = [Float](repeating: 0, count: m * n)
         try a.withUnsafeBufferPointer { input in

@@ -11,6 +11,11 @@ public struct OutputFileError: Error, CustomStringConvertible, Sendable {
         self.reason = reason
     }
 
+    /// A failed system call on the output's file (its temporary or the target): "cannot OPERATION FILE: REASON".
+    package init(path: String, _ error: SystemError) {
+        self.init(path: path, reason: "cannot \(error.operation) \(error.path): \(error.reason)")
+    }
+
     public var description: String { "\(path): \(reason)" }
 }
 
@@ -49,7 +54,7 @@ package final class OutputFile {
         do {
             file = try AtomicFileWriter(path: path)
         } catch let error as SystemError {
-            throw OutputFileError(path: path, reason: "cannot create \(error.path): \(error.reason)")
+            throw OutputFileError(path: path, error)
         }
         guard isGzip else { return }
         // windowBits 15 + 16 asks for gzip framing; memLevel 8 is zlib's default.
@@ -103,7 +108,7 @@ package final class OutputFile {
         do {
             try file.commit()
         } catch let error as SystemError {
-            throw OutputFileError(path: path, reason: error.description)
+            throw OutputFileError(path: path, error)
         }
     }
 
@@ -131,7 +136,7 @@ package final class OutputFile {
         do {
             try file.write(bytes)
         } catch let error as SystemError {
-            throw OutputFileError(path: path, reason: error.description)
+            throw OutputFileError(path: path, error)
         }
     }
 }

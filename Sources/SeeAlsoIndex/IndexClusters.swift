@@ -65,34 +65,22 @@ extension IndexWriter {
         let live = index.generationPath
         try IndexDirectory(path: index.path).publish { folder in
             var manifest = index.manifest
-            for name in manifest.files.keys where name != "clusters.sal" && name != "clusters.json" {
-                try System.link(live + "/" + name, as: folder + "/" + name)
-            }
-            manifest.files = manifest.files.filter { $0.key != "clusters.sal" && $0.key != "clusters.json" }
+            var files = SavedFiles(folder: folder)
+            try files.link(manifest.files.keys.filter { $0 != "clusters.sal" && $0 != "clusters.json" }, from: live, records: manifest.files)
             let writer = SectionFileWriter(kind: "clusters")
             writer.add("topics", clusters.topics?.assignments ?? [])
             writer.add("stories", clusters.stories?.assignments ?? [])
-            let (bytes, crc) = try writer.write(to: folder + "/clusters.sal")
-            manifest.files["clusters.sal"] = IndexManifest.FileRecord(bytes: bytes, crc32: crc)
+            try files.save(writer, "clusters.sal")
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let json = try encoder.encode(clusters)
-            let crcJSON = json.withUnsafeBytes { CRC32.checksum($0) }
-            try writeSynced(json, to: folder + "/clusters.json")
-            manifest.files["clusters.json"] = IndexManifest.FileRecord(bytes: json.count, crc32: crcJSON)
+            try files.save(try encoder.encode(clusters), "clusters.json")
+            manifest.files = files.records
             try writeManifest(manifest, to: folder)
         }
     }
 
     /// Writes `data` to a new file of a generation folder being filled, and syncs it.
     static func writeSynced(_ data: Data, to path: String) throws {
-        do {
-            let file = try FileDescriptor.open(path, .createTruncate)
-            defer { try? file.close() }
-            try data.withUnsafeBytes { try file.writeAll($0) }
-            try file.sync()
-        } catch let error as SystemError {
-            throw IndexError(error)
-        }
+        try FileDescriptor.writeSynced(path) { file in try data.withUnsafeBytes { try file.writeAll($0) } }
     }
 }

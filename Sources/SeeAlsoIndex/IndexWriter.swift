@@ -103,18 +103,10 @@ package enum IndexWriter {
         try IndexDirectory(path: index.path).publish { folder in
             var manifest = index.manifest
             var files = SavedFiles(folder: folder)
-            for name in ["model.sal", "articles.sal", "matrix.sal", "postings.sal", "dense.sal"] {
-                guard let record = manifest.files[name] else { continue }
-                try System.link(live + "/" + name, as: folder + "/" + name)
-                files.records[name] = record
-            }
+            try files.link(["model.sal", "articles.sal", "matrix.sal", "postings.sal", "dense.sal"], from: live, records: manifest.files)
             try files.save(articlesFile(tail.articles), "articles.tail.sal")
             try files.save(matrixFile(tail.matrix), "matrix.tail.sal")
-            let local = SparsePostings(tail.matrix)
-            let offset = Int32(tail.firstRow)
-            try files.save(postingsFile(SparsePostings(columnStarts: local.columnStarts, rows: local.rows.map { $0 + offset },
-                                                       values: local.values, rowCount: tail.firstRow + local.rowCount)),
-                           "postings.tail.sal")
+            try files.save(postingsFile(SparsePostings(tail.matrix, firstRow: tail.firstRow)), "postings.tail.sal")
             if let vectors = tail.vectors {
                 let writer = SectionFileWriter(kind: "dense")
                 writer.add("shape", [Int64(vectors.rowCount), Int64(vectors.columnCount)])
@@ -127,21 +119,37 @@ package enum IndexWriter {
             manifest.created = Self.now()
             manifest.articleCount = lists.rowCount
             manifest.tailRows = tail.articles.count
-            manifest.version = IndexManifest.currentVersion
             manifest.storedEntries = index.segments[0].rows.indices.count + tail.matrix.storedCount
             update(&manifest)
             try writeManifest(manifest, to: folder)
         }
     }
 
-    /// Section files saved into a generation folder, with their sizes and checksums for the manifest.
-    private struct SavedFiles {
+    /// The files of a generation folder being filled (saved, or hard-linked from the live generation),
+    /// with their sizes and checksums for the manifest.
+    struct SavedFiles {
         let folder: String
         var records: [String: IndexManifest.FileRecord] = [:]
+
+        /// Hard-links those of `names` that the generation at `generation` holds (unchanged files keep
+        /// their records).
+        mutating func link(_ names: some Sequence<String>, from generation: String,
+                           records existing: [String: IndexManifest.FileRecord]) throws {
+            for name in names {
+                guard let record = existing[name] else { continue }
+                try System.link(generation + "/" + name, as: folder + "/" + name)
+                records[name] = record
+            }
+        }
 
         mutating func save(_ writer: SectionFileWriter, _ name: String) throws {
             let (bytes, crc) = try writer.write(to: folder + "/" + name)
             records[name] = IndexManifest.FileRecord(bytes: bytes, crc32: crc)
+        }
+
+        mutating func save(_ data: Data, _ name: String) throws {
+            try writeSynced(data, to: folder + "/" + name)
+            records[name] = IndexManifest.FileRecord(bytes: data.count, crc32: data.withUnsafeBytes { CRC32.checksum($0) })
         }
     }
 
@@ -149,10 +157,9 @@ package enum IndexWriter {
 
     static func writeManifest(_ manifest: IndexManifest, to folder: String) throws {
         var manifest = manifest
-        if (manifest.tailRows ?? 0) == 0 {
-            manifest.tailRows = nil
-            manifest.version = 1   // no tail: readable by releases before version 2
-        }
+        // Version 2 only with a tail segment: an index without one stays readable by releases before version 2.
+        if (manifest.tailRows ?? 0) == 0 { manifest.tailRows = nil }
+        manifest.version = manifest.tailRows == nil ? 1 : IndexManifest.currentVersion
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try writeSynced(try encoder.encode(manifest), to: folder + "/manifest.json")
@@ -193,22 +200,19 @@ package enum IndexWriter {
     }
 
     static func matrixFile(_ matrix: CSRMatrix) -> SectionFileWriter {
-        let writer = compressedFile("matrix", starts: ("rowStarts", matrix.rowStarts), indices: ("columns", matrix.columns), values: matrix.values)
+        let writer = SectionFileWriter(kind: "matrix")
         writer.add("shape", [Int64(matrix.rowCount), Int64(matrix.columnCount)])
+        writer.add("rowStarts", matrix.rowStarts)
+        writer.add("columns", matrix.columns)
+        writer.add("values", matrix.values)
         return writer
     }
 
     static func postingsFile(_ postings: SparsePostings) -> SectionFileWriter {
-        compressedFile("postings", starts: ("columnStarts", postings.columnStarts), indices: ("rows", postings.rows), values: postings.values)
-    }
-
-    /// A compressed sparse matrix (CSR, or the postings' CSC): offsets (Int64), indices and values.
-    private static func compressedFile(_ kind: String, starts: (name: String, offsets: [Int]), indices: (name: String, values: [Int32]),
-                                       values: [Float]) -> SectionFileWriter {
-        let writer = SectionFileWriter(kind: kind)
-        writer.add(starts.name, starts.offsets)
-        writer.add(indices.name, indices.values)
-        writer.add("values", values)
+        let writer = SectionFileWriter(kind: "postings")
+        writer.add("columnStarts", postings.columnStarts)
+        writer.add("rows", postings.rows)
+        writer.add("values", postings.values)
         return writer
     }
 

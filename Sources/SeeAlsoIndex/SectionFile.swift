@@ -57,13 +57,7 @@ final class SectionFileWriter {
     /// Writes the file (not atomically: callers write into a not-yet-published generation folder)
     /// and fsyncs it. Returns (bytes, CRC-32 of the whole file).
     func write(to path: String) throws -> (bytes: Int, crc32: UInt32) {
-        do {
-            let file = try FileDescriptor.open(path, .createTruncate)
-            defer { try? file.close() }
-            return try write(to: file)
-        } catch let error as SystemError {
-            throw IndexError(error)
-        }
+        try FileDescriptor.writeSynced(path) { try write(to: $0) }
     }
 
     private func write(to handle: FileDescriptor) throws -> (bytes: Int, crc32: UInt32) {
@@ -101,7 +95,6 @@ final class SectionFileWriter {
             try section.write(handle, &crc)
             position = payloadOffset + section.elementSize * section.count
         }
-        try handle.sync()
         return (position, crc)
     }
 
@@ -216,6 +209,22 @@ struct StringTable: @unchecked Sendable {
         }
         guard low < count, utf8(at(low)).elementsEqual(key) else { return nil }
         return at(low)
+    }
+}
+
+extension FileDescriptor {
+    /// Creates (or truncates) `path`, lets `body` write it, then syncs and closes it; a failed system call
+    /// becomes an `IndexError` naming the file. For the files of a generation folder being filled.
+    static func writeSynced<Result>(_ path: String, _ body: (FileDescriptor) throws -> Result) throws -> Result {
+        do {
+            let file = try FileDescriptor.open(path, .createTruncate)
+            defer { try? file.close() }
+            let result = try body(file)
+            try file.sync()
+            return result
+        } catch let error as SystemError {
+            throw IndexError(error)
+        }
     }
 }
 

@@ -36,9 +36,12 @@ package final class AtomicFileWriter {
         try file.writeAll(bytes)
     }
 
+    /// Appends `bytes` straight into the buffer (no intermediate array), flushing it at 1 MiB.
     package func write(_ bytes: some Sequence<UInt8>) throws {
-        let array = Array(bytes)
-        try array.withUnsafeBytes { try write($0) }
+        let before = buffer.count
+        buffer.append(contentsOf: bytes)
+        byteCount += buffer.count - before
+        if buffer.count >= 1 << 20 { try flush() }
     }
 
     package func write(_ text: String) throws { try write(text.utf8) }
