@@ -56,10 +56,8 @@ extension SeeAlsoEngine {
         var stages = StageRecorder()
         let reader = try input.reader()
         let model = existing.model()
-        let task = progress.task("read and vectorize new articles")
-        let fit = try TfidfVectorizer.transform(reader: reader, model: model, progress: task)
-        task.finish()
-        if fit.skipped.count > 0 { progress.note("seealso: " + fit.skipped.summary()) }
+        let fit = try vectorize(reader, model: model, tfidf: model.configuration, label: "read and vectorize new articles",
+                                progress: progress)
         for (position, article) in fit.articles.enumerated() where existing.row(ofId: article.id) != nil {
             throw CorpusError(.duplicateID, file: reader.path, field: "id",
                               "article \(position + 1) of the input: id \"\(article.id)\" is already in the index")
@@ -77,17 +75,9 @@ extension SeeAlsoEngine {
             / Double(max(1, addedSinceFit))
         // The tail segment takes the new articles until it outgrows an eighth of the base; then one base is written.
         let compact = existing.articleCount - existing.baseRowCount + added > existing.baseRowCount / 8
-        var recall: (recall: Double, rows: Int)?
-        if compact || options.recallSample > 0 {
+        if compact {
             similarity.append(fit.matrix)
             similarity.lists = lists
-            if options.recallSample > 0 {
-                recall = ExactSearch(matrix: similarity.matrix, postings: similarity.postings)
-                    .recall(of: lists, sampleSize: options.recallSample, rows: existing.articleCount..<lists.rowCount)
-                stages.lap("recall check")
-            }
-        }
-        if compact {
             var contents = IndexContents(model: model, articles: existing.allMetadata() + fit.articles, index: similarity,
                                          method: existing.manifest.method, sources: existing.manifest.sources + reader.paths)
             contents.measuredRecall = existing.manifest.measuredRecall
@@ -104,6 +94,13 @@ extension SeeAlsoEngine {
             }
         }
         stages.lap(compact ? "write index (compacted)" : "write index (tail)")
+        var recall: (recall: Double, rows: Int)?
+        if options.recallSample > 0 {
+            // Read in place from the generation just written: no copy of the archive's rows or postings.
+            recall = ExactSearch(storage: try Index(path: directory).rowStorage)
+                .recall(of: lists, sampleSize: options.recallSample, rows: existing.articleCount..<lists.rowCount)
+            stages.lap("recall check")
+        }
         return AddReport(index: directory, added: added, articles: lists.rowCount, refit: false, seconds: clock.seconds,
                          outOfVocabularyRate: rate, measuredRecall: recall?.recall, recallRows: recall?.rows,
                          refitAdvice: refitAdvice(addedSinceFit: addedSinceFit, fittedOn: existing.manifest.modelDocumentCount,

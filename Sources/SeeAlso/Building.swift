@@ -104,7 +104,7 @@ extension SeeAlsoEngine {
         try options.validate()
         var stages = StageRecorder()
         let reader = try input.reader()
-        let fit = try vectorize(reader, modelFile: options.modelFile, tfidf: options.tfidf, progress: progress)
+        let fit = try vectorize(reader, model: try options.modelFile.map(ModelFile.load), tfidf: options.tfidf, progress: progress)
         stages.lap("read and vectorize")
         let method = options.method != .auto ? options.method
             : (fit.matrix.rowCount <= BuildOptions.exactLimit ? .exact : .partitioned)
@@ -142,11 +142,11 @@ extension SeeAlsoEngine {
             cpuSeconds: ResourceUsage.cpuSeconds(), peakResidentBytes: ResourceUsage.peakResidentBytes() ?? 0)
     }
 
-    /// Reads and vectorizes an archive: fits TF-IDF, or applies a stored model.
-    static func vectorize(_ reader: CorpusReader, modelFile: String?, tfidf: TfidfConfiguration, keepMetadata: Bool = true,
-                          progress: any ProgressReporter) throws -> TfidfFit {
-        let task = progress.task("read and vectorize")
-        let fit = try modelFile.map { try TfidfVectorizer.transform(reader: reader, model: ModelFile.load($0), keepMetadata: keepMetadata, progress: task) }
+    /// Reads and vectorizes an archive: fits TF-IDF, or applies a given model (a stored one, an index's).
+    static func vectorize(_ reader: CorpusReader, model: TfidfModel?, tfidf: TfidfConfiguration, keepMetadata: Bool = true,
+                          label: String = "read and vectorize", progress: any ProgressReporter) throws -> TfidfFit {
+        let task = progress.task(label)
+        let fit = try model.map { try TfidfVectorizer.transform(reader: reader, model: $0, keepMetadata: keepMetadata, progress: task) }
             ?? TfidfVectorizer.fit(reader: reader, configuration: tfidf, keepMetadata: keepMetadata, progress: task)
         task.finish(fit.timings.description)
         if fit.skipped.count > 0 { progress.note("seealso: " + fit.skipped.summary()) }

@@ -108,10 +108,10 @@ extension SeeAlsoEngine {
             let kept = IndexClusters.Clustering(method: report.method, assignments: source.assignments, clusters: report.descriptions)
             if options.kind == .stories {
                 clusters.stories = kept
-                clusters.topics?.assignments = (0..<index.articleCount).map { Int32(index.topic($0) ?? -1) }
+                clusters.topics?.assignments = index.storedAssignments(.topics)
             } else {
                 clusters.topics = kept
-                clusters.stories?.assignments = (0..<index.articleCount).map { Int32(index.story($0) ?? -1) }
+                clusters.stories?.assignments = index.storedAssignments(.stories)
             }
             try IndexWriter.attachClusters(clusters, to: index)
             report.stored = true
@@ -127,7 +127,7 @@ extension SeeAlsoEngine {
                                progress: any ProgressReporter = SilentProgress()) throws -> ClusterReport {
         let clock = Stopwatch()
         guard options.kind == .topics else { throw IndexError.invalid("stories need an index: they use its stored related lists") }
-        let fit = try vectorize(try input.reader(), modelFile: nil, tfidf: tfidf, progress: progress)
+        let fit = try vectorize(try input.reader(), model: nil, tfidf: tfidf, progress: progress)
         var report = try cluster(ClusterSource(fit: fit), options: options, loadSeconds: clock.seconds, progress: progress)
         report.seconds = clock.seconds
         report.peakResidentBytes = ResourceUsage.peakResidentBytes() ?? 0
@@ -143,7 +143,8 @@ extension SeeAlsoEngine {
         var vectors: DenseMatrix?
         switch options.kind {
         case .stories:
-            let stories = try clusterStories(source, options: options.stories, vectors: &vectors)
+            // An archive without an index is refused before it is read (stories use the stored lists).
+            let stories = try clusterStories(source, index: source.index!, options: options.stories, vectors: &vectors)
             source.assignments = stories.result.assignments
             report.clusters = stories.result.stories.count
             described = stories.result.stories.filter { $0.members.count > 1 }.map(\.id)
@@ -184,11 +185,9 @@ extension SeeAlsoEngine {
         return report
     }
 
-    private static func clusterStories(_ source: ClusterSource, options: ClusterOptions.Stories,
+    private static func clusterStories(_ source: ClusterSource, index: Index, options: ClusterOptions.Stories,
                                        vectors: inout DenseMatrix?) throws -> (result: StoryClustering.Result, method: String) {
-        guard let lists = source.index?.lists(), let k = source.index?.k else {
-            throw IndexError.invalid("stories need an index: they use its stored related lists")
-        }
+        let lists = index.lists(), k = index.k
         let configuration = StoryClustering.Configuration(threshold: options.resolvedThreshold, windowSeconds: options.windowSeconds)
         let matrix = source.matrix
         var space = "tfidf"
@@ -243,8 +242,9 @@ private final class ClusterSource {
     func term(_ column: Int) -> String { index?.term(column) ?? fit!.model.vocabulary[column] }
 
     func gold(_ field: GoldField, _ row: Int) -> String? {
-        let metadata = index?.metadata(row) ?? fit!.articles[row]
-        return field == .label ? metadata.label : metadata.event
+        if let index { return index.gold(field, row) }
+        let article = fit!.articles[row]
+        return field == .label ? article.label : article.event
     }
 
     func stored(_ description: ClusterDescription) -> IndexClusters.Description {
@@ -256,4 +256,14 @@ private final class ClusterSource {
             representative: description.representative >= 0 ? id(description.representative) : "",
             firstDate: day(description.firstDate), lastDate: day(description.lastDate))
     }
+}
+
+extension Index {
+    /// Every article's stored cluster of `kind` (−1: none). O(n).
+    func storedAssignments(_ kind: ClusterOptions.Kind) -> [Int32] {
+        (0..<articleCount).map { Int32((kind == .topics ? topic($0) : story($0)) ?? -1) }
+    }
+
+    /// The article's value of a gold field (nil when it has none).
+    func gold(_ field: GoldField, _ row: Int) -> String? { field == .label ? label(row) : event(row) }
 }

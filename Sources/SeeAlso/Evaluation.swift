@@ -52,16 +52,16 @@ extension SeeAlsoEngine {
         guard k >= 1, k <= index.k else {
             throw IndexError.invalid("-k \(k) must be between 1 and the index's stored list length \(index.k)")
         }
-        let goldValues = (0..<index.articleCount).map { gold == .label ? index.label($0) : index.event($0) }
+        let goldValues = (0..<index.articleCount).map { index.gold(gold, $0) }
         let lists = (0..<index.articleCount).map { index.storedList($0).map(\.row) }
         var evaluation = Evaluation(gold: gold, lists: RankingMetrics.evaluate(lists: lists, gold: goldValues, k: k))
         if let topics = index.clusters?.topics {
-            let assignments = (0..<index.articleCount).map { Int32(index.topic($0) ?? -1) }
-            evaluation.topics = .init(method: topics.method, metrics: ClusterMetrics.evaluate(gold: goldValues, assignments: assignments))
+            evaluation.topics = .init(method: topics.method,
+                                      metrics: ClusterMetrics.evaluate(gold: goldValues, assignments: index.storedAssignments(.topics)))
         }
         if let stories = index.clusters?.stories {
-            let assignments = (0..<index.articleCount).map { Int32(index.story($0) ?? -1) }
-            evaluation.stories = .init(method: stories.method, metrics: ClusterMetrics.evaluate(gold: goldValues, assignments: assignments))
+            evaluation.stories = .init(method: stories.method,
+                                       metrics: ClusterMetrics.evaluate(gold: goldValues, assignments: index.storedAssignments(.stories)))
         }
         return evaluation
     }
@@ -77,7 +77,7 @@ extension SeeAlsoEngine {
         guard (1...index.k).contains(at) else {
             throw IndexError.invalid("recall@\(at): the cut-off must be between 1 and the index's stored list length \(index.k)")
         }
-        let measured = ExactSearch(matrix: index.matrix(), postings: index.postings())
+        let measured = ExactSearch(storage: index.rowStorage)
             .recall(of: index.lists(), at: at, sampleSize: sampleSize, rows: firstRow..<index.articleCount)
         return RecallMeasurement(recall: measured.recall, rows: measured.rows, at: at)
     }

@@ -60,18 +60,26 @@ extension SeeAlsoEngine {
     /// places it in time for the date filters and decay.
     public func related(to article: Article, options: RelatedOptions = RelatedOptions()) throws -> RelatedList {
         var vectorizer = try QueryVectorizer(index: index)
-        let result = RelatedSearch(index: index).related(to: vectorizer.vector(for: article), date: article.date, options: options)
-        return list(query: ArticleMetadata(article), row: nil, result)
+        return related(to: article, vectorizer: &vectorizer, options: options)
     }
 
-    /// The lists of many new texts, answered in parallel on the worker threads, in input order.
+    /// The lists of many new texts, answered in parallel on the worker threads (one analyzer each), in
+    /// input order.
     public func related(to articles: [Article], options: RelatedOptions = RelatedOptions()) throws -> [RelatedList] {
         let results = Locked([RelatedList?](repeating: nil, count: articles.count))
-        try Parallelism.forEach(articles.count) { position in
-            let answer = try related(to: articles[position], options: options)
-            results.withLock { $0[position] = answer }
+        try Parallelism.forEachRange(articles.count) { range, _ in
+            var vectorizer = try QueryVectorizer(index: index)
+            for position in range {
+                let answer = related(to: articles[position], vectorizer: &vectorizer, options: options)
+                results.withLock { $0[position] = answer }
+            }
         }
         return results.value.map { $0! }
+    }
+
+    private func related(to article: Article, vectorizer: inout QueryVectorizer, options: RelatedOptions) -> RelatedList {
+        let result = RelatedSearch(index: index).related(to: vectorizer.vector(for: article), date: article.date, options: options)
+        return list(query: ArticleMetadata(article), row: nil, result)
     }
 
     /// Every article's list from the stored lists (no query-time scoring; the same filters, applied to

@@ -34,7 +34,7 @@ extension SeeAlsoEngine {
     public static func vectorize(_ input: ArchiveInput, tfidf: TfidfConfiguration, outputs: VectorizeOutputs,
                                  progress: any ProgressReporter = SilentProgress()) throws -> VectorizeReport {
         let clock = Stopwatch()
-        let fit = try vectorize(try input.reader(), modelFile: nil, tfidf: tfidf, keepMetadata: false, progress: progress)
+        let fit = try vectorize(try input.reader(), model: nil, tfidf: tfidf, keepMetadata: false, progress: progress)
         let fitSeconds = clock.seconds
         if let path = outputs.model { try ModelFile.save(fit.model, to: path) }
         if let path = outputs.matrixMarket { try MatrixMarket.write(fit.matrix, to: path) }

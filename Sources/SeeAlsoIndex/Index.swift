@@ -211,13 +211,8 @@ package final class Index: @unchecked Sendable {
     /// The matrix of the rows in the tail segment (none when there is no tail).
     package func tailMatrix() -> CSRMatrix {
         guard segments.count > 1 else { return CSRMatrix(rowCount: 0, columnCount: vocabulary.count, rowStarts: [0], columns: [], values: []) }
-        let tail = segments[1].rows
-        return CSRMatrix(rowCount: segments[1].count, columnCount: vocabulary.count, rowStarts: Array(tail.starts),
-                         columns: Array(tail.indices), values: Array(tail.values))
+        return CSRMatrix(copying: segments[1].rows, columnCount: vocabulary.count)
     }
-
-    /// Materializes the postings: O(nnz).
-    package func postings() -> SparsePostings { rowStorage.postings }
 
     package func allMetadata() -> [ArticleMetadata] { (0..<articleCount).map(metadata) }
 
