@@ -35,14 +35,14 @@ public struct BuildOptions: Sendable {
     public func validate() throws {
         let atLeastOne = [("k", k), ("dimensions", partitioned.dimensions), ("candidates-per-row", partitioned.candidatesPerRow),
                           ("refine-fanout", partitioned.refineFanout), ("vote-max-documents", partitioned.votes.maxDocuments)]
-        for (name, value) in atLeastOne where value < 1 { throw BuildOptionsError(option: name, value: value, bound: "at least 1") }
+        for (name, value) in atLeastOne where value < 1 { throw BuildOptionsError(option: name, value: value, bound: "be at least 1") }
         let nonNegative = [("vote-terms", partitioned.votes.terms), ("vote-keep", partitioned.votes.keep),
                            ("vote-budget", partitioned.votes.budget), ("refine-rounds", partitioned.refineRounds),
                            ("recall-sample", recallSample)]
-        for (name, value) in nonNegative where value < 0 { throw BuildOptionsError(option: name, value: value, bound: "not negative") }
+        for (name, value) in nonNegative where value < 0 { throw BuildOptionsError(option: name, value: value, bound: "not be negative") }
         if case .partitions(let count, let probes) = partitioned.candidates {
-            if let count, count < 1 { throw BuildOptionsError(option: "partitions", value: count, bound: "at least 1") }
-            if probes < 1 { throw BuildOptionsError(option: "probes", value: probes, bound: "at least 1") }
+            if let count, count < 1 { throw BuildOptionsError(option: "partitions", value: count, bound: "be at least 1") }
+            if probes < 1 { throw BuildOptionsError(option: "probes", value: probes, bound: "be at least 1") }
         }
     }
 }
@@ -51,8 +51,9 @@ public struct BuildOptions: Sendable {
 public struct BuildOptionsError: Error, CustomStringConvertible, Sendable {
     public var option: String
     public var value: Int
+    /// What the value must do: "be at least 1" or "not be negative".
     public var bound: String
-    public var description: String { "--\(option) must be \(bound), got \(value)" }
+    public var description: String { "--\(option) must \(bound), got \(value)" }
 }
 
 /// What a build did, stage by stage.

@@ -23,7 +23,6 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Also write the index to this directory (timed as the last stage).")
     var index: String?
 
-    func validate() throws { try lists.options().validate() }
 
     func run() throws {
         let progress = global.apply()

@@ -20,7 +20,6 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Summary format on standard output: text or json.")
     var format: OutputFormat = .text
 
-    func validate() throws { try lists.options().validate() }
 
     func run() throws {
         let progress = global.apply()
@@ -79,6 +78,20 @@ struct ListOptions: ParsableArguments {
 
     @Option(help: "dense/partitioned: measure recall@10 against exact lists on N sampled articles (0: skip).")
     var checkRecall = 200
+
+    /// Checks the values through `BuildOptions.validate`, naming an out-of-range one by its flag here.
+    func validate() throws {
+        do {
+            try options().validate()
+        } catch var error as BuildOptionsError {
+            error.option = Self.flags[error.option] ?? error.option
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// `BuildOptionsError.option` → the flag of this command that sets it, where the names differ.
+    private static let flags = ["candidates-per-row": "dense-candidates", "vote-terms": "sparse-terms", "vote-keep": "sparse-candidates",
+                                "vote-max-documents": "sparse-max-df", "vote-budget": "sparse-budget", "recall-sample": "check-recall"]
 
     func options() throws -> BuildOptions {
         var options = BuildOptions()

@@ -54,11 +54,28 @@ import SeeAlsoTestSupport
         let input = try writeJSONL(NewsWorld(seed: 93).articles(count: 20, seed: 94), to: scratch.path("archive.jsonl"))
         let options = Self.options(with: option)
         #expect { try options.validate() } throws: { ($0 as? BuildOptionsError)?.option == option }
+        let bound = ["k", "dimensions", "candidates-per-row", "refine-fanout", "vote-max-documents", "partitions", "probes"]
+            .contains(option) ? "be at least 1" : "not be negative"
         #expect { try SeeAlsoEngine.build(ArchiveInput(input), into: scratch.path("index"), options: options) } throws: { error in
             guard let error = error as? BuildOptionsError else { return false }
-            return error.option == option && error.description.hasPrefix("--\(option) must be ")
+            return error.option == option && error.description == "--\(option) must \(bound), got \(error.value)"
         }
         // Nothing was written.
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("index")))
+    }
+
+    /// The CLI names an out-of-range value by the flag the user typed, not by the option's name in `BuildOptions`.
+    @Test(arguments: [("--dense-candidates", "0", "be at least 1"), ("--sparse-terms", "-1", "not be negative"),
+                      ("--sparse-candidates", "-1", "not be negative"), ("--sparse-max-df", "0", "be at least 1"),
+                      ("--sparse-budget", "-1", "not be negative"), ("--check-recall", "-1", "not be negative"),
+                      ("--refine-rounds", "-1", "not be negative"), ("--k", "0", "be at least 1")])
+    func buildFlagsOutOfRangeAreNamedAsTyped(flag: String, value: String, bound: String) throws {
+        let scratch = try TemporaryDirectory("bad-flags")
+        defer { scratch.remove() }
+        let input = try writeJSONL(NewsWorld(seed: 93).articles(count: 20, seed: 94), to: scratch.path("archive.jsonl"))
+        let run = try SeeAlsoExecutable.run(["build", "--input", input, "--index", scratch.path("index"), "\(flag)=\(value)", "--quiet"])
+        #expect(run.exited && run.status != 0)
+        #expect(run.error.contains("\(flag) must \(bound), got \(value)"), "\(run.error)")
         #expect(!FileManager.default.fileExists(atPath: scratch.path("index")))
     }
 
