@@ -201,7 +201,7 @@ extension SeeAlsoEngine {
         } else {
             result = StoryClustering.cluster(rows: matrix, neighbors: lists, dates: source.dates, configuration: configuration)
         }
-        let window = options.windowSeconds.map { "\($0 / 86_400)d" } ?? "none"
+        let window = options.windowSeconds.map(RelatedOptions.durationText) ?? "none"
         let method = String(format: "stories average-linkage threshold=%.2f window=%@ on %@, candidates from the stored lists (k=%d)",
                             options.resolvedThreshold, window, space, k)
         return (result, method)

@@ -50,6 +50,14 @@ public struct RelatedOptions: Sendable {
         if let value = seconds(trimmed[...], 86_400) { return value }
         throw IndexError.invalid("invalid duration '\(text)': use a number with a unit, e.g. 365d, 12h, 2w")
     }
+
+    /// A duration in the largest of days, hours, minutes and seconds that counts it exactly ("7d", "36h",
+    /// "90m", "45s"): `parseDuration` reads it back to the same seconds.
+    package static func durationText(_ seconds: Int64) -> String {
+        let units: [(String, Int64)] = [("d", 86_400), ("h", 3600), ("m", 60)]
+        for (suffix, unit) in units where seconds % unit == 0 { return "\(seconds / unit)\(suffix)" }
+        return "\(seconds)s"
+    }
 }
 
 /// One item of a "See also" list.

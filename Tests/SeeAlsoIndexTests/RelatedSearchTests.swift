@@ -370,6 +370,16 @@ private final class GeneratedIndex: @unchecked Sendable {
         #expect(try RelatedOptions.parseDuration(text) == seconds)
     }
 
+    /// The text of a duration (as stored in a stories method) names it exactly and parses back to it.
+    @Test func durationTextRoundTrips() throws {
+        let expected: [(Int64, String)] = [(0, "0d"), (43_200, "12h"), (172_800, "2d"), (5_400, "90m"), (129_600, "36h"),
+                                           (45, "45s"), (604_800, "7d"), (3_601, "3601s")]
+        for (seconds, text) in expected {
+            #expect(RelatedOptions.durationText(seconds) == text)
+            #expect(try RelatedOptions.parseDuration(text) == seconds)
+        }
+    }
+
     @Test(arguments: ["", "d", "abc", "-5d", "5x", "5 days", "d5", "5ms", "--3", "nan", "1,5d", "h12"])
     func rejects(_ text: String) {
         #expect(throws: IndexError.self) { try RelatedOptions.parseDuration(text) }
