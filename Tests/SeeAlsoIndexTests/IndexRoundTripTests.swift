@@ -104,7 +104,7 @@ import SeeAlsoVectorize
             try IndexFixtures.build(articles, in: scratch, indexPath: indexPath, k: k)
             let index = try Index(path: indexPath)
             let truth = BruteForce.scores(index.matrix())
-            let problems = BruteForce.problems({ index.storedList($0).map { (id: $0.row, score: $0.score) } }, truth: truth, k: k)
+            let problems = BruteForce.problems(index.lists(), truth: truth, k: k)
             #expect(problems.isEmpty, "seed \(seed): \(problems.prefix(5).joined(separator: "\n"))")
             // Stored scores are the canonical ones: the Double dot product rounded once.
             for row in 0..<index.articleCount {

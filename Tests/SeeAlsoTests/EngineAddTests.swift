@@ -105,7 +105,7 @@ import SeeAlsoTestSupport
         #expect(difference.rows.isEmpty, "\(label): \(difference.rows.count) rows differ: \(difference.detail)", sourceLocation: sourceLocation)
         // Both are exact: compare with brute force on the shared matrix.
         let truth = BruteForce.scores(extended.matrix())
-        let problems = BruteForce.problems({ extended.storedList($0).map { (id: $0.row, score: $0.score) } }, truth: truth, k: c.k)
+        let problems = BruteForce.problems(extended.lists(), truth: truth, k: c.k)
         #expect(problems.isEmpty, "\(label): \(problems.prefix(5).joined(separator: "\n"))", sourceLocation: sourceLocation)
     }
 }
