@@ -42,7 +42,7 @@ private func readMatrixMarket(_ path: String) throws -> CSRMatrix {
 
     @Test func tinyMatrixRoundTrips() throws {
         try withTemporaryDirectory { dir in
-            let path = dir.url.appendingPathComponent("tiny.mtx").path
+            let path = dir.path("tiny.mtx")
             try MatrixMarket.write(Self.tiny, to: path)
             let text = try String(contentsOfFile: path, encoding: .utf8)
             #expect(text.hasPrefix("%%MatrixMarket matrix coordinate real general\n4 5 5\n1 1 0.5\n1 5 -1.25\n3 2 "))
@@ -53,7 +53,7 @@ private func readMatrixMarket(_ path: String) throws -> CSRMatrix {
     @Test func emptyMatrixRoundTrips() throws {
         try withTemporaryDirectory { dir in
             let empty = CSRMatrix(rowCount: 3, columnCount: 2, rowStarts: [0, 0, 0, 0], columns: [], values: [])
-            let path = dir.url.appendingPathComponent("empty.mtx").path
+            let path = dir.path("empty.mtx")
             try MatrixMarket.write(empty, to: path)
             #expect(try String(contentsOfFile: path, encoding: .utf8) == "%%MatrixMarket matrix coordinate real general\n3 2 0\n")
             #expect(try readMatrixMarket(path) == empty)
@@ -65,13 +65,13 @@ private func readMatrixMarket(_ path: String) throws -> CSRMatrix {
         let configuration = try TfidfFixtures.configuration(try #require(try TfidfFixtures.golden(name)["config"]))
         let fit = try TfidfVectorizer.fit(reader: try CorpusReader(path: try TfidfFixtures.docsPath()), configuration: configuration)
         try withTemporaryDirectory { dir in
-            let path = dir.url.appendingPathComponent("\(name).mtx").path
+            let path = dir.path("\(name).mtx")
             try MatrixMarket.write(fit.matrix, to: path)
             let read = try readMatrixMarket(path)
             #expect(read == fit.matrix) // Float descriptions round-trip exactly
             #expect(read.isValid())
 
-            let vocabularyPath = dir.url.appendingPathComponent("\(name).vocab").path
+            let vocabularyPath = dir.path("\(name).vocab")
             try MatrixMarket.writeVocabulary(fit.model.vocabulary, to: vocabularyPath)
             let data = try Data(contentsOf: URL(fileURLWithPath: vocabularyPath))
             var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0) }

@@ -25,7 +25,7 @@ import SeeAlsoTestSupport
     func saveAndLoadRoundTrip(_ name: String) throws {
         let model = try Self.fittedModel(name)
         try withTemporaryDirectory { dir in
-            let path = dir.url.appendingPathComponent("model.json").path
+            let path = dir.path("model.json")
             try ModelFile.save(model, to: path)
             let loaded = try ModelFile.load(path)
             Self.expectSameModel(loaded, model)
@@ -52,7 +52,7 @@ import SeeAlsoTestSupport
         let model = TfidfModel(configuration: configuration, vocabulary: ["a b", "caf\u{E9}", "cafe\u{301}", "\u{1F600}x"],
                                idf: [1.0, 2.5, 0.1 + 0.2, .leastNonzeroMagnitude], documentCount: 7)
         try withTemporaryDirectory { dir in
-            let path = dir.url.appendingPathComponent("custom.model").path
+            let path = dir.path("custom.model")
             try ModelFile.save(model, to: path)
             Self.expectSameModel(try ModelFile.load(path), model)
             // Saving again replaces the file.
@@ -80,29 +80,26 @@ import SeeAlsoTestSupport
 
     /// The saved JSON of the default model, for editing.
     private func savedJSON(_ dir: TemporaryDirectory) throws -> String {
-        let path = dir.url.appendingPathComponent("good.json").path
+        let path = dir.path("good.json")
         try ModelFile.save(try Self.fittedModel(), to: path)
         return try String(contentsOfFile: path, encoding: .utf8)
     }
 
     @Test func missingFile() throws {
         try withTemporaryDirectory { dir in
-            expectBadModelFile(dir.url.appendingPathComponent("absent.json").path, reasonContains: "cannot read")
+            expectBadModelFile(dir.path("absent.json"), reasonContains: "cannot read")
         }
     }
 
     @Test func corruptFile() throws {
         try withTemporaryDirectory { dir in
             let json = try savedJSON(dir)
-            let truncated = dir.url.appendingPathComponent("truncated.json")
-            try Data(json.utf8.prefix(json.utf8.count / 2)).write(to: truncated)
-            expectBadModelFile(truncated.path, reasonContains: "not a SeeAlso model file")
-            let garbage = dir.url.appendingPathComponent("garbage.json")
-            try Data([0x00, 0xFF, 0x13, 0x37]).write(to: garbage)
-            expectBadModelFile(garbage.path, reasonContains: "not a SeeAlso model file")
-            let empty = dir.url.appendingPathComponent("empty.json")
-            try Data().write(to: empty)
-            expectBadModelFile(empty.path, reasonContains: "not a SeeAlso model file")
+            let truncated = try dir.write("truncated.json", bytes: Array(json.utf8.prefix(json.utf8.count / 2)))
+            expectBadModelFile(truncated, reasonContains: "not a SeeAlso model file")
+            let garbage = try dir.write("garbage.json", bytes: [0x00, 0xFF, 0x13, 0x37])
+            expectBadModelFile(garbage, reasonContains: "not a SeeAlso model file")
+            let empty = try dir.write("empty.json", bytes: [])
+            expectBadModelFile(empty, reasonContains: "not a SeeAlso model file")
         }
     }
 
@@ -110,13 +107,11 @@ import SeeAlsoTestSupport
         try withTemporaryDirectory { dir in
             let json = try savedJSON(dir)
             #expect(json.contains(#""format":"seealso-tfidf-model""#))
-            let other = dir.url.appendingPathComponent("other.json")
-            try Data(json.replacingOccurrences(of: #""format":"seealso-tfidf-model""#, with: #""format":"seealso-index""#).utf8).write(to: other)
-            expectBadModelFile(other.path, reasonContains: "seealso-index")
+            let other = try dir.write("other.json", json.replacingOccurrences(of: #""format":"seealso-tfidf-model""#, with: #""format":"seealso-index""#))
+            expectBadModelFile(other, reasonContains: "seealso-index")
             // Some other JSON document altogether.
-            let unrelated = dir.url.appendingPathComponent("unrelated.json")
-            try Data(#"{"hello":"world"}"#.utf8).write(to: unrelated)
-            expectBadModelFile(unrelated.path, reasonContains: "not a SeeAlso model file")
+            let unrelated = try dir.write("unrelated.json", #"{"hello":"world"}"#)
+            expectBadModelFile(unrelated, reasonContains: "not a SeeAlso model file")
         }
     }
 
@@ -124,20 +119,18 @@ import SeeAlsoTestSupport
         try withTemporaryDirectory { dir in
             let json = try savedJSON(dir)
             #expect(json.contains(#""version":1"#))
-            let newer = dir.url.appendingPathComponent("newer.json")
-            try Data(json.replacingOccurrences(of: #""version":1"#, with: #""version":2"#).utf8).write(to: newer)
-            expectBadModelFile(newer.path, reasonContains: "version 2")
+            let newer = try dir.write("newer.json", json.replacingOccurrences(of: #""version":1"#, with: #""version":2"#))
+            expectBadModelFile(newer, reasonContains: "version 2")
         }
     }
 
     @Test func vocabularyAndIdfOfDifferentLengths() throws {
         try withTemporaryDirectory { dir in
             let json = try savedJSON(dir)
-            let broken = dir.url.appendingPathComponent("broken.json")
             let edited = json.replacingOccurrences(of: #""idf":["#, with: #""idf":[1.5,"#)
             #expect(edited != json)
-            try Data(edited.utf8).write(to: broken)
-            expectBadModelFile(broken.path, reasonContains: "differ in length")
+            let broken = try dir.write("broken.json", edited)
+            expectBadModelFile(broken, reasonContains: "differ in length")
         }
     }
 }
