@@ -6,9 +6,9 @@ import SeeAlsoTestSupport
 
 /// `seealso build` killed with SIGKILL while it writes a new generation leaves the previous index intact.
 @Suite(.serialized) struct KilledBuildTests {
+    /// `seealso build` that must exit 0 (`SeeAlsoExecutable.output` throws with its standard error otherwise).
     static func buildWithCLI(_ input: String, index: String) throws {
-        let run = try SeeAlsoExecutable.run(["build", "--input", input, "--index", index, "--quiet", "--k", "6"])
-        try #require(run.exited && run.status == 0, "seealso build failed (\(run.status)): \(run.error.prefix(500))")
+        try SeeAlsoExecutable.output(["build", "--input", input, "--index", index, "--quiet", "--k", "6"])
     }
 
     @Test func aKilledBuildLeavesThePreviousIndexAndItsLeftoversAreCleanedLater() throws {

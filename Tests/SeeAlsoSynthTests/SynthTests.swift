@@ -67,7 +67,7 @@ private func words(_ text: String) -> Set<Substring> {
                 #expect(article.body.hasSuffix(".") || article.body.hasSuffix("?"))
             }
             // Only the committed file is left: no temporary beside it.
-            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["archive.jsonl"])
+            #expect(directory.entries() == ["archive.jsonl"])
         }
     }
 

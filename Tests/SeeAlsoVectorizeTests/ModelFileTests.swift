@@ -33,7 +33,7 @@ import SeeAlsoTestSupport
                 #expect(loaded.column(of: term) == column, "\(escaped(term))")
             }
             // No temporary file is left beside the model.
-            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["model.json"])
+            #expect(dir.entries() == ["model.json"])
         }
     }
 
