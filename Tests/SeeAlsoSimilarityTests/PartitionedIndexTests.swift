@@ -90,8 +90,9 @@ import SeeAlsoVectorize
         #expect(lists(partitions) == ExactAllPairs.run(matrix, options: .init(k: 7)))
 
         let two = lists(2)
+        let twoProbes = probeLists(2)
         for row in 0..<matrix.rowCount {
-            let probed = Set(probeLists(2)[row * 2..<row * 2 + 2])
+            let probed = Set(twoProbes[row * 2..<row * 2 + 2])
             var expected: [(id: Int32, score: Float)] = (0..<matrix.rowCount).compactMap { other in
                 guard other != row, probed.contains(partitionOfRow[other]) else { return nil }
                 let score = CanonicalScores.dot(matrix, row, other)
@@ -145,12 +146,16 @@ import SeeAlsoVectorize
 
     static let recallSpec = SparseMatrixSpec(rows: 900, columns: 3000, frequentColumns: 10, frequentShare: 0.4, rareTerms: 12,
                                              emptyShare: 0.01, duplicateShare: 0.05, k: 10, seed: 11)
+    /// The recall tests' matrix and its exact lists, computed once for all of them (exact lists do not
+    /// depend on the worker count).
+    static let recallMatrix = recallSpec.matrix()
+    static let recallExact = ExactAllPairs.run(recallMatrix, options: .init(k: 10))
 
     /// Both candidate sources reach high recall; every score is canonical; `ExactSearch.recall` on a
     /// sample measures about the same.
     @Test(arguments: [PartitionedOptions.CandidateSource.partitions(count: 8, probes: 3), .exhaustive])
     func listsHaveHighRecallAndCanonicalScores(candidates: PartitionedOptions.CandidateSource) throws {
-        let matrix = Self.recallSpec.matrix()
+        let matrix = Self.recallMatrix
         let index = try PartitionedIndex(building: matrix, options: Self.options(k: 10, dimensions: 32, candidates: candidates),
                                          reporter: SilentProgress())
         #expect(index.lists.k == 10 && index.lists.rowCount == matrix.rowCount)
@@ -161,7 +166,7 @@ import SeeAlsoVectorize
             #expect(index.partitions == nil)
         }
         #expect(BruteForce.shapeProblems(index.lists).isEmpty)
-        let exact = ExactAllPairs.run(matrix, options: .init(k: 10))
+        let exact = Self.recallExact
         let recall = Self.recall(index.lists, exact: exact, matrix: matrix)
         #expect(recall > 0.95, "recall \(recall)")
         let measured = ExactSearch(matrix: matrix, postings: index.postings).recall(of: index.lists, sampleSize: 100)
@@ -185,18 +190,19 @@ import SeeAlsoVectorize
     /// and vectors are those of all the rows.
     @Test(arguments: [PartitionedOptions.CandidateSource.partitions(count: 8, probes: 3), .exhaustive])
     func addFindsTheNewRowsNeighbours(candidates: PartitionedOptions.CandidateSource) throws {
-        let matrix = Self.recallSpec.matrix()
+        let matrix = Self.recallMatrix
         let old = 800
         var index = try PartitionedIndex(building: matrix.selectingRows(Array(0..<old)),
                                          options: Self.options(k: 10, dimensions: 32, candidates: candidates), reporter: SilentProgress())
         let svd = index.svd
         index.add(matrix.selectingRows(Array(old..<matrix.rowCount)))
         #expect(index.matrix == matrix)
-        #expect(index.postings.rows == SparsePostings(matrix).rows && index.postings.columnStarts == SparsePostings(matrix).columnStarts)
+        let postings = SparsePostings(matrix)
+        #expect(index.postings.rows == postings.rows && index.postings.columnStarts == postings.columnStarts)
         #expect(index.vectors == svd.project(matrix, normalize: true))
         #expect(index.partitions.map { $0.partitionOfRow.count } ?? matrix.rowCount == matrix.rowCount)
         #expect(BruteForce.shapeProblems(index.lists).isEmpty)
-        let exact = ExactAllPairs.run(matrix, options: .init(k: 10))
+        let exact = Self.recallExact
         let added = Self.recall(index.lists, exact: exact, matrix: matrix, rows: old..<matrix.rowCount)
         #expect(added > 0.9, "recall of the added rows \(added)")
         let all = Self.recall(index.lists, exact: exact, matrix: matrix)
