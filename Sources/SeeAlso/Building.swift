@@ -28,6 +28,8 @@ public struct BuildOptions: Sendable {
     public var partitioned = PartitionedOptions()
     /// Rows on which recall@10 against exact lists is measured for approximate methods (0: skip).
     public var recallSample = 200
+    /// Seconds to wait for another writer of the index directory to finish (`WriteOptions.defaultWaitSeconds`).
+    public var waitSeconds = WriteOptions.defaultWaitSeconds
 
     public init() {}
 
@@ -100,9 +102,21 @@ extension SeeAlsoEngine {
     /// Cost: vectorizing is one streaming pass on all cores; exact lists cost about n²·H FLOPs plus the
     /// sparse tail (see `ExactAllPairs`), partitioned lists about probes / partitions of that plus a few
     /// hundred exact dot products per article. Progress goes to `progress`.
+    ///
+    /// Writing into `directory` holds its writer lock for the whole build (waiting up to
+    /// `options.waitSeconds` for another writer), so no `add`, `update`, `delete` or `cluster` runs
+    /// meanwhile and is lost when the new index replaces the old.
     public static func build(_ input: ArchiveInput, into directory: String?, options: BuildOptions = BuildOptions(),
                              progress: any ProgressReporter = SilentProgress()) throws -> BuildReport {
         try options.validate()
+        guard let directory else { return try build(input, session: nil, options: options, progress: progress) }
+        return try IndexDirectory(path: directory).withWriter(waitSeconds: options.waitSeconds) { session in
+            try build(input, session: session, options: options, progress: progress)
+        }
+    }
+
+    private static func build(_ input: ArchiveInput, session: IndexWriterSession?, options: BuildOptions,
+                              progress: any ProgressReporter) throws -> BuildReport {
         var stages = StageRecorder()
         let reader = try input.reader()
         let fit = try vectorize(reader, model: try options.modelFile.map(ModelFile.load), tfidf: options.tfidf, progress: progress)
@@ -129,17 +143,17 @@ extension SeeAlsoEngine {
         for stage in stages.stages.dropFirst(2) { stageSeconds[stage.name] = stage.seconds }
         for (name, seconds) in listStages { stageSeconds["lists: " + name] = seconds }
         contents.buildSeconds = stageSeconds
-        if let directory {
-            try IndexWriter.write(contents, to: IndexDirectory(path: directory))
+        if let session {
+            try IndexWriter.write(contents, session: session, record: ChangeRecord(operation: "build", rebuilt: true))
             stages.lap("write index")
         }
         return BuildReport(
-            index: directory, articles: fit.matrix.rowCount, vocabulary: fit.model.vocabulary.count,
+            index: session?.directory.path, articles: fit.matrix.rowCount, vocabulary: fit.model.vocabulary.count,
             storedEntries: fit.matrix.storedCount, method: method.rawValue, k: options.k, measuredRecall: contents.measuredRecall,
             skippedRecords: fit.skipped.count, workers: Parallelism.workerCount, stages: stages.stages,
             vectorizeStages: fit.timings.stages.map { NamedSeconds(name: $0.name, seconds: $0.seconds) },
             listStages: listStages.map { NamedSeconds(name: $0.name, seconds: $0.seconds) }, stageSeconds: stageSeconds,
-            writeSeconds: directory == nil ? 0 : stages.stages.last!.seconds, seconds: stages.totalSeconds,
+            writeSeconds: session == nil ? 0 : stages.stages.last!.seconds, seconds: stages.totalSeconds,
             cpuSeconds: ResourceUsage.cpuSeconds(), peakResidentBytes: ResourceUsage.peakResidentBytes() ?? 0)
     }
 

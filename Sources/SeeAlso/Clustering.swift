@@ -44,6 +44,8 @@ public struct ClusterOptions: Sendable {
     public var store = true
     /// Write the LSA vectors here (raw little-endian float32, row-major n × d).
     public var exportVectorsPath: String?
+    /// Seconds to wait for another writer of the index when storing (`WriteOptions.defaultWaitSeconds`).
+    public var waitSeconds = WriteOptions.defaultWaitSeconds
 
     public init() {}
 }
@@ -97,23 +99,41 @@ extension SeeAlsoEngine {
     /// Clusters the index's articles into topics or stories, describes the clusters and, with
     /// `options.store`, publishes a new generation holding them (keeping the other kind already
     /// stored), so that related lists show each item's topic and story.
+    ///
+    /// Storing holds the index's writer lock from reading the live generation (which may be newer than
+    /// the one this engine opened) to publishing, so no write made meanwhile is lost. Deleted articles
+    /// are not clustered.
     public func cluster(options: ClusterOptions = ClusterOptions(), progress: any ProgressReporter = SilentProgress()) throws -> ClusterReport {
+        guard options.store else { return try Self.cluster(index, options: options, session: nil, progress: progress) }
+        return try IndexDirectory(path: index.path).withWriter(waitSeconds: options.waitSeconds) { session in
+            try Self.cluster(try Index(path: index.path), options: options, session: session, progress: progress)
+        }
+    }
+
+    private static func cluster(_ index: Index, options: ClusterOptions, session: IndexWriterSession?,
+                                progress: any ProgressReporter) throws -> ClusterReport {
         let clock = Stopwatch()
         let source = ClusterSource(index: index)
-        var report = try Self.cluster(source, options: options, loadSeconds: clock.seconds, progress: progress)
-        if options.store {
+        var report = try cluster(source, options: options, loadSeconds: clock.seconds, progress: progress)
+        if let session {
             let storeClock = Stopwatch()
             var clusters = index.clusters ?? IndexClusters()
             // Keep the other kind already stored, with its assignments read back from the index.
-            let kept = IndexClusters.Clustering(method: report.method, assignments: source.assignments, clusters: report.descriptions)
+            var kept = IndexClusters.Clustering(method: report.method, assignments: source.indexAssignments(), clusters: report.descriptions)
             if options.kind == .stories {
+                kept.linkageThreshold = options.stories.resolvedThreshold
+                kept.windowSeconds = options.stories.windowSeconds
+                kept.linkageOnTfidf = options.stories.representation == .tfidf
                 clusters.stories = kept
                 clusters.topics?.assignments = index.storedAssignments(.topics)
             } else {
                 clusters.topics = kept
                 clusters.stories?.assignments = index.storedAssignments(.stories)
             }
-            try IndexWriter.attachClusters(clusters, to: index)
+            clusters.assignedIncrementally = nil
+            var record = ChangeRecord(operation: "cluster")
+            record.clustersChanged = true
+            try IndexWriter.attachClusters(clusters, to: index, session: session, record: record)
             report.stored = true
             report.stageSeconds["store"] = storeClock.seconds
         }
@@ -187,7 +207,7 @@ extension SeeAlsoEngine {
 
     private static func clusterStories(_ source: ClusterSource, index: Index, options: ClusterOptions.Stories,
                                        vectors: inout DenseMatrix?) throws -> (result: StoryClustering.Result, method: String) {
-        let lists = index.lists(), k = index.k
+        let lists = source.lists!, k = index.k
         let configuration = StoryClustering.Configuration(threshold: options.resolvedThreshold, windowSeconds: options.windowSeconds)
         let matrix = source.matrix
         var space = "tfidf"
@@ -214,19 +234,35 @@ extension SeeAlsoEngine {
     }
 }
 
-/// The articles to cluster: an index, or an archive vectorized on the fly.
+/// The articles to cluster: an index's live articles, or an archive vectorized on the fly. Item i
+/// is index row `rows[i]` (deleted rows are left out).
 private final class ClusterSource {
     let index: Index?
     let matrix: CSRMatrix
     let dates: [Int64?]
+    /// The stored lists, renumbered to items (an index only).
+    let lists: NeighborLists?
+    private let rows: [Int]
     private let fit: TfidfFit?
-    /// The clustering's assignments, once made.
+    /// The clustering's assignments (by item), once made.
     var assignments: [Int32] = []
 
     init(index: Index) {
         self.index = index
-        matrix = index.matrix()
-        dates = (0..<index.articleCount).map { index.date($0)?.secondsSinceEpoch }
+        let rows = (0..<index.articleCount).filter { !index.isDeleted($0) }
+        self.rows = rows
+        if index.deleted.isEmpty {
+            matrix = index.matrix()
+            lists = index.lists()
+        } else {
+            matrix = index.rowStorage.withRows { $0.selecting(rows) }
+            var item = [Int32](repeating: -1, count: index.articleCount)
+            for (position, row) in rows.enumerated() { item[row] = Int32(position) }
+            let selected = index.lists().selecting(rows)
+            lists = NeighborLists(rowCount: rows.count, k: selected.k, ids: selected.ids.map { $0 >= 0 ? item[Int($0)] : -1 },
+                                  scores: selected.scores)
+        }
+        dates = rows.map { index.date($0)?.secondsSinceEpoch }
         fit = nil
     }
 
@@ -234,17 +270,27 @@ private final class ClusterSource {
         index = nil
         matrix = fit.matrix
         dates = fit.articles.map { $0.date?.secondsSinceEpoch }
+        rows = []
+        lists = nil
         self.fit = fit
     }
 
-    func id(_ row: Int) -> String { index?.id(row) ?? fit!.articles[row].id }
-    func title(_ row: Int) -> String { index?.title(row) ?? fit!.articles[row].title }
+    func id(_ item: Int) -> String { index?.id(rows[item]) ?? fit!.articles[item].id }
+    func title(_ item: Int) -> String { index?.title(rows[item]) ?? fit!.articles[item].title }
     func term(_ column: Int) -> String { index?.term(column) ?? fit!.model.vocabulary[column] }
 
-    func gold(_ field: GoldField, _ row: Int) -> String? {
-        if let index { return index.gold(field, row) }
-        let article = fit!.articles[row]
+    func gold(_ field: GoldField, _ item: Int) -> String? {
+        if let index { return index.gold(field, rows[item]) }
+        let article = fit!.articles[item]
         return field == .label ? article.label : article.event
+    }
+
+    /// The assignments by index row (−1 for deleted rows).
+    func indexAssignments() -> [Int32] {
+        guard let index, !index.deleted.isEmpty else { return assignments }
+        var byRow = [Int32](repeating: -1, count: index.articleCount)
+        for (item, row) in rows.enumerated() { byRow[row] = assignments[item] }
+        return byRow
     }
 
     func stored(_ description: ClusterDescription) -> IndexClusters.Description {

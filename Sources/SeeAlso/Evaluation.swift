@@ -52,16 +52,19 @@ extension SeeAlsoEngine {
         guard k >= 1, k <= index.k else {
             throw IndexError.invalid("-k \(k) must be between 1 and the index's stored list length \(index.k)")
         }
-        let goldValues = (0..<index.articleCount).map { index.gold(gold, $0) }
+        // Deleted rows are in no list; they are left out of the queries and the cluster scores.
+        let live = (0..<index.articleCount).filter { !index.isDeleted($0) }
+        let goldValues = (0..<index.articleCount).map { index.isDeleted($0) ? nil : index.gold(gold, $0) }
         let lists = (0..<index.articleCount).map { index.storedList($0).map(\.row) }
         var evaluation = Evaluation(gold: gold, lists: RankingMetrics.evaluate(lists: lists, gold: goldValues, k: k))
+        let liveGold = live.map { goldValues[$0] }
         if let topics = index.clusters?.topics {
-            evaluation.topics = .init(method: topics.method,
-                                      metrics: ClusterMetrics.evaluate(gold: goldValues, assignments: index.storedAssignments(.topics)))
+            let assignments = index.storedAssignments(.topics)
+            evaluation.topics = .init(method: topics.method, metrics: ClusterMetrics.evaluate(gold: liveGold, assignments: live.map { assignments[$0] }))
         }
         if let stories = index.clusters?.stories {
-            evaluation.stories = .init(method: stories.method,
-                                       metrics: ClusterMetrics.evaluate(gold: goldValues, assignments: index.storedAssignments(.stories)))
+            let assignments = index.storedAssignments(.stories)
+            evaluation.stories = .init(method: stories.method, metrics: ClusterMetrics.evaluate(gold: liveGold, assignments: live.map { assignments[$0] }))
         }
         return evaluation
     }
@@ -77,7 +80,7 @@ extension SeeAlsoEngine {
         guard (1...index.k).contains(at) else {
             throw IndexError.invalid("recall@\(at): the cut-off must be between 1 and the index's stored list length \(index.k)")
         }
-        let measured = ExactSearch(storage: index.rowStorage)
+        let measured = ExactSearch(storage: index.rowStorage, deleted: index.deleted)
             .recall(of: index.lists(), at: at, sampleSize: sampleSize, rows: firstRow..<index.articleCount)
         return RecallMeasurement(recall: measured.recall, rows: measured.rows, at: at)
     }

@@ -84,12 +84,12 @@ extension SeeAlsoEngine {
 
     /// Every article's list from the stored lists (no query-time scoring; the same filters, applied to
     /// the stored k neighbours only, so a list may hold fewer items than `related(toArticleWithID:)`),
-    /// in index order. O(n · k) plus the filters.
+    /// in index order (deleted articles have none). O(n · k) plus the filters.
     public func forEachStoredList(options: RelatedOptions = RelatedOptions(), progress: any ProgressReporter = SilentProgress(),
                                   _ body: (RelatedList) throws -> Void) rethrows {
         let search = RelatedSearch(index: index)
-        let task = progress.task("related lists", total: index.articleCount)
-        for row in 0..<index.articleCount {
+        let task = progress.task("related lists", total: index.liveArticleCount)
+        for row in 0..<index.articleCount where !index.isDeleted(row) {
             try body(list(query: index.metadata(row), row: row, search.relatedFromStoredList(row: row, options: options)))
             task.advance()
         }

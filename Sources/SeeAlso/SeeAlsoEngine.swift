@@ -5,8 +5,9 @@ import SeeAlsoSupport
 /// Open an index that `SeeAlsoEngine.build` wrote, then ask for the related articles of one of its
 /// articles (`related(toArticleWithID:options:)`), of new texts (`related(to:options:)`), or every
 /// stored list (`forEachStoredList(options:_:)`); evaluate the lists and clusters against gold fields.
-/// Writers (`build`, `add`, `cluster`) publish a new generation of the index directory atomically; an
-/// engine keeps reading the generation it opened until `reopened()`.
+/// Writers (`build`, `add`, `update`, `delete`, `cluster`) publish a new generation of the index
+/// directory atomically, one at a time; an engine keeps reading the generation it opened until
+/// `reopened()`.
 ///
 /// An engine is safe to use from several threads at once. Its arrays are memory-mapped: opening costs
 /// O(number of files) (plus the checksums of small files), and a query touches only the pages it needs.
@@ -30,7 +31,13 @@ public final class SeeAlsoEngine: Sendable {
     public var generationPath: String { index.generationPath }
     /// Counts, configuration, build figures and every file's size and checksum.
     public var manifest: IndexManifest { index.manifest }
-    public var articleCount: Int { index.articleCount }
+    /// Articles in the index (deleted ones not counted).
+    public var articleCount: Int { index.liveArticleCount }
+    /// Advice to refit the model, when the articles written since the fit call for it.
+    public var refitAdvice: String? {
+        Self.refitAdvice(addedSinceFit: manifest.addedSinceFit, fittedOn: manifest.modelDocumentCount,
+                         outOfVocabularyRate: manifest.addedOutOfVocabularyRate ?? 0)
+    }
     /// Total bytes of the generation's files.
     public var byteCount: Int { index.byteCount }
     /// Topic and story descriptions, when `cluster` stored them.

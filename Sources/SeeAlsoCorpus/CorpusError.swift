@@ -10,6 +10,7 @@ public struct CorpusError: Error, CustomStringConvertible, Sendable, Equatable {
         case missingField = "missing field"
         case wrongType = "wrong type"
         case duplicateID = "duplicate id"
+        case unknownID = "unknown id"
         case invalidDate = "invalid date"
         case recordTooLarge = "record too large"
         case emptyCorpus = "empty corpus"

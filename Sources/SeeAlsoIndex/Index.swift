@@ -25,93 +25,31 @@ package final class Index: @unchecked Sendable {
     let storyAssignments: UnsafeBufferPointer<Int32>
     /// Topic and story descriptions, when `seealso cluster` stored them.
     package let clusters: IndexClusters?
+    /// Rows of deleted articles (stored until compaction, never listed nor found by id).
+    package let deleted: RowSet
     private let files: [SectionFileReader]
 
     /// Files up to this size are always checksummed on open.
     package static let verifyLimitBytes = 64 << 20
 
+    /// Opens the live generation. A writer publishing meanwhile cannot make this fail: when the
+    /// generation read from `CURRENT` is replaced while its files are being opened, the new one is opened.
     package init(path: String, verify: Bool = false) throws {
+        let opened = try OpenedGeneration.live(of: path, verify: verify)
         self.path = path
-        guard let generation = try IndexDirectory(path: path).liveGeneration() else {
-            throw IndexError.notAnIndex(path: path, reason: "no CURRENT file (build one with `seealso build`)")
-        }
-        generationPath = generation
-        let manifestPath = generation + "/manifest.json"
-        guard let data = FileManager.default.contents(atPath: manifestPath) else {
-            throw IndexError.corrupt(path: manifestPath, reason: "missing")
-        }
-        let manifest: IndexManifest
-        do {
-            manifest = try JSONDecoder().decode(IndexManifest.self, from: data)
-        } catch {
-            throw IndexError.corrupt(path: manifestPath, reason: "unreadable manifest (\(error))")
-        }
-        guard manifest.format == IndexManifest.formatName else {
-            throw IndexError.notAnIndex(path: manifestPath, reason: "format \"\(manifest.format)\"")
-        }
-        guard manifest.version <= IndexManifest.currentVersion else {
-            throw IndexError.corrupt(path: manifestPath, reason: "version \(manifest.version) is newer than this seealso reads (\(IndexManifest.currentVersion))")
-        }
-        self.manifest = manifest
-        func open(_ name: String, _ kind: String) throws -> SectionFileReader {
-            let filePath = generation + "/" + name
-            guard let record = manifest.files[name] else {
-                throw IndexError.corrupt(path: manifestPath, reason: "lists no \(name)")
-            }
-            guard FileManager.default.fileExists(atPath: filePath) else {
-                throw IndexError.corrupt(path: filePath, reason: "missing")
-            }
-            let reader = try SectionFileReader(path: filePath, expectedKind: kind)
-            guard reader.byteCount == record.bytes else {
-                throw IndexError.corrupt(path: filePath, reason: "\(reader.byteCount) bytes, the manifest says \(record.bytes) (truncated or replaced)")
-            }
-            if verify || record.bytes <= Index.verifyLimitBytes {
-                let crc = reader.checksum()
-                guard crc == record.crc32 else {
-                    throw IndexError.corrupt(path: filePath, reason: String(format: "checksum mismatch (CRC-32 %08x, manifest %08x)", crc, record.crc32))
-                }
-            }
-            return reader
-        }
-        let model = try open("model.sal", "model")
-        let lists = try open("neighbors.sal", "lists")
-        var segments: [IndexSegment] = []
-        for suffix in IndexSegment.suffixes.prefix((manifest.tailRows ?? 0) > 0 ? 2 : 1) {
-            segments.append(try IndexSegment(suffix: suffix, firstRow: segments.last.map { $0.range.upperBound } ?? 0,
-                                             dense: manifest.files["dense.sal"] != nil, open: open))
-        }
-        self.segments = segments
-        var all = [model, lists] + segments.flatMap(\.files)
-        if manifest.files["clusters.sal"] != nil, manifest.files["clusters.json"] != nil {
-            let clusterFile = try open("clusters.sal", "clusters")
-            all.append(clusterFile)
-            topicAssignments = try clusterFile.array("topics")
-            storyAssignments = try clusterFile.array("stories")
-            let jsonPath = generation + "/clusters.json"
-            guard let json = FileManager.default.contents(atPath: jsonPath),
-                  json.withUnsafeBytes({ CRC32.checksum($0) }) == manifest.files["clusters.json"]!.crc32 else {
-                throw IndexError.corrupt(path: jsonPath, reason: "missing or checksum mismatch")
-            }
-            do {
-                clusters = try JSONDecoder().decode(IndexClusters.self, from: json)
-            } catch {
-                throw IndexError.corrupt(path: jsonPath, reason: "unreadable (\(error))")
-            }
-        } else {
-            topicAssignments = UnsafeBufferPointer(start: nil, count: 0)
-            storyAssignments = UnsafeBufferPointer(start: nil, count: 0)
-            clusters = nil
-        }
-        files = all
-        vocabulary = try model.strings("vocabulary")
-        idf = try model.array("idf")
-        listIds = try lists.array("ids")
-        listScores = try lists.array("scores")
-        articleCount = segments.last!.range.upperBound
-        guard listIds.count == articleCount * manifest.k, articleCount == manifest.articleCount,
-              segments.allSatisfy({ $0.postings.starts.count == vocabulary.count + 1 }), idf.count == vocabulary.count else {
-            throw IndexError.corrupt(path: generation, reason: "files disagree on the number of articles or terms")
-        }
+        generationPath = opened.generationPath
+        manifest = opened.manifest
+        articleCount = opened.articleCount
+        vocabulary = opened.vocabulary
+        idf = opened.idf
+        segments = opened.segments
+        listIds = opened.listIds
+        listScores = opened.listScores
+        topicAssignments = opened.topicAssignments
+        storyAssignments = opened.storyAssignments
+        clusters = opened.clusters
+        deleted = opened.deleted
+        files = opened.files
     }
 
     package var vocabularySize: Int { vocabulary.count }
@@ -126,10 +64,19 @@ package final class Index: @unchecked Sendable {
     /// The segment holding `row`.
     private func segment(_ row: Int) -> IndexSegment { segments.count > 1 && row >= segments[1].firstRow ? segments[1] : segments[0] }
 
-    /// The row of the article with `id`, by binary search over ids in byte order in each segment. O(log n).
+    /// Articles in the index (rows less deleted rows).
+    package var liveArticleCount: Int { articleCount - deleted.count }
+
+    /// Whether `row` holds a deleted article.
+    package func isDeleted(_ row: Int) -> Bool { deleted.contains(row) }
+
+    /// The row of the (live) article with `id`, by binary search over ids in byte order in each
+    /// segment. O(log n). An id occurs at most once in a segment (deleted rows of the tail are written
+    /// without id) and at most once live: the tail, newer, is searched first.
     package func row(ofId id: String) -> Int? {
-        for segment in segments {
-            if let local = segment.articles.row(ofId: id) { return segment.firstRow + local }
+        guard !id.isEmpty else { return nil }
+        for segment in segments.reversed() {
+            if let local = segment.articles.row(ofId: id), !deleted.contains(segment.firstRow + local) { return segment.firstRow + local }
         }
         return nil
     }
@@ -230,17 +177,19 @@ package final class Index: @unchecked Sendable {
     package func similarityIndex() throws -> any SimilarityIndex {
         let lists = lists()
         guard manifest.method != "exact", let dense = segments[0].dense else {
-            return ExactIndex(storage: rowStorage, lists: lists)
+            return ExactIndex(storage: rowStorage, lists: lists, deleted: deleted)
         }
         let projection: UnsafeBufferPointer<Float> = try dense.array("projection")
         let singularValues: UnsafeBufferPointer<Float> = try dense.array("singularValues")
         let centroids: UnsafeBufferPointer<Float> = try dense.array("centroids")
         let d = singularValues.count
-        let partitionOfRow = try reducedRows(dimension: d, segments: segments[...], loadVectors: false).partitionOfRow
+        var partitionOfRow = try reducedRows(dimension: d, segments: segments[...], loadVectors: false).partitionOfRow
         guard d > 0, projection.count == vocabulary.count * d, centroids.count % d == 0,
               partitionOfRow.isEmpty || partitionOfRow.count == articleCount else {
             throw IndexError.corrupt(path: generationPath + "/dense.sal", reason: "sections disagree with the index's terms")
         }
+        // Deleted rows belong to no partition (the base segment's file still names theirs).
+        if !partitionOfRow.isEmpty { for row in deleted.sorted { partitionOfRow[row] = -1 } }
         var options = manifest.partitioned ?? PartitionedIndex.Options(k: k)
         options.k = k
         let partitions = partitionOfRow.isEmpty ? nil : Partitions(
@@ -253,7 +202,7 @@ package final class Index: @unchecked Sendable {
         // The vectors' sizes were checked above: loading them later cannot fail.
         return PartitionedIndex(storage: rowStorage, lists: lists, options: options, svd: svd,
                                 vectors: { (try? self.reducedRows(dimension: d, segments: self.segments[...]).vectors) ?? DenseMatrix(rowCount: 0, columnCount: d) },
-                                partitions: partitions)
+                                partitions: partitions, deleted: deleted)
     }
 
     /// The reduced vectors (rows × d; none unless `loadVectors`) and partitions (empty in the exhaustive

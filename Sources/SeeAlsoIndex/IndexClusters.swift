@@ -11,6 +11,11 @@ public struct IndexClusters: Codable, Sendable {
         /// Cluster of each article (−1: none). Stored in clusters.sal, not in the JSON.
         public var assignments: [Int32]
         public var clusters: [Description]
+        /// Stories: the linkage threshold and time window they were clustered with, and whether the
+        /// linkage was measured on TF-IDF rows (else on LSA vectors); new articles join by them.
+        public var linkageThreshold: Float?
+        public var windowSeconds: Int64?
+        public var linkageOnTfidf: Bool?
 
         package init(method: String, assignments: [Int32], clusters: [Description]) {
             self.method = method
@@ -18,12 +23,15 @@ public struct IndexClusters: Codable, Sendable {
             self.clusters = clusters
         }
 
-        enum CodingKeys: String, CodingKey { case method, clusters }
+        enum CodingKeys: String, CodingKey { case method, clusters, linkageThreshold, windowSeconds, linkageOnTfidf }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             method = try container.decode(String.self, forKey: .method)
             clusters = try container.decode([Description].self, forKey: .clusters)
+            linkageThreshold = try container.decodeIfPresent(Float.self, forKey: .linkageThreshold)
+            windowSeconds = try container.decodeIfPresent(Int64.self, forKey: .windowSeconds)
+            linkageOnTfidf = try container.decodeIfPresent(Bool.self, forKey: .linkageOnTfidf)
             assignments = []
         }
     }
@@ -51,6 +59,9 @@ public struct IndexClusters: Codable, Sendable {
 
     public var topics: Clustering?
     public var stories: Clustering?
+    /// Articles added or updated since the last `cluster` that joined a topic or story by the
+    /// incremental rules (`IncrementalClusters`) rather than by clustering.
+    public var assignedIncrementally: Int?
 
     package init(topics: Clustering? = nil, stories: Clustering? = nil) {
         self.topics = topics
@@ -61,19 +72,15 @@ public struct IndexClusters: Codable, Sendable {
 extension IndexWriter {
     /// Publishes a new generation equal to the live one plus `clusters` (replacing any earlier
     /// clusters). Unchanged files are hard-linked, not copied, so this costs O(articles).
-    package static func attachClusters(_ clusters: IndexClusters, to index: Index) throws {
+    @discardableResult
+    package static func attachClusters(_ clusters: IndexClusters, to index: Index, session: IndexWriterSession,
+                                       record: ChangeRecord?) throws -> Int {
         let live = index.generationPath
-        try IndexDirectory(path: index.path).publish { folder in
+        return try session.publish(record: record) { folder in
             var manifest = index.manifest
             var files = SavedFiles(folder: folder)
             try files.link(manifest.files.keys.filter { $0 != "clusters.sal" && $0 != "clusters.json" }, from: live, records: manifest.files)
-            let writer = SectionFileWriter(kind: "clusters")
-            writer.add("topics", clusters.topics?.assignments ?? [])
-            writer.add("stories", clusters.stories?.assignments ?? [])
-            try files.save(writer, "clusters.sal")
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try files.save(try encoder.encode(clusters), "clusters.json")
+            try files.save(clusters)
             manifest.files = files.records
             try writeManifest(manifest, to: folder)
         }

@@ -1,22 +1,36 @@
 import Foundation
 import SeeAlsoSupport
 
-/// An index directory holds numbered generations and a `CURRENT` file naming the live one:
+/// An index directory holds numbered generations, a `CURRENT` file naming the live one, the writer
+/// lock and the change records:
 ///
 ///     DIR/CURRENT              "generation-000007"
 ///     DIR/generation-000007/   manifest.json, articles.sal, model.sal, matrix.sal, …
+///     DIR/LOCK                 flock'ed by the one writer
+///     DIR/changes/generation-000007.json   what that generation changed (`ChangeRecord`)
 ///
-/// A writer fills a new `generation-N.partial` folder, fsyncs it, renames it to `generation-N`,
-/// then replaces `CURRENT` atomically (write aside, fsync, rename). Readers follow `CURRENT`, so
-/// a build or add that is interrupted at any point leaves the previous index intact; leftovers
-/// are removed by the next successful write. An exclusive `flock` on `DIR/LOCK` keeps two
-/// writers apart.
+/// Every writer (`build` over an index, `add`, `update`, `delete`, `cluster`) holds the exclusive lock
+/// on `DIR/LOCK` across its whole read–modify–publish (`withWriter`), so two writers never both
+/// succeed with one's work lost: the second waits, then reads what the first published. A writer fills
+/// a new `generation-N.partial` folder, fsyncs it, renames it to `generation-N`, writes its change
+/// record, then replaces `CURRENT` atomically (write aside, fsync, rename). Readers follow `CURRENT`, so
+/// an interrupted writer leaves the previous index intact.
+///
+/// Readers take no lock. A reader keeps the generation it opened for as long as it holds it (its files
+/// are memory-mapped, and mappings survive unlinking); the generation that was live before the newest
+/// publish is kept on disk too, so a reader that read `CURRENT` just before a publish still finds its
+/// files, and one that races two publishes retries with the new `CURRENT` (`Index.init`).
 package struct IndexDirectory: Sendable {
     package let path: String
 
     package init(path: String) { self.path = path }
 
     var currentFile: String { path + "/CURRENT" }
+    var changesFolder: String { path + "/changes" }
+
+    /// Change records are kept for this many generations; `changes --since` an older one reports that
+    /// records are missing (refresh everything).
+    package static let keptChangeRecords = 1000
 
     /// The live generation's folder, or nil when the directory holds no index yet.
     package func liveGeneration() throws -> String? {
@@ -28,22 +42,71 @@ package struct IndexDirectory: Sendable {
         return path + "/" + name
     }
 
-    /// Runs `write` with a fresh generation folder and publishes it when `write` returns.
-    /// Throws (leaving the live generation untouched) when `write` throws.
-    package func publish(_ write: (String) throws -> Void) throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        let lock = try DirectoryLock(path: path + "/LOCK")
-        defer { lock.release() }
-        let number = try nextGenerationNumber()
+    /// The number of a generation folder's name ("…/generation-000012" → 12).
+    package static func number(ofGeneration folder: String) -> Int? {
+        let name = folder.split(separator: "/").last.map(String.init) ?? folder
+        guard name.hasPrefix("generation-") else { return nil }
+        return Int(name.dropFirst("generation-".count).prefix(while: \.isNumber))
+    }
+
+    /// Runs `body` as the directory's one writer: it takes the exclusive lock on `DIR/LOCK`, waiting up
+    /// to `waitSeconds` for another writer to finish (then throws `IndexError.busy`), and holds it until
+    /// `body` returns. Everything `body` reads and publishes is therefore one atomic step.
+    /// A directory this call creates is removed again when nothing was published in it.
+    package func withWriter<Result>(waitSeconds: Double, _ body: (IndexWriterSession) throws -> Result) throws -> Result {
+        let created = !FileManager.default.fileExists(atPath: path)
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw IndexError.io(path: path, reason: "cannot create the index directory (\(error.localizedDescription))")
+        }
+        let lockPath = path + "/LOCK"
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.open(lockPath, .readWriteCreate)
+            let clock = Stopwatch()
+            while try !file.tryLockExclusive() {
+                guard clock.seconds < waitSeconds else {
+                    try? file.close()
+                    throw IndexError.busy(path: path, waitedSeconds: clock.seconds)
+                }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        } catch let error as SystemError {
+            throw IndexError(error)
+        }
+        defer {
+            if created && !FileManager.default.fileExists(atPath: currentFile) { try? FileManager.default.removeItem(atPath: path) }
+            file.unlock()
+            try? file.close()
+        }
+        return try body(IndexWriterSession(directory: self))
+    }
+
+    private func nextGenerationNumber() -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let numbers = names.compactMap(Self.number(ofGeneration:))
+        return (numbers.max() ?? 0) + 1
+    }
+
+    /// Publishes a generation filled by `write` (see the type's description); returns its number.
+    fileprivate func publish(record: ChangeRecord?, _ write: (String) throws -> Void) throws -> Int {
+        let previous = try? liveGeneration()
+        let number = nextGenerationNumber()
         let name = String(format: "generation-%06d", number)
         let partial = path + "/" + name + ".partial"
         try? FileManager.default.removeItem(atPath: partial)
-        try FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: false)
         do {
+            try FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: false)
             try write(partial)
             try System.syncDirectory(partial)
             try System.rename(partial, to: path + "/" + name)
             try System.syncDirectory(path)
+            if var record {
+                record.generation = number
+                try FileManager.default.createDirectory(atPath: changesFolder, withIntermediateDirectories: true)
+                try AtomicFileWriter.write(Array(try record.encoded()), to: changesFolder + "/" + name + ".json")
+            }
             try AtomicFileWriter.write(Array((name + "\n").utf8), to: currentFile)
             try System.syncDirectory(path)
         } catch let error as SystemError {
@@ -53,47 +116,60 @@ package struct IndexDirectory: Sendable {
             try? FileManager.default.removeItem(atPath: partial)
             throw error
         }
-        removeStaleGenerations(keeping: name)
+        removeStaleFiles(keeping: [name, previous.flatMap { $0.split(separator: "/").last.map(String.init) }].compactMap { $0 },
+                         newest: number)
+        return number
     }
 
-    private func nextGenerationNumber() throws -> Int {
+    /// Removes generations other than the live one and the one it replaced, leftovers of interrupted
+    /// writers, and change records older than `keptChangeRecords` generations.
+    private func removeStaleFiles(keeping kept: [String], newest: Int) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        let numbers = names.compactMap { name -> Int? in
-            guard name.hasPrefix("generation-") else { return nil }
-            return Int(name.dropFirst("generation-".count).prefix(6))
-        }
-        return (numbers.max() ?? 0) + 1
-    }
-
-    private func removeStaleGenerations(keeping live: String) {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        for name in names where name.hasPrefix("generation-") && name != live {
+        for name in names where name.hasPrefix("generation-") && !kept.contains(name) {
             try? FileManager.default.removeItem(atPath: path + "/" + name)
         }
         for name in names where name.hasPrefix(".CURRENT.tmp-") {
             try? FileManager.default.removeItem(atPath: path + "/" + name)
         }
-    }
-}
-
-/// An exclusive advisory lock on a file (flock), released on `release()` or process exit.
-final class DirectoryLock {
-    private let file: FileDescriptor
-
-    init(path: String) throws {
-        do {
-            file = try FileDescriptor.open(path, .readWriteCreate)
-            guard try file.tryLockExclusive() else {
-                try? file.close()
-                throw IndexError.busy(path: path)
-            }
-        } catch let error as SystemError {
-            throw IndexError(error)
+        let records = (try? FileManager.default.contentsOfDirectory(atPath: changesFolder)) ?? []
+        for name in records {
+            // A record newer than the live generation was left by a writer interrupted before publishing.
+            guard let number = Self.number(ofGeneration: name), number <= newest - Self.keptChangeRecords || number > newest else { continue }
+            try? FileManager.default.removeItem(atPath: changesFolder + "/" + name)
         }
     }
 
-    func release() {
-        file.unlock()
-        try? file.close()
+    /// The change records of generations after `generation` up to the live one, oldest first, and the
+    /// oldest generation whose record is kept.
+    package func changeRecords(since generation: Int) throws -> (records: [ChangeRecord], oldestKept: Int?, live: Int?) {
+        let live = try liveGeneration().flatMap(Self.number(ofGeneration:))
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: changesFolder)) ?? []
+        let numbers = names.compactMap { name -> Int? in
+            guard name.hasSuffix(".json"), let number = Self.number(ofGeneration: name), number <= (live ?? 0) else { return nil }
+            return number
+        }.sorted()
+        var records: [ChangeRecord] = []
+        for number in numbers where number > generation {
+            let file = changesFolder + String(format: "/generation-%06d.json", number)
+            guard let data = FileManager.default.contents(atPath: file) else { continue }
+            do {
+                records.append(try JSONDecoder().decode(ChangeRecord.self, from: data))
+            } catch {
+                throw IndexError.corrupt(path: file, reason: "unreadable change record (\(error))")
+            }
+        }
+        return (records, numbers.first, live)
+    }
+}
+
+/// The one writer of an index directory, while it holds the lock (`IndexDirectory.withWriter`).
+package struct IndexWriterSession {
+    package let directory: IndexDirectory
+
+    /// Publishes a new generation filled by `write(folder)`, with `record` as its change record; returns
+    /// the generation's number. Throws (leaving the live generation untouched) when `write` throws.
+    @discardableResult
+    package func publish(record: ChangeRecord?, _ write: (String) throws -> Void) throws -> Int {
+        try directory.publish(record: record, write)
     }
 }

@@ -6,9 +6,10 @@ import SeeAlsoVectorize
 /// size and CRC-32, which `Index.open(verify:)` checks.
 public struct IndexManifest: Codable, Sendable {
     public static let formatName = "seealso-index"
-    /// Version 2 added the tail segment (`tailRows`, files `*.tail.sal`); an index without a tail is
-    /// written as version 1, which earlier releases read.
-    public static let currentVersion = 2
+    /// Version 2 added the tail segment (`tailRows`, files `*.tail.sal`), version 3 deleted rows
+    /// (`deletedRows`, `deleted.sal`); an index with neither is written as version 1, which earlier
+    /// releases read.
+    public static let currentVersion = 3
 
     public struct FileRecord: Codable, Sendable {
         public var bytes: Int
@@ -26,6 +27,9 @@ public struct IndexManifest: Codable, Sendable {
     public var articleCount: Int
     /// Articles in the tail segment (added since the base segment was written); nil or 0: none.
     public var tailRows: Int?
+    /// Rows of deleted articles still stored (unlisted until compaction); nil or 0: none. Live
+    /// articles: `articleCount - deletedRows`.
+    public var deletedRows: Int?
     public var vocabularySize: Int
     public var storedEntries: Int
     /// Length of each precomputed related list.

@@ -29,6 +29,8 @@ package struct IndexContents: Sendable {
     /// Reduced vectors and partitions of the approximate methods.
     package var dense: DenseSection?
     package var partitioned: PartitionedIndex.Options?
+    /// Topic and story clusters, with one assignment per article.
+    package var clusters: IndexClusters?
 
     /// The contents of a similarity index's rows and lists, with the articles' metadata and model.
     package init(model: TfidfModel, articles: [ArticleMetadata], index: any SimilarityIndex, method: String, sources: [String]) {
@@ -47,6 +49,35 @@ package struct IndexContents: Sendable {
     }
 }
 
+extension IndexContents {
+    /// These contents without `deleted` rows: the survivors keep their order, list entries are
+    /// renumbered (lists hold no deleted row), and vectors, partitions and cluster assignments follow.
+    /// Answers do not change. O(stored entries).
+    package func removing(_ deleted: RowSet) -> IndexContents {
+        guard !deleted.isEmpty else { return self }
+        let kept = (0..<articles.count).filter { !deleted.contains($0) }
+        var renumbered = [Int32](repeating: -1, count: articles.count)
+        for (position, row) in kept.enumerated() { renumbered[row] = Int32(position) }
+        var result = self
+        result.articles = kept.map { articles[$0] }
+        result.matrix = matrix.selectingRows(kept)
+        result.postings = SparsePostings(result.matrix)
+        let selected = lists.selecting(kept)
+        result.lists = NeighborLists(rowCount: kept.count, k: lists.k, ids: selected.ids.map { $0 >= 0 ? renumbered[Int($0)] : -1 },
+                                     scores: selected.scores)
+        if let dense {
+            let partitions = dense.partitions.map { partitions in
+                Partitions(centroids: partitions.centroids, partitionOfRow: kept.map { partitions.partitionOfRow[$0] })
+            }
+            result.dense = DenseSection(vectors: dense.vectors.selectingRows(kept), projection: dense.projection,
+                                        singularValues: dense.singularValues, partitions: partitions)
+        }
+        result.clusters?.topics?.assignments = clusters?.topics.map { topics in kept.map { topics.assignments[$0] } } ?? []
+        result.clusters?.stories?.assignments = clusters?.stories.map { stories in kept.map { stories.assignments[$0] } } ?? []
+        return result
+    }
+}
+
 /// The articles added to an index since its base segment was written: the tail segment's contents.
 package struct TailContents: Sendable {
     /// The rows' metadata and TF-IDF rows (numbered from `firstRow` in the index).
@@ -56,6 +87,10 @@ package struct TailContents: Sendable {
     /// Reduced vectors and partitions (approximate methods; partitions empty in the exhaustive mode).
     package var vectors: DenseMatrix?
     package var partitionOfRow: [Int32]
+    /// Rows (of the whole index) of deleted articles: they stay stored, unlisted, until compaction.
+    package var deleted = RowSet()
+    /// Clusters with one assignment per row of the whole index (nil: none stored).
+    package var clusters: IndexClusters?
 
     package init(articles: [ArticleMetadata], matrix: CSRMatrix, firstRow: Int, vectors: DenseMatrix?, partitionOfRow: [Int32]) {
         self.articles = articles
@@ -68,9 +103,10 @@ package struct TailContents: Sendable {
 
 /// Writes index generations into an index directory (see `IndexDirectory`).
 package enum IndexWriter {
-    /// Writes `contents` as a new generation of one base segment.
-    package static func write(_ contents: IndexContents, to directory: IndexDirectory) throws {
-        try directory.publish { folder in
+    /// Writes `contents` as a new generation of one base segment; returns its number.
+    @discardableResult
+    package static func write(_ contents: IndexContents, session: IndexWriterSession, record: ChangeRecord?) throws -> Int {
+        try session.publish(record: record) { folder in
             var files = SavedFiles(folder: folder)
             try files.save(modelFile(contents.model), "model.sal")
             try files.save(articlesFile(contents.articles), "articles.sal")
@@ -78,6 +114,7 @@ package enum IndexWriter {
             try files.save(postingsFile(contents.postings), "postings.sal")
             try files.save(neighborsFile(contents.lists), "neighbors.sal")
             if let dense = contents.dense { try files.save(denseFile(dense), "dense.sal") }
+            if let clusters = contents.clusters { try files.save(clusters) }
             let manifest = IndexManifest(
                 created: Self.now(), articleCount: contents.articles.count,
                 vocabularySize: contents.model.vocabulary.count, storedEntries: contents.matrix.storedCount,
@@ -92,15 +129,17 @@ package enum IndexWriter {
     }
 
     /// Publishes a generation equal to `index`'s live one with its tail segment replaced by `tail` and
-    /// its lists by `lists` (for every row, base and tail): the base segment's files and the model are
-    /// hard-linked, not copied, so this costs O(tail rows + lists). `update` adjusts the manifest (counts
-    /// since the fit, sources, timings). Stored clusters are dropped: they do not cover the new rows.
-    package static func writeTail(_ tail: TailContents, lists: NeighborLists, over index: Index,
-                                  update: (inout IndexManifest) -> Void) throws {
+    /// its lists by `lists` (for every row, base and tail), with the tail's deleted rows and clusters:
+    /// the base segment's files and the model are hard-linked, not copied, so this costs O(tail rows +
+    /// lists + rows / 8). `update` adjusts the manifest (counts since the fit, sources, timings).
+    /// Returns the generation's number.
+    @discardableResult
+    package static func writeTail(_ tail: TailContents, lists: NeighborLists, over index: Index, session: IndexWriterSession,
+                                  record: ChangeRecord?, update: (inout IndexManifest) -> Void) throws -> Int {
         precondition(tail.firstRow == index.baseRowCount && lists.rowCount == tail.firstRow + tail.articles.count,
                      "IndexWriter.writeTail: the tail must follow the base segment and the lists cover every row")
         let live = index.generationPath
-        try IndexDirectory(path: index.path).publish { folder in
+        return try session.publish(record: record) { folder in
             var manifest = index.manifest
             var files = SavedFiles(folder: folder)
             try files.link(["model.sal", "articles.sal", "matrix.sal", "postings.sal", "dense.sal"], from: live, records: manifest.files)
@@ -115,9 +154,16 @@ package enum IndexWriter {
                 try files.save(writer, "dense.tail.sal")
             }
             try files.save(neighborsFile(lists), "neighbors.sal")
+            if !tail.deleted.isEmpty {
+                let writer = SectionFileWriter(kind: "deleted")
+                writer.add("rows", tail.deleted.sorted.map { Int32($0) })
+                try files.save(writer, "deleted.sal")
+            }
+            if let clusters = tail.clusters { try files.save(clusters) }
             manifest.files = files.records
             manifest.created = Self.now()
             manifest.articleCount = lists.rowCount
+            manifest.deletedRows = tail.deleted.isEmpty ? nil : tail.deleted.count
             manifest.tailRows = tail.articles.count
             manifest.storedEntries = index.segments[0].rows.indices.count + tail.matrix.storedCount
             update(&manifest)
@@ -147,6 +193,17 @@ package enum IndexWriter {
             records[name] = IndexManifest.FileRecord(bytes: bytes, crc32: crc)
         }
 
+        /// Saves the assignments (`clusters.sal`) and descriptions (`clusters.json`).
+        mutating func save(_ clusters: IndexClusters) throws {
+            let writer = SectionFileWriter(kind: "clusters")
+            writer.add("topics", clusters.topics?.assignments ?? [])
+            writer.add("stories", clusters.stories?.assignments ?? [])
+            try save(writer, "clusters.sal")
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try save(try encoder.encode(clusters), "clusters.json")
+        }
+
         mutating func save(_ data: Data, _ name: String) throws {
             try writeSynced(data, to: folder + "/" + name)
             records[name] = IndexManifest.FileRecord(bytes: data.count, crc32: data.withUnsafeBytes { CRC32.checksum($0) })
@@ -157,9 +214,10 @@ package enum IndexWriter {
 
     static func writeManifest(_ manifest: IndexManifest, to folder: String) throws {
         var manifest = manifest
-        // Version 2 only with a tail segment: an index without one stays readable by releases before version 2.
+        // Version 1 without a tail segment and deleted rows: such an index stays readable by earlier releases.
         if (manifest.tailRows ?? 0) == 0 { manifest.tailRows = nil }
-        manifest.version = manifest.tailRows == nil ? 1 : IndexManifest.currentVersion
+        if (manifest.deletedRows ?? 0) == 0 { manifest.deletedRows = nil }
+        manifest.version = manifest.tailRows == nil && manifest.deletedRows == nil ? 1 : IndexManifest.currentVersion
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try writeSynced(try encoder.encode(manifest), to: folder + "/manifest.json")

@@ -26,7 +26,7 @@ package struct RelatedSearch {
         let queryDate = date?.secondsSinceEpoch
         for row in 0..<index.articleCount {
             let similarity = scores[row]
-            guard similarity >= options.minScore, similarity > 0, row != excludedRow else { continue }
+            guard similarity >= options.minScore, similarity > 0, row != excludedRow, !index.isDeleted(row) else { continue }
             guard let score = rankingScore(row: row, similarity: similarity, queryDate: queryDate, options: options) else { continue }
             candidates.append((row, similarity, score))
         }

@@ -238,7 +238,7 @@ public enum IndexError: Error, CustomStringConvertible {
     case corrupt(path: String, reason: String)
     case notAnIndex(path: String, reason: String)
     case unknownArticle(id: String)
-    case busy(path: String)
+    case busy(path: String, waitedSeconds: Double)
     case invalid(String)
 
     public var description: String {
@@ -247,7 +247,9 @@ public enum IndexError: Error, CustomStringConvertible {
         case .corrupt(let path, let reason): return "\(path): corrupt index: \(reason)"
         case .notAnIndex(let path, let reason): return "\(path): not a SeeAlso index: \(reason)"
         case .unknownArticle(let id): return "no article with id \"\(id)\" in the index"
-        case .busy(let path): return "\(path): another seealso process is writing this index"
+        case .busy(let path, let waited):
+            return "\(path): another seealso process held the writer lock (LOCK) for all of the \(String(format: "%.1f", waited)) s "
+                + "waited; nothing was written. Try again when it is done, or wait longer with --wait SECONDS"
         case .invalid(let message): return message
         }
     }

@@ -3,12 +3,13 @@ import SeeAlsoVectorize
 
 /// The candidate stages of the partitioned index: rare-term votes, exact re-ranking and
 /// neighbour-of-neighbour refinement. Queries are rows of `queries`; candidates are the indexed rows
-/// (`indexed`, read in place with their postings). When the queries are the indexed rows themselves
-/// (`queriesAreIndexed`), query q is row q and never lists itself.
+/// (`indexed`, read in place with their postings). A query that is itself an indexed row (`queryRows`)
+/// never lists itself, and no query lists a `deleted` row.
 struct CandidateScoring {
     let indexed: IndexedRows
     let queries: CSRMatrix
-    let queriesAreIndexed: Bool
+    let queryRows: QueryRows
+    var deleted = RowSet()
 
     /// Joins each query's candidates (`dense`, from partitions or reduced vectors) with the indexed rows
     /// its rare terms vote for, and keeps the `width` best by canonical score.
@@ -70,7 +71,7 @@ struct CandidateScoring {
         let k = start.k
         var ids = start.ids
         var scores = start.scores
-        let indexed = indexed, queries = queries, queriesAreIndexed = queriesAreIndexed
+        let indexed = indexed, queries = queries, queryRows = queryRows, deleted = deleted
         let offers = Locked([ListOffer]())
         ids.withUnsafeMutableBufferPointer { idBuffer in
             scores.withUnsafeMutableBufferPointer { scoreBuffer in
@@ -92,9 +93,10 @@ struct CandidateScoring {
                         candidates.sort()
                         local.query.scatter(queries, query)
                         var previous: Int32 = -1
+                        let own = queryRows.row(of: query)
                         for candidate in candidates where candidate != previous {
                             previous = candidate
-                            if queriesAreIndexed && Int(candidate) == query { continue }
+                            if candidate == own || deleted.contains(Int(candidate)) { continue }
                             let score = local.query.dot(indexed, Int(candidate))
                             guard score > 0 else { continue }
                             ranked.append((candidate, score))
@@ -128,6 +130,23 @@ struct CandidateScoring {
         }
         let grouped = Buckets(count: n, pairs: pairs)
         return (grouped.starts, grouped.items)
+    }
+}
+
+/// Which indexed row each query is, if any: none (`external`), row q for query q (`indexed`: the
+/// queries are the indexed rows), or the given rows.
+enum QueryRows: Sendable {
+    case external
+    case indexed
+    case rows([Int32])
+
+    /// Query `query`'s indexed row (−1: none).
+    func row(of query: Int) -> Int32 {
+        switch self {
+        case .external: return -1
+        case .indexed: return Int32(query)
+        case .rows(let rows): return rows[query]
+        }
     }
 }
 

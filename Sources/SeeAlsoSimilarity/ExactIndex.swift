@@ -11,6 +11,7 @@ import SeeAlsoVectorize
 package struct ExactIndex: SimilarityIndex {
     package private(set) var storage: RowStorage
     package var lists: NeighborLists
+    package private(set) var deleted = RowSet()
 
     /// Builds every row's `k` most similar other rows.
     package init(building matrix: CSRMatrix, k: Int, progress: ProgressTask?) {
@@ -19,10 +20,11 @@ package struct ExactIndex: SimilarityIndex {
         lists = ExactAllPairs.run(matrix, postings: postings, options: .init(k: k), progress: progress)
     }
 
-    /// An index over stored rows, postings and lists.
-    package init(storage: RowStorage, lists: NeighborLists) {
+    /// An index over stored rows, postings and lists; `deleted` rows stay stored but are never listed.
+    package init(storage: RowStorage, lists: NeighborLists, deleted: RowSet = RowSet()) {
         self.storage = storage
         self.lists = lists
+        self.deleted = deleted
     }
 
     package var rowCount: Int { storage.rowCount }
@@ -30,10 +32,20 @@ package struct ExactIndex: SimilarityIndex {
     package var postings: SparsePostings { storage.postings }
 
     package func match(_ queries: CSRMatrix, k: Int, reverse: Bool, progress: ProgressTask?) -> Matches {
-        ExactSearch(storage: storage).match(queries, k: k, excluding: nil, floors: reverse ? lists.entryFloors() : nil, progress: progress)
+        ExactSearch(storage: storage, deleted: deleted)
+            .match(queries, k: k, excluding: nil, floors: reverse ? lists.entryFloors() : nil, progress: progress)
     }
 
     package mutating func append(_ rows: CSRMatrix) { storage = storage.appending(rows) }
+
+    package mutating func markDeleted(_ rows: [Int]) { for row in rows { deleted.insert(row) } }
+
+    /// Exact lists of `rows` over the live rows: equal to brute force over the survivors.
+    package func lists(ofIndexedRows rows: [Int], k: Int) -> NeighborLists {
+        let search = ExactSearch(storage: storage, deleted: deleted)
+        let queries = storage.withRows { $0.selecting(rows) }
+        return search.match(queries, k: k, excluding: rows.map { Int32($0) }, floors: nil, progress: nil).lists
+    }
 }
 
 /// Exact search of query rows against indexed rows by postings accumulation: each query's float scores
@@ -42,8 +54,15 @@ package struct ExactIndex: SimilarityIndex {
 /// query (canonical score), so that stored lists can take new rows in.
 package struct ExactSearch: Sendable {
     package let storage: RowStorage
+    /// Rows never listed, offered anything or sampled (deleted articles).
+    private let deleted: RowSet
+    private let deletedRows: [Int]
 
-    package init(storage: RowStorage) { self.storage = storage }
+    package init(storage: RowStorage, deleted: RowSet = RowSet()) {
+        self.storage = storage
+        self.deleted = deleted
+        deletedRows = deleted.sorted
+    }
 
     package init(matrix: CSRMatrix, postings: SparsePostings) { self.init(storage: .arrays(matrix, postings)) }
 
@@ -61,6 +80,7 @@ package struct ExactSearch: Sendable {
                 scores.update(repeating: 0, count: n)
                 let row = queries.row(query)
                 for postings in indexed.postings { postings.accumulate(columns: row.columns, values: row.values, into: scores) }
+                for deletedRow in deletedRows { scores[deletedRow] = 0 }
                 let excluded = excluding.map { Int($0[query]) } ?? -1
                 collectCandidates(scores, count: n, firstId: 0, into: heaps, row: query, excluded: excluded)
                 if let floors {
@@ -80,16 +100,20 @@ package struct ExactSearch: Sendable {
         }
     }
 
-    /// recall@m of `lists` against exact lists, on `sampleSize` of the rows in `rows` chosen by a seeded
+    /// recall@m of `lists` against exact lists, on `sampleSize` of the live rows in `rows` chosen by a seeded
     /// generator: the share of each sampled row's exact m best found among its first m listed rows,
     /// averaged over rows that have any positive neighbour. Returns (recall, rows measured).
     package func recall(of lists: NeighborLists, at m: Int = 10, sampleSize: Int, rows: Range<Int>? = nil,
                         seed: UInt64 = 7) -> (recall: Double, rows: Int) {
         let rows = rows ?? 0..<storage.rowCount
-        guard storage.rowCount > 1, sampleSize > 0, !rows.isEmpty else { return (1, 0) }
+        let live = rows.count - deletedRows.filter(rows.contains).count
+        guard storage.rowCount > 1, sampleSize > 0, live > 0 else { return (1, 0) }
         var generator = SplitMix64(seed: seed)
         var chosen = Set<Int>()
-        while chosen.count < min(sampleSize, rows.count) { chosen.insert(rows.lowerBound + Int(generator.next() % UInt64(rows.count))) }
+        while chosen.count < min(sampleSize, live) {
+            let row = rows.lowerBound + Int(generator.next() % UInt64(rows.count))
+            if !deleted.contains(row) { chosen.insert(row) }
+        }
         let sample = chosen.sorted()
         let queries = storage.withRows { $0.selecting(sample) }
         let exact = match(queries, k: m, excluding: sample.map { Int32($0) }, floors: nil, progress: nil).lists

@@ -1,3 +1,5 @@
+import SeeAlsoSupport
+
 /// SeeAlso's one tie order for ranked items: score descending, then item (article) order ascending.
 /// Heaps, candidate lists, related lists and k-means centroid choices all rank with it, so every list
 /// is deterministic whatever the threads, tiling or method that produced it.
@@ -52,6 +54,38 @@ package struct NeighborLists: Sendable, Equatable {
         return NeighborLists(rowCount: rowCount, k: width, ids: keptIds, scores: keptScores)
     }
 
+    /// The lists of `rows`, in that order.
+    package func selecting(_ rows: [Int]) -> NeighborLists {
+        var keptIds = [Int32]()
+        var keptScores = [Float]()
+        keptIds.reserveCapacity(rows.count * k)
+        keptScores.reserveCapacity(rows.count * k)
+        for row in rows {
+            keptIds.append(contentsOf: ids[row * k..<(row + 1) * k])
+            keptScores.append(contentsOf: scores[row * k..<(row + 1) * k])
+        }
+        return NeighborLists(rowCount: rows.count, k: k, ids: keptIds, scores: keptScores)
+    }
+
+    /// Replaces the lists of `rows` (in that order) with those of `replacement` (at most k long). O(rows · k).
+    package mutating func replace(_ rows: [Int], with replacement: NeighborLists) {
+        precondition(replacement.rowCount == rows.count && replacement.k <= k, "NeighborLists.replace: sizes disagree")
+        for (position, row) in rows.enumerated() {
+            for slot in 0..<k {
+                let from = position * replacement.k + slot
+                ids[row * k + slot] = slot < replacement.k ? replacement.ids[from] : -1
+                scores[row * k + slot] = slot < replacement.k ? replacement.scores[from] : 0
+            }
+        }
+    }
+
+    /// The live rows (not in `deleted`) whose lists hold a row of `deleted`, in increasing order. O(rows · k).
+    package func rows(listing deleted: RowSet) -> [Int] {
+        guard !deleted.isEmpty else { return [] }
+        return (0..<rowCount).filter { row in
+            !deleted.contains(row) && ids[row * k..<(row + 1) * k].contains { $0 >= 0 && deleted.contains(Int($0)) }
+        }
+    }
 }
 
 /// Bounded heaps, one per row, that keep the k best (score, id) candidates seen so far.

@@ -37,16 +37,19 @@ package struct PartitionedIndex: SimilarityIndex {
     package private(set) var partitions: Partitions?
     /// Seconds per build stage, in order (empty for a restored index).
     package private(set) var timings = StageTimings()
+    /// Rows of deleted articles: stored, in no partition, never listed.
+    package private(set) var deleted = RowSet()
 
     /// An index over stored state; `vectors` loads the rows' reduced vectors when they are first needed.
     package init(storage: RowStorage, lists: NeighborLists, options: Options, svd: RandomizedSVD,
-                 vectors: @escaping @Sendable () -> DenseMatrix, partitions: Partitions?) {
+                 vectors: @escaping @Sendable () -> DenseMatrix, partitions: Partitions?, deleted: RowSet = RowSet()) {
         self.storage = storage
         self.lists = lists
         self.options = options
         self.svd = svd
         reduced = LazyValue(vectors)
         self.partitions = partitions
+        self.deleted = deleted
     }
 
     package var rowCount: Int { storage.rowCount }
@@ -89,7 +92,7 @@ package struct PartitionedIndex: SimilarityIndex {
         }
         let storage = RowStorage.arrays(matrix, SparsePostings(matrix))
         let lists = storage.withRows { indexed in
-            let scoring = CandidateScoring(indexed: indexed, queries: matrix, queriesAreIndexed: true)
+            let scoring = CandidateScoring(indexed: indexed, queries: matrix, queryRows: .indexed)
             let rerankTask = reporter.task("sparse candidates and exact re-ranking", total: n)
             var lists = scoring.rerank(dense: dense, votes: options.votes, width: options.width, floors: nil, progress: rerankTask).lists
             rerankTask.finish()
@@ -128,7 +131,7 @@ package struct PartitionedIndex: SimilarityIndex {
             } else {
                 dense = DenseAllPairs.search(queries: queryVectors, database: vectors, k: candidatesPerRow)
             }
-            let scoring = CandidateScoring(indexed: indexed, queries: queries, queriesAreIndexed: false)
+            let scoring = CandidateScoring(indexed: indexed, queries: queries, queryRows: .external, deleted: deleted)
             var found = scoring.rerank(dense: dense, votes: options.votes, width: options.width(for: k), floors: floors, progress: progress)
             for _ in 0..<options.refineRounds {
                 let refined = scoring.refine(found.lists, neighborLists: lists, fanout: options.refineFanout, reverse: nil,
@@ -152,6 +155,33 @@ package struct PartitionedIndex: SimilarityIndex {
             return all
         }
         storage = storage.appending(rows)
+    }
+
+    package mutating func markDeleted(_ rows: [Int]) {
+        for row in rows { deleted.insert(row) }
+        if let current = partitions {
+            var partitionOfRow = current.partitionOfRow
+            for row in rows { partitionOfRow[row] = -1 }
+            partitions = Partitions(centroids: current.centroids, partitionOfRow: partitionOfRow)
+        }
+    }
+
+    /// New lists for indexed rows whose lists lost entries, from their neighbourhood: the surviving
+    /// entries, the rows their rare terms vote for, and `max(1, refineRounds)` rounds of neighbours of
+    /// neighbours, all scored canonically. Cost ≈ rows · (votes + fanout²) sparse dot products, however
+    /// large the archive.
+    package func lists(ofIndexedRows rows: [Int], k: Int) -> NeighborLists {
+        let queries = storage.withRows { $0.selecting(rows) }
+        let surviving = lists.selecting(rows)
+        return storage.withRows { indexed in
+            let scoring = CandidateScoring(indexed: indexed, queries: queries, queryRows: .rows(rows.map { Int32($0) }), deleted: deleted)
+            var found = scoring.rerank(dense: surviving, votes: options.votes, width: options.width(for: k), floors: nil, progress: nil).lists
+            for _ in 0..<max(1, options.refineRounds) {
+                found = scoring.refine(found, neighborLists: lists, fanout: options.refineFanout, reverse: nil, floors: nil,
+                                       progress: nil).lists
+            }
+            return found.truncated(to: k)
+        }
     }
 
     /// Where new rows go: their unit LSA vectors and nearest partitions (empty in the exhaustive mode).

@@ -22,6 +22,12 @@ package protocol SimilarityIndex: Sendable {
     func match(_ queries: CSRMatrix, k: Int, reverse: Bool, progress: ProgressTask?) -> Matches
     /// Appends rows to the index's own structures (matrix, postings, partitions); lists are not touched.
     mutating func append(_ rows: CSRMatrix)
+    /// Rows of deleted articles: they stay stored (numbering is kept) but are never listed or offered.
+    var deleted: RowSet { get }
+    /// Marks rows deleted; lists are not touched (see `delete`).
+    mutating func markDeleted(_ rows: [Int])
+    /// Fresh lists (`k` long) of indexed rows, over the live rows, each row never listing itself.
+    func lists(ofIndexedRows rows: [Int], k: Int) -> NeighborLists
 }
 
 /// What `SimilarityIndex.match` found.
@@ -40,6 +46,22 @@ package struct ListOffer: Sendable, Equatable {
 }
 
 extension SimilarityIndex {
+    /// Deletes `rows`: they leave every list, their own lists are emptied, and every list that held one
+    /// is computed again (`lists(ofIndexedRows:k:)`: exact for `ExactIndex`, so that the lists equal a
+    /// rebuild over the surviving rows). Returns the rows whose lists were refilled.
+    @discardableResult
+    package mutating func delete(_ rows: [Int]) -> [Int] {
+        guard !rows.isEmpty else { return [] }
+        markDeleted(rows)
+        var updated = lists
+        let affected = updated.rows(listing: deleted)
+        let empty = NeighborLists(rowCount: rows.count, k: 0, ids: [], scores: [])
+        updated.replace(rows, with: empty)
+        updated.replace(affected, with: lists(ofIndexedRows: affected, k: lists.k))
+        lists = updated
+        return affected
+    }
+
     /// Adds `rows` as rows n..<n+m and keeps every list current (see `listsAdding`). For `ExactIndex` the
     /// result equals a rebuild.
     package mutating func add(_ rows: CSRMatrix, progress: ProgressTask? = nil) {

@@ -20,12 +20,14 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Summary format on standard output: text or json.")
     var format: OutputFormat = .text
 
+    @OptionGroup var writer: WriterOptions
 
     func run() throws {
         let progress = global.apply()
         var options = try lists.options()
         options.tfidf = try vectorizer.configuration()
         options.modelFile = model
+        options.waitSeconds = writer.wait
         let report = try SeeAlsoEngine.build(try input.archive(), into: index, options: options, progress: progress)
         if format == .json { return printJSON(report) }
         let stages = report.stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(seconds($0.value)) s" }

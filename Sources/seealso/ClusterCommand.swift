@@ -94,6 +94,7 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "text or json.")
     var format: OutputFormat = .text
 
+    @OptionGroup var writer: WriterOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -138,6 +139,7 @@ struct ClusterCommand: ParsableCommand {
         options.topTerms = topTerms
         options.gold = gold
         options.store = !noStore
+        options.waitSeconds = writer.wait
         options.exportVectorsPath = exportVectors
         return options
     }

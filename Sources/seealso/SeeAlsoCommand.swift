@@ -6,7 +6,8 @@ struct SeeAlsoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seealso",
         abstract: "Related-story lists and topic/story clusters for news archives.",
-        subcommands: [BuildCommand.self, RelatedCommand.self, AddCommand.self, InfoCommand.self, EvalCommand.self, ClusterCommand.self,
+        subcommands: [BuildCommand.self, RelatedCommand.self, AddCommand.self, UpdateCommand.self, DeleteCommand.self,
+                      ChangesCommand.self, InfoCommand.self, EvalCommand.self, ClusterCommand.self,
                       VectorizeCommand.self, SynthCommand.self, BenchCommand.self]
     )
 }

@@ -229,8 +229,8 @@ import SeeAlsoVectorize
         let manifestPath = generation + "/manifest.json"
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
         var object = try #require(json as? [String: Any])
-        // An index without a tail segment is written as version 1, which releases before version 2 read.
-        #expect(object["version"] as? Int == 1 && IndexManifest.currentVersion == 2)
+        // An index without a tail segment or deleted rows is written as version 1, which releases before version 2 read.
+        #expect(object["version"] as? Int == 1 && IndexManifest.currentVersion == 3)
         object["version"] = IndexManifest.currentVersion + 1
         try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: manifestPath))
         #expect { try Index(path: copy) } throws: { error in "\(error)".contains("newer") }
@@ -257,12 +257,19 @@ import SeeAlsoVectorize
         try IndexFixtures.build(world.articles(count: 120, seed: 1), in: scratch, indexPath: indexPath, k: 4)
         #expect(scratch.entries("idx") == ["CURRENT", "LOCK", "generation-000001"])
         let second = try IndexFixtures.build(world.articles(count: 90, seed: 2), in: scratch, indexPath: indexPath, k: 5)
-        #expect(scratch.entries("idx") == ["CURRENT", "LOCK", "generation-000002"])
+        // The generation replaced is kept until the next publish, for readers that were opening it.
+        #expect(scratch.entries("idx") == ["CURRENT", "LOCK", "generation-000001", "generation-000002"])
         let current = try String(contentsOfFile: indexPath + "/CURRENT", encoding: .utf8)
         #expect(current.trimmingCharacters(in: .whitespacesAndNewlines) == "generation-000002")
         let index = try Index(path: indexPath, verify: true)
         #expect(index.articleCount == 90 && index.k == 5)
         #expect(index.lists() == second.lists)
+        for (count, number) in [(60, 3), (70, 4)] {
+            try IndexFixtures.build(world.articles(count: count, seed: UInt64(number)), in: scratch, indexPath: indexPath, k: 3)
+        }
+        #expect(scratch.entries("idx") == ["CURRENT", "LOCK", "generation-000003", "generation-000004"])
+        // A reader that opened generation 2 keeps reading it after its folder is removed: its files are mapped.
+        #expect(index.lists() == second.lists && index.title(89) == index.metadata(89).title)
     }
 
     @Test func aFailedPublishLeavesThePreviousIndexUnchanged() throws {
@@ -274,12 +281,14 @@ import SeeAlsoVectorize
         let directory = IndexDirectory(path: indexPath)
         var sawFolder: String?
         #expect(throws: Interrupted.self) {
-            try directory.publish { folder in
-                sawFolder = folder
-                #expect(folder.hasSuffix(".partial"))
-                try Data("half an index".utf8).write(to: URL(fileURLWithPath: folder + "/model.sal"))
-                try Data("{}".utf8).write(to: URL(fileURLWithPath: folder + "/manifest.json"))
-                throw Interrupted()
+            try directory.withWriter(waitSeconds: 0) { session in
+                try session.publish(record: nil) { folder in
+                    sawFolder = folder
+                    #expect(folder.hasSuffix(".partial"))
+                    try Data("half an index".utf8).write(to: URL(fileURLWithPath: folder + "/model.sal"))
+                    try Data("{}".utf8).write(to: URL(fileURLWithPath: folder + "/manifest.json"))
+                    throw Interrupted()
+                }
             }
         }
         #expect(sawFolder != nil)
@@ -295,9 +304,11 @@ import SeeAlsoVectorize
         defer { scratch.remove() }
         let directory = IndexDirectory(path: scratch.path("idx"))
         var innerError: Error?
-        try directory.publish { folder in
-            do { try directory.publish { _ in } } catch { innerError = error }
-            try Data().write(to: URL(fileURLWithPath: folder + "/empty"))
+        try directory.withWriter(waitSeconds: 0) { session in
+            try session.publish(record: nil) { folder in
+                do { try directory.withWriter(waitSeconds: 0.1) { _ in } } catch { innerError = error }
+                try Data().write(to: URL(fileURLWithPath: folder + "/empty"))
+            }
         }
         guard case IndexError.busy? = innerError as? IndexError else {
             Issue.record("expected IndexError.busy, got \(String(describing: innerError))")
@@ -320,7 +331,7 @@ import SeeAlsoVectorize
         try IndexFixtures.build(world.articles(count: 80, seed: 2), in: scratch, indexPath: indexPath, k: 4)
         let names = scratch.entries("idx")
         #expect(!names.contains { $0.hasSuffix(".partial") }, "\(names)")
-        #expect(names.filter { $0.hasPrefix("generation-") }.count == 1)
+        #expect(names.filter { $0.hasPrefix("generation-") } == ["generation-000001", "generation-000006"], "the live one and the one it replaced")
         #expect(try Index(path: indexPath).articleCount == 80)
     }
 }

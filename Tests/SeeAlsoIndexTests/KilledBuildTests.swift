@@ -72,7 +72,7 @@ import SeeAlsoTestSupport
         try Self.buildWithCLI(nextInput, index: indexPath)
         let names = scratch.entries("idx")
         #expect(!names.contains { $0.hasSuffix(".partial") }, "\(names)")
-        #expect(names.filter { $0.hasPrefix("generation-") }.count == 1, "\(names)")
+        #expect(names.filter { $0.hasPrefix("generation-") }.count == 2, "the live generation and the one it replaced: \(names)")
         #expect(try Index(path: indexPath, verify: true).articleCount == 150)
     }
 

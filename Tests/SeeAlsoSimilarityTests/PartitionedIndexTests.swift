@@ -111,7 +111,7 @@ import SeeAlsoVectorize
         let storage = RowStorage.arrays(matrix, SparsePostings(matrix))
         func refine(_ lists: NeighborLists) -> NeighborLists {
             storage.withRows { indexed in
-                CandidateScoring(indexed: indexed, queries: matrix, queriesAreIndexed: true)
+                CandidateScoring(indexed: indexed, queries: matrix, queryRows: .indexed)
                     .refine(lists, neighborLists: lists, fanout: 8, reverse: CandidateScoring.reverseNeighbors(lists, width: 8),
                             floors: nil, progress: nil).lists
             }

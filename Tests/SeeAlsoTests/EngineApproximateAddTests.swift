@@ -27,7 +27,7 @@ import SeeAlsoTestSupport
 
         let newInput = try writeJSONL(Self.world.articles(count: 300, seed: 73, idPrefix: "new", firstNumber: 100_000),
                                       to: scratch.path("new.jsonl"))
-        var addOptions = AddOptions()
+        var addOptions = WriteOptions()
         addOptions.recallSample = 100
         let report = try SeeAlsoEngine.add(ArchiveInput(newInput), to: indexPath, options: addOptions)
         #expect(report.added == 300 && report.articles == 3_300)

@@ -27,7 +27,7 @@ import SeeAlsoTestSupport
             inputs.append(try writeJSONL(Array(new[batch]), to: scratch.path("new-\(tailRows).jsonl")))
             _ = try SeeAlsoEngine.add(ArchiveInput(inputs.last!), to: indexPath)
             let engine = try SeeAlsoEngine(path: indexPath, verify: true)
-            #expect(engine.manifest.tailRows == tailRows && engine.manifest.version == 2 && engine.articleCount == 400 + tailRows)
+            #expect(engine.manifest.tailRows == tailRows && engine.manifest.version == IndexManifest.currentVersion && engine.articleCount == 400 + tailRows)
             #expect(engine.manifest.files["matrix.tail.sal"] != nil && engine.manifest.files["postings.tail.sal"] != nil)
             #expect(try Self.inode(of: "matrix.sal", in: indexPath) == baseInode, "the base segment is linked, not rewritten")
             try Self.expectAnswersAsARebuild(engine, inputs: inputs, options: options, scratch: scratch, ids: (old + new).prefix(400 + tailRows).map(\.id))

@@ -1,0 +1,187 @@
+import SeeAlsoSupport
+
+/// One `SeeAlsoEngine.write` with the frozen model, run while its writer holds the lock: read and
+/// check the changes, update the lists and clusters, publish one generation.
+struct ArchiveWrite {
+    let existing: Index
+    let changes: ArchiveChanges
+    let options: WriteOptions
+    let session: IndexWriterSession
+    let progress: any ProgressReporter
+
+    /// The new rows (added articles, then updated ones) and the rows they replace or remove.
+    private struct Plan {
+        var articles: [ArticleMetadata] = []
+        var matrix: CSRMatrix
+        var added = 0
+        var updatedIDs: [String] = []
+        var deletedIDs: [String] = []
+        var deletedRows: [Int] = []
+        var paths: [String] = []
+        /// Σ out-of-vocabulary share × articles, for the running rate since the fit.
+        var outOfVocabularyWeight = 0.0
+    }
+
+    func run() throws -> WriteReport {
+        let clock = Stopwatch()
+        var stages = StageRecorder()
+        let plan = try readChanges()
+        stages.lap("read and vectorize")
+        var similarity = try existing.similarityIndex()
+        stages.lap("load index")
+        let before = similarity.lists
+        let refilled = similarity.delete(plan.deletedRows)
+        var lists = similarity.lists
+        if plan.matrix.rowCount > 0 {
+            let task = progress.task("update related lists", total: plan.matrix.rowCount)
+            lists = similarity.listsAdding(plan.matrix, progress: task)
+            task.finish()
+        }
+        stages.lap("lists (\(refilled.count) refilled)")
+        var record = ChangeRecord(operation: changes.operation)
+        record.added = plan.articles.prefix(plan.added).map(\.id)
+        record.updated = plan.updatedIDs
+        record.deleted = plan.deletedIDs
+        record.listsChanged = changedLists(before: before, after: lists, deleted: similarity.deleted, firstUpdatedRow: existing.articleCount + plan.added)
+        let clusters = try existing.clusters.map { stored in
+            try IncrementalClusters(index: existing, newRows: plan.matrix,
+                                    newDates: plan.articles.map { $0.date?.secondsSinceEpoch ?? Int64.min },
+                                    lists: lists, deleted: similarity.deleted).apply(to: stored)
+        }
+        if clusters != nil { stages.lap("assign topics and stories") }
+
+        let manifest = existing.manifest
+        let newCount = plan.articles.count
+        let addedSinceFit = manifest.addedSinceFit + newCount
+        let rate = ((manifest.addedOutOfVocabularyRate ?? 0) * Double(manifest.addedSinceFit) + plan.outOfVocabularyWeight)
+            / Double(max(1, addedSinceFit))
+        let total = existing.articleCount + newCount
+        let compact = existing.articleCount - existing.baseRowCount + newCount > existing.baseRowCount / 8
+            || similarity.deleted.count > total / 10
+        let generation: Int
+        if compact {
+            similarity.append(plan.matrix)
+            similarity.lists = lists
+            var contents = IndexContents(model: existing.model(), articles: existing.allMetadata() + plan.articles, index: similarity,
+                                         method: manifest.method, sources: manifest.sources + plan.paths)
+            contents.measuredRecall = manifest.measuredRecall
+            contents.addedSinceFit = addedSinceFit
+            contents.addedOutOfVocabularyRate = rate
+            contents.buildSeconds = [changes.operation: clock.seconds]
+            contents.clusters = clusters
+            generation = try IndexWriter.write(contents.removing(similarity.deleted), session: session, record: record)
+        } else {
+            var tail = try tailContents(adding: plan, to: similarity)
+            tail.deleted = similarity.deleted
+            tail.clusters = clusters
+            generation = try IndexWriter.writeTail(tail, lists: lists, over: existing, session: session, record: record) { manifest in
+                manifest.addedSinceFit = addedSinceFit
+                manifest.addedOutOfVocabularyRate = rate
+                manifest.sources += plan.paths
+                manifest.buildSeconds = [changes.operation: clock.seconds]
+            }
+        }
+        record.generation = generation
+        stages.lap(compact ? "write index (compacted)" : "write index (tail)")
+        var recall: (recall: Double, rows: Int)?
+        if options.recallSample > 0 && newCount > 0 {
+            // Read in place from the generation just written; the new rows are its last rows.
+            let written = try Index(path: existing.path)
+            recall = ExactSearch(storage: written.rowStorage, deleted: written.deleted)
+                .recall(of: written.lists(), sampleSize: options.recallSample, rows: written.articleCount - newCount..<written.articleCount)
+            stages.lap("recall check")
+        }
+        return WriteReport(index: existing.path, operation: changes.operation, generation: generation, added: plan.added,
+                           updated: plan.updatedIDs.count, deleted: plan.deletedIDs.count,
+                           articles: existing.liveArticleCount + plan.added - plan.deletedIDs.count, refit: false, compacted: compact,
+                           seconds: clock.seconds, outOfVocabularyRate: newCount > 0 ? rate : manifest.addedOutOfVocabularyRate,
+                           measuredRecall: recall?.recall, recallRows: recall?.rows,
+                           refitAdvice: SeeAlsoEngine.refitAdvice(addedSinceFit: addedSinceFit, fittedOn: manifest.modelDocumentCount,
+                                                                  outOfVocabularyRate: rate),
+                           changes: record, stages: stages.stages)
+    }
+
+    /// Reads and vectorizes the added and updated articles and checks every id: added ones must be
+    /// new, updated and deleted ones present, and no id may be given twice.
+    private func readChanges() throws -> Plan {
+        let model = existing.model()
+        var plan = Plan(matrix: CSRMatrix(rowCount: 0, columnCount: model.vocabulary.count, rowStarts: [0], columns: [], values: []))
+        var claimed: [String: String] = [:]
+        func claim(_ id: String, _ kind: String, file: String, position: Int) throws {
+            if let earlier = claimed[id] {
+                throw CorpusError(.duplicateID, file: file, field: "id",
+                                  "article \(position + 1) of the input: id \"\(id)\" is given twice (to \(earlier) and to \(kind))")
+            }
+            claimed[id] = kind
+        }
+        for (kind, input) in [("add", changes.add), ("update", changes.update)] {
+            guard let input else { continue }
+            let reader = try input.reader()
+            let fit = try SeeAlsoEngine.vectorize(reader, model: model, tfidf: model.configuration,
+                                                  label: kind == "add" ? "read and vectorize new articles" : "read and vectorize updated articles",
+                                                  progress: progress)
+            for (position, article) in fit.articles.enumerated() {
+                try claim(article.id, kind, file: reader.path, position: position)
+                let row = existing.row(ofId: article.id)
+                if kind == "add", row != nil {
+                    throw CorpusError(.duplicateID, file: reader.path, field: "id",
+                                      "article \(position + 1) of the input: id \"\(article.id)\" is already in the index (`seealso update` replaces it)")
+                }
+                if kind == "update" {
+                    guard let row else {
+                        throw CorpusError(.unknownID, file: reader.path, field: "id",
+                                          "article \(position + 1) of the input: id \"\(article.id)\" is not in the index (`seealso add` adds it)")
+                    }
+                    plan.deletedRows.append(row)
+                    plan.updatedIDs.append(article.id)
+                }
+            }
+            if kind == "add" { plan.added = fit.articles.count }
+            plan.articles += fit.articles
+            plan.matrix.append(fit.matrix)
+            plan.paths += reader.paths
+            plan.outOfVocabularyWeight += (fit.outOfVocabularyRate ?? 0) * Double(fit.articles.count)
+        }
+        for (position, id) in changes.delete.enumerated() {
+            guard let row = existing.row(ofId: id) else { throw IndexError.unknownArticle(id: id) }
+            try claim(id, "delete", file: "the ids to delete", position: position)
+            plan.deletedRows.append(row)
+            plan.deletedIDs.append(id)
+        }
+        return plan
+    }
+
+    /// Ids of the surviving articles whose lists changed: an entry came, went, moved or changed score,
+    /// or an entry is an updated article (rows from `firstUpdatedRow` on), whose title or date may differ.
+    private func changedLists(before: NeighborLists, after: NeighborLists, deleted: RowSet, firstUpdatedRow: Int) -> [String] {
+        let k = before.k
+        var changed: [String] = []
+        for row in 0..<before.rowCount where !deleted.contains(row) {
+            let slots = row * k..<(row + 1) * k
+            if before.ids[slots] != after.ids[slots] || before.scores[slots] != after.scores[slots]
+                || after.ids[slots].contains(where: { Int($0) >= firstUpdatedRow }) {
+                changed.append(existing.id(row))
+            }
+        }
+        return changed
+    }
+
+    /// The tail segment with the new rows appended (for the partitioned index, with their reduced
+    /// vectors and partitions); deleted tail rows keep their place but lose their id.
+    private func tailContents(adding plan: Plan, to similarity: any SimilarityIndex) throws -> TailContents {
+        var matrix = existing.tailMatrix()
+        matrix.append(plan.matrix)
+        let firstRow = existing.baseRowCount
+        var articles = existing.tailMetadata() + plan.articles
+        for row in similarity.deleted.sorted where row >= firstRow { articles[row - firstRow].id = "" }
+        var tail = TailContents(articles: articles, matrix: matrix, firstRow: firstRow, vectors: nil, partitionOfRow: [])
+        if let partitioned = similarity as? PartitionedIndex {
+            var (vectors, partitionOfRow) = try existing.tailReducedRows(dimension: partitioned.svd.rank)
+            let placed = partitioned.placement(of: plan.matrix)
+            vectors.append(placed.vectors)
+            tail.vectors = vectors
+            tail.partitionOfRow = partitionOfRow + placed.partitionOfRow
+        }
+        return tail
+    }
+}

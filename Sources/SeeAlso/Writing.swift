@@ -1,0 +1,121 @@
+import SeeAlsoSupport
+
+/// Changes to an index's archive, applied as one write (one new generation).
+public struct ArchiveChanges: Sendable {
+    /// New articles; their ids must not be in the index.
+    public var add: ArchiveInput?
+    /// Articles replaced by id (title, body, dates, every field); their ids must be in the index.
+    public var update: ArchiveInput?
+    /// Ids of articles to remove.
+    public var delete: [String]
+
+    public init(add: ArchiveInput? = nil, update: ArchiveInput? = nil, delete: [String] = []) {
+        self.add = add
+        self.update = update
+        self.delete = delete
+    }
+
+    /// "add", "update", "delete", or a list of them joined by "+".
+    var operation: String {
+        [add.map { _ in "add" }, update.map { _ in "update" }, delete.isEmpty ? nil : "delete"].compactMap { $0 }.joined(separator: "+")
+    }
+}
+
+/// How `SeeAlsoEngine.write` changes an index.
+public struct WriteOptions: Sendable {
+    /// Seconds a writer waits for another writer of the same index before it gives up.
+    public static let defaultWaitSeconds = 60.0
+
+    /// Rebuild with a model refitted on the index's articles (after the changes) instead of using
+    /// the frozen vocabulary and idf.
+    public var refit = false
+    /// recall@10 of the new articles' lists against exact lists, on this many of them (0: skip).
+    public var recallSample = 0
+    /// Seconds to wait for another writer (`defaultWaitSeconds`).
+    public var waitSeconds = WriteOptions.defaultWaitSeconds
+
+    public init() {}
+}
+
+/// What a write did.
+public struct WriteReport: Sendable, Codable {
+    public var index: String
+    /// "add", "update", "delete" (or several joined by "+").
+    public var operation: String
+    /// The generation published.
+    public var generation: Int
+    public var added: Int
+    public var updated: Int
+    public var deleted: Int
+    /// Articles in the index now.
+    public var articles: Int
+    public var refit: Bool
+    /// Whether the files were rewritten as one base segment without deleted rows.
+    public var compacted: Bool
+    public var seconds: Double
+    /// Share of the tokens of the articles written since the fit that the model does not know.
+    public var outOfVocabularyRate: Double?
+    /// recall@10 of the new articles' lists (with `WriteOptions.recallSample`), and on how many.
+    public var measuredRecall: Double?
+    public var recallRows: Int?
+    /// Set when the model should be refitted (see `SeeAlsoEngine.refitAdvice`).
+    public var refitAdvice: String?
+    /// Articles whose pages changed, for caches (also stored as the generation's change record).
+    public var changes: ChangeRecord
+    public var stages: [StageFigure]
+}
+
+extension SeeAlsoEngine {
+    /// Adds the articles of `input` to the index at `directory` (see `write`).
+    public static func add(_ input: ArchiveInput, to directory: String, options: WriteOptions = WriteOptions(),
+                           progress: any ProgressReporter = SilentProgress()) throws -> WriteReport {
+        try write(ArchiveChanges(add: input), to: directory, options: options, progress: progress)
+    }
+
+    /// Replaces the articles of `input`, by id, in the index at `directory` (see `write`).
+    public static func update(_ input: ArchiveInput, in directory: String, options: WriteOptions = WriteOptions(),
+                              progress: any ProgressReporter = SilentProgress()) throws -> WriteReport {
+        try write(ArchiveChanges(update: input), to: directory, options: options, progress: progress)
+    }
+
+    /// Removes the articles with `ids` from the index at `directory` (see `write`).
+    public static func delete(ids: [String], from directory: String, options: WriteOptions = WriteOptions(),
+                              progress: any ProgressReporter = SilentProgress()) throws -> WriteReport {
+        try write(ArchiveChanges(delete: ids), to: directory, options: options, progress: progress)
+    }
+
+    /// Applies `changes` to the index at `directory` and publishes one new generation, holding the
+    /// directory's writer lock from reading the live generation to publishing (waiting up to
+    /// `options.waitSeconds` for another writer).
+    ///
+    /// New and updated articles are vectorized with the index's frozen vocabulary and idf (unknown
+    /// terms are ignored). An updated article is a deleted row plus a new row (it moves to the end of
+    /// the article order, as if published again). A deleted row leaves every list, and every list that
+    /// held it is refilled with the next best; new rows get their lists and enter every list they beat.
+    /// On an exact index the lists then equal `build` with the same model over the surviving articles
+    /// in index order; on a partitioned index new rows run the build's stages against the stored
+    /// partitions and refilled lists draw on their neighbourhood (`PartitionedIndex`), so the cost grows
+    /// with the articles changed, not with the archive. Stored topics and stories are kept, new rows
+    /// join them (`IncrementalClusters`). The files are compacted into one base segment without deleted
+    /// rows when the tail outgrows an eighth of the base or deleted rows pass a tenth of all rows.
+    public static func write(_ changes: ArchiveChanges, to directory: String, options: WriteOptions = WriteOptions(),
+                             progress: any ProgressReporter = SilentProgress()) throws -> WriteReport {
+        try IndexDirectory(path: directory).withWriter(waitSeconds: options.waitSeconds) { session in
+            let existing = try Index(path: directory)
+            guard !options.refit else { throw IndexError.invalid("--refit: TODO") }
+            return try ArchiveWrite(existing: existing, changes: changes, options: options, session: session, progress: progress).run()
+        }
+    }
+
+    /// When `refitAdvice` advises a refit, in words.
+    public static let refitAdvicePoint = "25% of the fitted article count written since the fit, or 10% out-of-vocabulary tokens"
+
+    /// Advice to refit when more than 25 % of the fitted article count was added since the fit, or
+    /// more than 10 % of the added tokens were out of vocabulary.
+    static func refitAdvice(addedSinceFit: Int, fittedOn: Int, outOfVocabularyRate rate: Double) -> String? {
+        let share = Double(addedSinceFit) / Double(max(1, fittedOn))
+        guard share > 0.25 || rate > 0.10 else { return nil }
+        return String(format: "%.0f%% of the fitted article count added since the fit, %.1f%% of their tokens out of vocabulary: "
+                      + "consider `--refit` (refits vocabulary and idf on the index's articles)", 100 * share, 100 * rate)
+    }
+}

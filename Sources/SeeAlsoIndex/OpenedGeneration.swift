@@ -1,0 +1,128 @@
+import Foundation
+import SeeAlsoSupport
+
+/// The arrays of one index generation, read in place (see `Index`).
+struct OpenedGeneration {
+    let generationPath: String
+    let manifest: IndexManifest
+    let articleCount: Int
+    let vocabulary: StringTable
+    let idf: UnsafeBufferPointer<Double>
+    let segments: [IndexSegment]
+    let listIds: UnsafeBufferPointer<Int32>
+    let listScores: UnsafeBufferPointer<Float>
+    let topicAssignments: UnsafeBufferPointer<Int32>
+    let storyAssignments: UnsafeBufferPointer<Int32>
+    let clusters: IndexClusters?
+    let deleted: RowSet
+    let files: [SectionFileReader]
+
+    /// Opens the generation `CURRENT` names, again (up to 8 times) when a writer replaced it meanwhile.
+    static func live(of path: String, verify: Bool) throws -> OpenedGeneration {
+        let directory = IndexDirectory(path: path)
+        var attempt = 0
+        while true {
+            guard let generation = try directory.liveGeneration() else {
+                throw IndexError.notAnIndex(path: path, reason: "no CURRENT file (build one with `seealso build`)")
+            }
+            do {
+                return try OpenedGeneration(generation: generation, verify: verify)
+            } catch {
+                attempt += 1
+                guard attempt < 8, (try? directory.liveGeneration()) != generation else { throw error }
+            }
+        }
+    }
+
+    private init(generation: String, verify: Bool) throws {
+        generationPath = generation
+        let manifestPath = generation + "/manifest.json"
+        guard let data = FileManager.default.contents(atPath: manifestPath) else {
+            throw IndexError.corrupt(path: manifestPath, reason: "missing")
+        }
+        let manifest: IndexManifest
+        do {
+            manifest = try JSONDecoder().decode(IndexManifest.self, from: data)
+        } catch {
+            throw IndexError.corrupt(path: manifestPath, reason: "unreadable manifest (\(error))")
+        }
+        guard manifest.format == IndexManifest.formatName else {
+            throw IndexError.notAnIndex(path: manifestPath, reason: "format \"\(manifest.format)\"")
+        }
+        guard manifest.version <= IndexManifest.currentVersion else {
+            throw IndexError.corrupt(path: manifestPath, reason: "version \(manifest.version) is newer than this seealso reads (\(IndexManifest.currentVersion))")
+        }
+        self.manifest = manifest
+        func open(_ name: String, _ kind: String) throws -> SectionFileReader {
+            let filePath = generation + "/" + name
+            guard let record = manifest.files[name] else {
+                throw IndexError.corrupt(path: manifestPath, reason: "lists no \(name)")
+            }
+            guard FileManager.default.fileExists(atPath: filePath) else {
+                throw IndexError.corrupt(path: filePath, reason: "missing")
+            }
+            let reader = try SectionFileReader(path: filePath, expectedKind: kind)
+            guard reader.byteCount == record.bytes else {
+                throw IndexError.corrupt(path: filePath, reason: "\(reader.byteCount) bytes, the manifest says \(record.bytes) (truncated or replaced)")
+            }
+            if verify || record.bytes <= Index.verifyLimitBytes {
+                let crc = reader.checksum()
+                guard crc == record.crc32 else {
+                    throw IndexError.corrupt(path: filePath, reason: String(format: "checksum mismatch (CRC-32 %08x, manifest %08x)", crc, record.crc32))
+                }
+            }
+            return reader
+        }
+        let model = try open("model.sal", "model")
+        let lists = try open("neighbors.sal", "lists")
+        var segments: [IndexSegment] = []
+        for suffix in IndexSegment.suffixes.prefix((manifest.tailRows ?? 0) > 0 ? 2 : 1) {
+            segments.append(try IndexSegment(suffix: suffix, firstRow: segments.last.map { $0.range.upperBound } ?? 0,
+                                             dense: manifest.files["dense.sal"] != nil, open: open))
+        }
+        self.segments = segments
+        var all = [model, lists] + segments.flatMap(\.files)
+        if manifest.files["clusters.sal"] != nil, manifest.files["clusters.json"] != nil {
+            let clusterFile = try open("clusters.sal", "clusters")
+            all.append(clusterFile)
+            topicAssignments = try clusterFile.array("topics")
+            storyAssignments = try clusterFile.array("stories")
+            let jsonPath = generation + "/clusters.json"
+            guard let json = FileManager.default.contents(atPath: jsonPath),
+                  json.withUnsafeBytes({ CRC32.checksum($0) }) == manifest.files["clusters.json"]!.crc32 else {
+                throw IndexError.corrupt(path: jsonPath, reason: "missing or checksum mismatch")
+            }
+            do {
+                clusters = try JSONDecoder().decode(IndexClusters.self, from: json)
+            } catch {
+                throw IndexError.corrupt(path: jsonPath, reason: "unreadable (\(error))")
+            }
+        } else {
+            topicAssignments = UnsafeBufferPointer(start: nil, count: 0)
+            storyAssignments = UnsafeBufferPointer(start: nil, count: 0)
+            clusters = nil
+        }
+        if manifest.files["deleted.sal"] != nil {
+            let deletedFile = try open("deleted.sal", "deleted")
+            all.append(deletedFile)
+            let rows: UnsafeBufferPointer<Int32> = try deletedFile.array("rows")
+            let total = segments.last!.range.upperBound
+            guard rows.allSatisfy({ (0..<Int32(total)).contains($0) }), rows.count == manifest.deletedRows ?? 0 else {
+                throw IndexError.corrupt(path: deletedFile.path, reason: "deleted rows outside the \(total) rows, or not the manifest's count")
+            }
+            deleted = RowSet(rows.map { Int($0) })
+        } else {
+            deleted = RowSet()
+        }
+        files = all
+        vocabulary = try model.strings("vocabulary")
+        idf = try model.array("idf")
+        listIds = try lists.array("ids")
+        listScores = try lists.array("scores")
+        articleCount = segments.last!.range.upperBound
+        guard listIds.count == articleCount * manifest.k, articleCount == manifest.articleCount,
+              segments.allSatisfy({ $0.postings.starts.count == vocabulary.count + 1 }), idf.count == vocabulary.count else {
+            throw IndexError.corrupt(path: generation, reason: "files disagree on the number of articles or terms")
+        }
+    }
+}
