@@ -13,6 +13,8 @@ struct ArchiveWrite {
     private struct Plan {
         var articles: [ArticleMetadata] = []
         var matrix: CSRMatrix
+        /// Their bodies, when the index keeps texts.
+        var texts: TextBlocks?
         var added = 0
         var updatedIDs: [String] = []
         var deletedIDs: [String] = []
@@ -30,23 +32,29 @@ struct ArchiveWrite {
         var similarity = try existing.similarityIndex()
         stages.lap("load index")
         let before = similarity.lists
-        let refilled = similarity.delete(plan.deletedRows)
+        similarity.delete(plan.deletedRows)
         var lists = similarity.lists
         if plan.matrix.rowCount > 0 {
             let task = progress.task("update related lists", total: plan.matrix.rowCount)
             lists = similarity.listsAdding(plan.matrix, progress: task)
             task.finish()
         }
-        stages.lap("lists (\(refilled.count) refilled)")
+        stages.lap("lists")
         var record = ChangeRecord(operation: changes.operation)
         record.added = plan.articles.prefix(plan.added).map(\.id)
         record.updated = plan.updatedIDs
         record.deleted = plan.deletedIDs
         record.listsChanged = changedLists(before: before, after: lists, deleted: similarity.deleted, firstUpdatedRow: existing.articleCount + plan.added)
-        let clusters = try existing.clusters.map { stored in
-            try IncrementalClusters(index: existing, newRows: plan.matrix,
-                                    newDates: plan.articles.map { $0.date?.secondsSinceEpoch ?? Int64.min },
-                                    lists: lists, deleted: similarity.deleted).apply(to: stored)
+        let clusters = existing.clusters.map { stored in
+            let n = existing.articleCount
+            return existing.rowStorage.withRows { indexed in
+                IncrementalClusters(lists: lists, firstNewRow: n,
+                                    dates: (0..<n).map(existing.dateSeconds) + plan.articles.map { $0.date?.secondsSinceEpoch ?? Int64.min },
+                                    deleted: similarity.deleted) { a, b in
+                    // a is a new row; b any row.
+                    b < n ? CanonicalScores.dot(plan.matrix, a - n, indexed, b) : CanonicalScores.dot(plan.matrix, a - n, plan.matrix, b - n)
+                }.apply(to: stored, topics: existing.storedAssignments(.topics), stories: existing.storedAssignments(.stories))
+            }
         }
         if clusters != nil { stages.lap("assign topics and stories") }
 
@@ -69,11 +77,19 @@ struct ArchiveWrite {
             contents.addedOutOfVocabularyRate = rate
             contents.buildSeconds = [changes.operation: clock.seconds]
             contents.clusters = clusters
+            if var texts = try existing.textBlocks(), let added = plan.texts {
+                texts.append(added)
+                contents.texts = texts
+            }
             generation = try IndexWriter.write(contents.removing(similarity.deleted), session: session, record: record)
         } else {
             var tail = try tailContents(adding: plan, to: similarity)
             tail.deleted = similarity.deleted
             tail.clusters = clusters
+            if var texts = try existing.tailTextBlocks(), let added = plan.texts {
+                texts.append(added)
+                tail.texts = texts
+            }
             generation = try IndexWriter.writeTail(tail, lists: lists, over: existing, session: session, record: record) { manifest in
                 manifest.addedSinceFit = addedSinceFit
                 manifest.addedOutOfVocabularyRate = rate
@@ -94,10 +110,11 @@ struct ArchiveWrite {
         return WriteReport(index: existing.path, operation: changes.operation, generation: generation, added: plan.added,
                            updated: plan.updatedIDs.count, deleted: plan.deletedIDs.count,
                            articles: existing.liveArticleCount + plan.added - plan.deletedIDs.count, refit: false, compacted: compact,
-                           seconds: clock.seconds, outOfVocabularyRate: newCount > 0 ? rate : manifest.addedOutOfVocabularyRate,
+                           seconds: clock.seconds, outOfVocabularyRate: newCount > 0 ? rate : nil,
                            measuredRecall: recall?.recall, recallRows: recall?.rows,
-                           refitAdvice: SeeAlsoEngine.refitAdvice(addedSinceFit: addedSinceFit, fittedOn: manifest.modelDocumentCount,
-                                                                  outOfVocabularyRate: rate),
+                           refitAdvice: newCount == 0 ? nil : SeeAlsoEngine.refitAdvice(addedSinceFit: addedSinceFit,
+                                                                                        fittedOn: manifest.modelDocumentCount,
+                                                                                        outOfVocabularyRate: rate),
                            changes: record, stages: stages.stages)
     }
 
@@ -105,7 +122,8 @@ struct ArchiveWrite {
     /// new, updated and deleted ones present, and no id may be given twice.
     private func readChanges() throws -> Plan {
         let model = existing.model()
-        var plan = Plan(matrix: CSRMatrix(rowCount: 0, columnCount: model.vocabulary.count, rowStarts: [0], columns: [], values: []))
+        var plan = Plan(matrix: CSRMatrix(rowCount: 0, columnCount: model.vocabulary.count, rowStarts: [0], columns: [], values: []),
+                        texts: existing.keepsTexts ? TextBlocks() : nil)
         var claimed: [String: String] = [:]
         func claim(_ id: String, _ kind: String, file: String, position: Int) throws {
             if let earlier = claimed[id] {
@@ -117,7 +135,7 @@ struct ArchiveWrite {
         for (kind, input) in [("add", changes.add), ("update", changes.update)] {
             guard let input else { continue }
             let reader = try input.reader()
-            let fit = try SeeAlsoEngine.vectorize(reader, model: model, tfidf: model.configuration,
+            let fit = try SeeAlsoEngine.vectorize(reader, model: model, tfidf: model.configuration, keepTexts: plan.texts != nil,
                                                   label: kind == "add" ? "read and vectorize new articles" : "read and vectorize updated articles",
                                                   progress: progress)
             for (position, article) in fit.articles.enumerated() {
@@ -139,6 +157,7 @@ struct ArchiveWrite {
             if kind == "add" { plan.added = fit.articles.count }
             plan.articles += fit.articles
             plan.matrix.append(fit.matrix)
+            plan.texts?.append(fit.texts)
             plan.paths += reader.paths
             plan.outOfVocabularyWeight += (fit.outOfVocabularyRate ?? 0) * Double(fit.articles.count)
         }

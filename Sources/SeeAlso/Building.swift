@@ -30,6 +30,9 @@ public struct BuildOptions: Sendable {
     public var recallSample = 200
     /// Seconds to wait for another writer of the index directory to finish (`WriteOptions.defaultWaitSeconds`).
     public var waitSeconds = WriteOptions.defaultWaitSeconds
+    /// Keep the articles' bodies in the index (zlib level 1, about a third of the input's text) so that
+    /// `WriteOptions.refit` can refit the model from the index alone.
+    public var keepTexts = true
 
     public init() {}
 
@@ -62,6 +65,8 @@ public struct BuildOptionsError: Error, CustomStringConvertible, Sendable {
 public struct BuildReport: Sendable, Codable {
     /// The index written (nil when the build only measured).
     public var index: String?
+    /// The generation written (nil when nothing was written).
+    public var generation: Int?
     public var articles: Int
     public var vocabulary: Int
     public var storedEntries: Int
@@ -119,14 +124,27 @@ extension SeeAlsoEngine {
                               progress: any ProgressReporter) throws -> BuildReport {
         var stages = StageRecorder()
         let reader = try input.reader()
-        let fit = try vectorize(reader, model: try options.modelFile.map(ModelFile.load), tfidf: options.tfidf, progress: progress)
+        let fit = try vectorize(reader, model: try options.modelFile.map(ModelFile.load), tfidf: options.tfidf,
+                                keepTexts: options.keepTexts && session != nil, progress: progress)
         stages.lap("read and vectorize")
+        return try build(fit, sources: reader.paths, session: session, record: ChangeRecord(operation: "build", rebuilt: true),
+                         options: options, stages: stages, clusters: nil, progress: progress)
+    }
+
+    /// Computes the lists of a vectorized archive and, with a session, writes the index (with the
+    /// clusters `clusters` makes from the lists).
+    static func build(_ fit: TfidfFit, sources: [String], session: IndexWriterSession?, record: ChangeRecord,
+                      options: BuildOptions, stages: StageRecorder, clusters: ((NeighborLists) -> IndexClusters)?,
+                      progress: any ProgressReporter) throws -> BuildReport {
+        var stages = stages
         let method = options.method != .auto ? options.method
             : (fit.matrix.rowCount <= BuildOptions.exactLimit ? .exact : .partitioned)
         let (similarity, listStages) = try buildLists(fit.matrix, method: method, options: options, progress: progress)
         stages.lap("lists (\(method.rawValue))")
         var contents = IndexContents(model: fit.model, articles: fit.articles, index: similarity, method: method.rawValue,
-                                     sources: reader.paths)
+                                     sources: sources)
+        if options.keepTexts { contents.texts = fit.texts }
+        contents.clusters = clusters?(similarity.lists)
         if method != .exact && options.recallSample > 0 {
             let measured = ExactSearch(matrix: similarity.matrix, postings: similarity.postings)
                 .recall(of: similarity.lists, sampleSize: options.recallSample)
@@ -143,12 +161,13 @@ extension SeeAlsoEngine {
         for stage in stages.stages.dropFirst(2) { stageSeconds[stage.name] = stage.seconds }
         for (name, seconds) in listStages { stageSeconds["lists: " + name] = seconds }
         contents.buildSeconds = stageSeconds
+        var generation: Int?
         if let session {
-            try IndexWriter.write(contents, session: session, record: ChangeRecord(operation: "build", rebuilt: true))
+            generation = try IndexWriter.write(contents, session: session, record: record)
             stages.lap("write index")
         }
         return BuildReport(
-            index: session?.directory.path, articles: fit.matrix.rowCount, vocabulary: fit.model.vocabulary.count,
+            index: session?.directory.path, generation: generation, articles: fit.matrix.rowCount, vocabulary: fit.model.vocabulary.count,
             storedEntries: fit.matrix.storedCount, method: method.rawValue, k: options.k, measuredRecall: contents.measuredRecall,
             skippedRecords: fit.skipped.count, workers: Parallelism.workerCount, stages: stages.stages,
             vectorizeStages: fit.timings.stages.map { NamedSeconds(name: $0.name, seconds: $0.seconds) },
@@ -159,10 +178,11 @@ extension SeeAlsoEngine {
 
     /// Reads and vectorizes an archive: fits TF-IDF, or applies a given model (a stored one, an index's).
     static func vectorize(_ reader: CorpusReader, model: TfidfModel?, tfidf: TfidfConfiguration, keepMetadata: Bool = true,
-                          label: String = "read and vectorize", progress: any ProgressReporter) throws -> TfidfFit {
+                          keepTexts: Bool = false, label: String = "read and vectorize", progress: any ProgressReporter) throws -> TfidfFit {
         let task = progress.task(label)
-        let fit = try model.map { try TfidfVectorizer.transform(reader: reader, model: $0, keepMetadata: keepMetadata, progress: task) }
-            ?? TfidfVectorizer.fit(reader: reader, configuration: tfidf, keepMetadata: keepMetadata, progress: task)
+        let fit = try model.map {
+            try TfidfVectorizer.transform(reader: reader, model: $0, keepMetadata: keepMetadata, keepTexts: keepTexts, progress: task)
+        } ?? TfidfVectorizer.fit(reader: reader, configuration: tfidf, keepMetadata: keepMetadata, keepTexts: keepTexts, progress: task)
         task.finish(fit.timings.description)
         if fit.skipped.count > 0 { progress.note("seealso: " + fit.skipped.summary()) }
         return fit

@@ -14,51 +14,52 @@ import SeeAlsoSupport
 /// - cluster sizes are recounted; top terms and representatives stay those of the last `cluster`.
 ///
 /// New rows are assigned in order, so a new row can join a story started by an earlier one.
-/// Cost: O(rows) to group story members, plus per new row O(k) and the dot products with the members
-/// of its neighbours' stories.
+/// Cost: O(rows) to group story members, plus per new row O(k) and the cosines with the members of its
+/// neighbours' stories.
 struct IncrementalClusters {
-    let index: Index
-    /// Rows n..<n+m of the index after the write, and their dates (seconds since 1970; Int64.min: undated).
-    let newRows: CSRMatrix
-    let newDates: [Int64]
+    /// Every row's list after the write.
     let lists: NeighborLists
+    /// Rows from here on are new; rows before keep the stored assignments.
+    let firstNewRow: Int
+    /// Every row's date (seconds since 1970; Int64.min: undated).
+    let dates: [Int64]
     let deleted: RowSet
+    /// The canonical TF-IDF cosine of two rows.
+    let cosine: (Int, Int) -> Float
 
     /// TF-IDF linkage threshold when the stories were clustered on LSA vectors.
     static let tfidfThreshold: Float = 0.2
 
-    func apply(to stored: IndexClusters) throws -> IndexClusters {
+    /// `stored` with the assignments of rows ..<firstNewRow (`topics`, `stories`: the stored ones,
+    /// renumbered to the rows) and the new rows assigned.
+    func apply(to stored: IndexClusters, topics oldTopics: [Int32], stories oldStories: [Int32]) -> IndexClusters {
         var clusters = stored
-        let n = index.articleCount, total = n + newRows.rowCount
-        var topics = stored.topics.map { _ in index.storedAssignments(.topics) + repeatElement(-1, count: newRows.rowCount) }
-        var stories = stored.stories.map { _ in index.storedAssignments(.stories) + repeatElement(-1, count: newRows.rowCount) }
+        let newRows = firstNewRow..<lists.rowCount
+        let unassigned = repeatElement(Int32(-1), count: newRows.count)
+        var topics = stored.topics.map { _ in oldTopics + unassigned }
+        var stories = stored.stories.map { _ in oldStories + unassigned }
         for row in deleted.sorted {
             topics?[row] = -1
             stories?[row] = -1
         }
         if var assigned = topics {
-            for row in n..<total { assigned[row] = nearestTopic(row, assigned) }
+            for row in newRows { assigned[row] = nearestTopic(row, assigned) }
             topics = assigned
         }
-        if var assigned = stories, let configuration = stored.stories {
+        if let assigned = stories, let configuration = stored.stories {
             let threshold = configuration.linkageOnTfidf == true ? (configuration.linkageThreshold ?? Self.tfidfThreshold) : Self.tfidfThreshold
-            let dates = (0..<n).map(index.dateSeconds) + newDates
-            index.rowStorage.withRows { indexed in
-                var members = StoryMembers(assignments: assigned, dates: dates)
-                for row in n..<total {
-                    let story = joinedStory(row, members: members, threshold: threshold, window: configuration.windowSeconds, indexed: indexed)
-                        ?? members.nextStoryID
-                    members.add(row, to: story)
-                }
-                assigned = members.assignments
+            var members = StoryMembers(assignments: assigned, dates: dates)
+            for row in newRows {
+                members.add(row, to: joinedStory(row, members: members, threshold: threshold, window: configuration.windowSeconds)
+                    ?? members.nextStoryID)
             }
-            stories = assigned
+            stories = members.assignments
         }
         clusters.topics?.assignments = topics ?? []
         clusters.stories?.assignments = stories ?? []
         if let topics { clusters.topics?.clusters = recount(stored.topics!.clusters, topics) }
         if let stories { clusters.stories?.clusters = recount(stored.stories!.clusters, stories) }
-        clusters.assignedIncrementally = (stored.assignedIncrementally ?? 0) + newRows.rowCount
+        clusters.assignedIncrementally = (stored.assignedIncrementally ?? 0) + newRows.count
         return clusters
     }
 
@@ -68,8 +69,7 @@ struct IncrementalClusters {
         return weight.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? -1
     }
 
-    private func joinedStory(_ row: Int, members: StoryMembers, threshold: Float, window: Int64?, indexed: IndexedRows) -> Int32? {
-        let n = index.articleCount
+    private func joinedStory(_ row: Int, members: StoryMembers, threshold: Float, window: Int64?) -> Int32? {
         var best: (story: Int32, linkage: Float)?
         var seen = Set<Int32>()
         for entry in lists.neighbors(of: row) {
@@ -77,9 +77,7 @@ struct IncrementalClusters {
             guard story >= 0, seen.insert(story).inserted, members.fitsWindow(row, story, window) else { continue }
             let rows = members.rows(of: story)
             var sum: Float = 0
-            for member in rows {
-                sum += member < n ? CanonicalScores.dot(newRows, row - n, indexed, member) : CanonicalScores.dot(newRows, row - n, newRows, member - n)
-            }
+            for member in rows { sum += cosine(row, member) }
             let linkage = sum / Float(rows.count)
             if linkage >= threshold, best.map({ RankOrder.precedes(linkage, story, $0.linkage, $0.story) }) ?? true { best = (story, linkage) }
         }

@@ -55,7 +55,8 @@ public struct WriteReport: Sendable, Codable {
     public var seconds: Double
     /// Share of the tokens of the articles written since the fit that the model does not know.
     public var outOfVocabularyRate: Double?
-    /// recall@10 of the new articles' lists (with `WriteOptions.recallSample`), and on how many.
+    /// recall@10 of the new articles' lists (with `WriteOptions.recallSample`), and on how many; after
+    /// a refit, of all lists on a sample (the build's check, for approximate methods).
     public var measuredRecall: Double?
     public var recallRows: Int?
     /// Set when the model should be refitted (see `SeeAlsoEngine.refitAdvice`).
@@ -102,8 +103,9 @@ extension SeeAlsoEngine {
                              progress: any ProgressReporter = SilentProgress()) throws -> WriteReport {
         try IndexDirectory(path: directory).withWriter(waitSeconds: options.waitSeconds) { session in
             let existing = try Index(path: directory)
-            guard !options.refit else { throw IndexError.invalid("--refit: TODO") }
-            return try ArchiveWrite(existing: existing, changes: changes, options: options, session: session, progress: progress).run()
+            return options.refit
+                ? try refit(existing, applying: changes, options: options, session: session, progress: progress)
+                : try ArchiveWrite(existing: existing, changes: changes, options: options, session: session, progress: progress).run()
         }
     }
 

@@ -163,6 +163,38 @@ package final class Index: @unchecked Sendable {
 
     package func allMetadata() -> [ArticleMetadata] { (0..<articleCount).map(metadata) }
 
+    /// Whether every segment keeps its articles' bodies (so the model can be refitted from the index).
+    package var keepsTexts: Bool { segments.allSatisfy { $0.texts != nil } }
+
+    /// The bodies of every row (deleted ones included), as stored; nil unless `keepsTexts`.
+    package func textBlocks() throws -> TextBlocks? {
+        guard keepsTexts else { return nil }
+        var all = TextBlocks()
+        for segment in segments { all.append(try segment.textBlocks()!) }
+        return all
+    }
+
+    /// The tail segment's bodies; nil unless `keepsTexts` (empty without a tail).
+    package func tailTextBlocks() throws -> TextBlocks? {
+        guard keepsTexts else { return nil }
+        return try segments.count > 1 ? segments[1].textBlocks() : TextBlocks()
+    }
+
+    /// Every live article, whole (metadata and body), in index order: what a refit reads. O(text).
+    package func liveArticles() throws -> [Article] {
+        guard let texts = try textBlocks() else {
+            throw IndexError.invalid("\(path): this index keeps no article texts (built with --no-texts or by an earlier release), "
+                                     + "so it cannot be refitted from itself; rebuild it with `seealso build`")
+        }
+        let bodies: [String]
+        do { bodies = try texts.bodies() } catch { throw IndexError.corrupt(path: generationPath, reason: "\(error)") }
+        return (0..<articleCount).filter { !isDeleted($0) }.map { row in
+            let meta = metadata(row)
+            return Article(id: meta.id, title: meta.title, body: bodies[row], date: meta.date, url: meta.url, label: meta.label,
+                           event: meta.event, language: meta.language)
+        }
+    }
+
     /// The metadata of the rows in the tail segment.
     package func tailMetadata() -> [ArticleMetadata] { (baseRowCount..<articleCount).map(metadata) }
 

@@ -24,6 +24,7 @@ public struct IndexManifest: Codable, Sendable {
     public var format = IndexManifest.formatName
     public var version = IndexManifest.currentVersion
     public var created: String
+    /// Rows stored, deleted ones included (`SeeAlsoEngine.articleCount` counts the live articles).
     public var articleCount: Int
     /// Articles in the tail segment (added since the base segment was written); nil or 0: none.
     public var tailRows: Int?

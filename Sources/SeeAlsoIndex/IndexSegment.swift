@@ -1,3 +1,4 @@
+import SeeAlsoCorpus
 import SeeAlsoSimilarity
 
 /// A run of consecutive articles of an index, read in place from its own files: their metadata
@@ -21,15 +22,19 @@ struct IndexSegment: @unchecked Sendable {
     /// Reduced vectors (`vectors`, count × d) and partitions (`partitionOfRow`); the base segment's file
     /// also holds the LSA projection and the centroids.
     let dense: SectionFileReader?
+    /// The articles' bodies (`TextBlocks` sections), when the index keeps them.
+    let texts: SectionFileReader?
     let files: [SectionFileReader]
 
     /// Opens the segment's files with `open(name, kind)` (which checks sizes and checksums).
-    init(suffix: String, firstRow: Int, dense hasDense: Bool, open: (String, String) throws -> SectionFileReader) throws {
+    init(suffix: String, firstRow: Int, dense hasDense: Bool, texts hasTexts: Bool,
+         open: (String, String) throws -> SectionFileReader) throws {
         let articleFile = try open("articles\(suffix).sal", "articles")
         let matrix = try open("matrix\(suffix).sal", "matrix")
         let postingFile = try open("postings\(suffix).sal", "postings")
         dense = hasDense ? try open("dense\(suffix).sal", "dense") : nil
-        files = [articleFile, matrix, postingFile] + (dense.map { [$0] } ?? [])
+        texts = hasTexts ? try open("texts\(suffix).sal", "texts") : nil
+        files = [articleFile, matrix, postingFile] + (dense.map { [$0] } ?? []) + (texts.map { [$0] } ?? [])
         self.firstRow = firstRow
         articles = try ArticleTable(articleFile)
         rows = SparseBuffers(starts: try matrix.array("rowStarts"), indices: try matrix.array("columns"), values: try matrix.array("values"))
@@ -41,5 +46,20 @@ struct IndexSegment: @unchecked Sendable {
     }
 
     var count: Int { articles.count }
+
+    /// The segment's bodies as stored (blocks copied, not decompressed); nil when it keeps none.
+    func textBlocks() throws -> TextBlocks? {
+        guard let texts else { return nil }
+        let counts: UnsafeBufferPointer<Int64> = try texts.array("counts")
+        let starts: UnsafeBufferPointer<Int64> = try texts.array("starts")
+        let bytes: UnsafeBufferPointer<UInt8> = try texts.array("bytes")
+        guard starts.count == counts.count + 1, starts.first == 0, starts.last == Int64(bytes.count),
+              zip(starts, starts.dropFirst()).allSatisfy({ $0 <= $1 }), counts.allSatisfy({ $0 > 0 }),
+              counts.reduce(0, +) == Int64(count) else {
+            throw IndexError.corrupt(path: texts.path, reason: "text blocks disagree with the \(count) articles of the segment")
+        }
+        return TextBlocks(blocks: (0..<counts.count).map { Array(bytes[Int(starts[$0])..<Int(starts[$0 + 1])]) },
+                          counts: counts.map { Int($0) })
+    }
     var range: Range<Int> { firstRow..<firstRow + count }
 }

@@ -31,6 +31,8 @@ package struct IndexContents: Sendable {
     package var partitioned: PartitionedIndex.Options?
     /// Topic and story clusters, with one assignment per article.
     package var clusters: IndexClusters?
+    /// The articles' bodies, for refitting from the index (nil: not kept).
+    package var texts: TextBlocks?
 
     /// The contents of a similarity index's rows and lists, with the articles' metadata and model.
     package init(model: TfidfModel, articles: [ArticleMetadata], index: any SimilarityIndex, method: String, sources: [String]) {
@@ -53,7 +55,7 @@ extension IndexContents {
     /// These contents without `deleted` rows: the survivors keep their order, list entries are
     /// renumbered (lists hold no deleted row), and vectors, partitions and cluster assignments follow.
     /// Answers do not change. O(stored entries).
-    package func removing(_ deleted: RowSet) -> IndexContents {
+    package func removing(_ deleted: RowSet) throws -> IndexContents {
         guard !deleted.isEmpty else { return self }
         let kept = (0..<articles.count).filter { !deleted.contains($0) }
         var renumbered = [Int32](repeating: -1, count: articles.count)
@@ -72,6 +74,7 @@ extension IndexContents {
             result.dense = DenseSection(vectors: dense.vectors.selectingRows(kept), projection: dense.projection,
                                         singularValues: dense.singularValues, partitions: partitions)
         }
+        result.texts = try texts?.removing(deleted)
         result.clusters?.topics?.assignments = clusters?.topics.map { topics in kept.map { topics.assignments[$0] } } ?? []
         result.clusters?.stories?.assignments = clusters?.stories.map { stories in kept.map { stories.assignments[$0] } } ?? []
         return result
@@ -91,6 +94,8 @@ package struct TailContents: Sendable {
     package var deleted = RowSet()
     /// Clusters with one assignment per row of the whole index (nil: none stored).
     package var clusters: IndexClusters?
+    /// The tail rows' bodies (nil: the index keeps no texts).
+    package var texts: TextBlocks?
 
     package init(articles: [ArticleMetadata], matrix: CSRMatrix, firstRow: Int, vectors: DenseMatrix?, partitionOfRow: [Int32]) {
         self.articles = articles
@@ -115,6 +120,7 @@ package enum IndexWriter {
             try files.save(neighborsFile(contents.lists), "neighbors.sal")
             if let dense = contents.dense { try files.save(denseFile(dense), "dense.sal") }
             if let clusters = contents.clusters { try files.save(clusters) }
+            if let texts = contents.texts { try files.save(textsFile(texts), "texts.sal") }
             let manifest = IndexManifest(
                 created: Self.now(), articleCount: contents.articles.count,
                 vocabularySize: contents.model.vocabulary.count, storedEntries: contents.matrix.storedCount,
@@ -142,7 +148,8 @@ package enum IndexWriter {
         return try session.publish(record: record) { folder in
             var manifest = index.manifest
             var files = SavedFiles(folder: folder)
-            try files.link(["model.sal", "articles.sal", "matrix.sal", "postings.sal", "dense.sal"], from: live, records: manifest.files)
+            let baseFiles = ["model.sal", "articles.sal", "matrix.sal", "postings.sal", "dense.sal"] + (tail.texts == nil ? [] : ["texts.sal"])
+            try files.link(baseFiles, from: live, records: manifest.files)
             try files.save(articlesFile(tail.articles), "articles.tail.sal")
             try files.save(matrixFile(tail.matrix), "matrix.tail.sal")
             try files.save(postingsFile(SparsePostings(tail.matrix, firstRow: tail.firstRow)), "postings.tail.sal")
@@ -160,6 +167,7 @@ package enum IndexWriter {
                 try files.save(writer, "deleted.sal")
             }
             if let clusters = tail.clusters { try files.save(clusters) }
+            if let texts = tail.texts { try files.save(textsFile(texts), "texts.tail.sal") }
             manifest.files = files.records
             manifest.created = Self.now()
             manifest.articleCount = lists.rowCount
@@ -254,6 +262,16 @@ package enum IndexWriter {
         // Rows sorted by id bytes, for binary search by id.
         let order = (0..<articles.count).sorted { articles[$0].id.utf8.lexicographicallyPrecedes(articles[$1].id.utf8) }
         writer.add("idOrder", order.map { Int32($0) })
+        return writer
+    }
+
+    static func textsFile(_ texts: TextBlocks) -> SectionFileWriter {
+        let writer = SectionFileWriter(kind: "texts")
+        writer.add("counts", texts.counts.map { Int64($0) })
+        var starts: [Int64] = [0]
+        for block in texts.blocks { starts.append(starts.last! + Int64(block.count)) }
+        writer.add("starts", starts)
+        writer.add("bytes", texts.blocks.flatMap { $0 })
         return writer
     }
 

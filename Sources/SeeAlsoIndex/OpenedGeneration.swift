@@ -78,7 +78,8 @@ struct OpenedGeneration {
         var segments: [IndexSegment] = []
         for suffix in IndexSegment.suffixes.prefix((manifest.tailRows ?? 0) > 0 ? 2 : 1) {
             segments.append(try IndexSegment(suffix: suffix, firstRow: segments.last.map { $0.range.upperBound } ?? 0,
-                                             dense: manifest.files["dense.sal"] != nil, open: open))
+                                             dense: manifest.files["dense.sal"] != nil,
+                                             texts: manifest.files["texts\(suffix).sal"] != nil, open: open))
         }
         self.segments = segments
         var all = [model, lists] + segments.flatMap(\.files)

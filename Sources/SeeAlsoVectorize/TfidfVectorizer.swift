@@ -9,6 +9,8 @@ package struct TfidfFit: Sendable {
     package var model: TfidfModel
     package var matrix: CSRMatrix
     package var articles: [ArticleMetadata]
+    /// The articles' bodies, compressed (with `keepTexts`; else empty).
+    package var texts = TextBlocks()
     package var skipped: SkippedRecords
     /// Wall time of each stage: read+analyze+count, merge vocabularies, weigh rows.
     package var timings: StageTimings
@@ -25,34 +27,37 @@ package struct TfidfFit: Sendable {
 /// remapped and weighted in parallel. Time O(input bytes + stored entries · log row length);
 /// memory O(stored entries + vocabulary), independent of the input text size.
 package enum TfidfVectorizer {
-    /// Fits on a corpus reader. `keepMetadata` keeps each article's id, title, date, … in the result.
+    /// Fits on a corpus reader. `keepMetadata` keeps each article's id, title, date, … in the result,
+    /// `keepTexts` its body (compressed, on the workers).
     package static func fit(
-        reader: CorpusReader, configuration: TfidfConfiguration, keepMetadata: Bool = true, progress: ProgressTask? = nil
+        reader: CorpusReader, configuration: TfidfConfiguration, keepMetadata: Bool = true, keepTexts: Bool = false,
+        progress: ProgressTask? = nil
     ) throws -> TfidfFit {
         try fit(source: .reader(reader), file: reader.path, skipInvalid: reader.options.skipInvalid,
-                configuration: configuration, keepMetadata: keepMetadata, progress: progress)
+                configuration: configuration, keep: (keepMetadata, keepTexts), progress: progress)
     }
 
     /// Fits on articles already in memory (ids must be unique).
-    package static func fit(articles: [Article], configuration: TfidfConfiguration) throws -> TfidfFit {
+    package static func fit(articles: [Article], configuration: TfidfConfiguration, keepTexts: Bool = false,
+                            progress: ProgressTask? = nil) throws -> TfidfFit {
         try fit(source: .memory(articles), file: "<memory>", skipInvalid: false,
-                configuration: configuration, keepMetadata: true, progress: nil)
+                configuration: configuration, keep: (true, keepTexts), progress: progress)
     }
 
     /// Vectorizes a corpus with a frozen model: its vocabulary (unknown terms are dropped) and idf.
     /// The result's `model` is `model` itself; `outOfVocabularyRate` is the share of term
     /// occurrences that the vocabulary does not know.
     package static func transform(
-        reader: CorpusReader, model: TfidfModel, keepMetadata: Bool = true, progress: ProgressTask? = nil
+        reader: CorpusReader, model: TfidfModel, keepMetadata: Bool = true, keepTexts: Bool = false, progress: ProgressTask? = nil
     ) throws -> TfidfFit {
         try fit(source: .reader(reader), file: reader.path, skipInvalid: reader.options.skipInvalid,
-                configuration: model.configuration, keepMetadata: keepMetadata, progress: progress, frozen: model)
+                configuration: model.configuration, keep: (keepMetadata, keepTexts), progress: progress, frozen: model)
     }
 
     /// `transform` for articles in memory.
     package static func transform(articles: [Article], model: TfidfModel) throws -> TfidfFit {
         try fit(source: .memory(articles), file: "<memory>", skipInvalid: false,
-                configuration: model.configuration, keepMetadata: true, progress: nil, frozen: model)
+                configuration: model.configuration, keep: (true, false), progress: nil, frozen: model)
     }
 
     enum Source {
@@ -62,7 +67,7 @@ package enum TfidfVectorizer {
 
     private static func fit(
         source: Source, file: String, skipInvalid: Bool, configuration: TfidfConfiguration,
-        keepMetadata: Bool, progress: ProgressTask?, frozen: TfidfModel? = nil
+        keep: (metadata: Bool, texts: Bool), progress: ProgressTask?, frozen: TfidfModel? = nil
     ) throws -> TfidfFit {
         try configuration.validate()
         var timings = StageTimings()
@@ -95,12 +100,12 @@ package enum TfidfVectorizer {
                 case .raw(let batch, let reader): decoded = reader.decode(batch)
                 case .decoded(let batch): decoded = batch
                 }
-                return workers[worker].count(decoded, worker: worker, keepMetadata: keepMetadata)
+                return workers[worker].count(decoded, worker: worker, keep: keep)
             },
             consume: { counted in
                 var counted = counted
                 let accepted = try validator.admit(counted.validation)
-                counted.dropRejected(accepted)
+                try counted.dropRejected(accepted)
                 counted.validation = DecodedBatch(sequence: counted.validation.sequence, records: [])
                 progress?.advance(by: counted.rowCount)
                 batches.append(counted)
@@ -119,8 +124,10 @@ package enum TfidfVectorizer {
             (model, matrix) = try VocabularyMerge.build(
                 batches: batches, dictionaries: dictionaries, configuration: configuration, timings: &timings)
         }
-        let articles = keepMetadata ? batches.flatMap(\.metadata) : []
-        return TfidfFit(model: model, matrix: matrix, articles: articles, skipped: validator.skipped, timings: timings,
+        let articles = keep.metadata ? batches.flatMap(\.metadata) : []
+        var texts = TextBlocks()
+        if keep.texts { for batch in batches { texts.append(block: batch.texts, count: batch.rowCount) } }
+        return TfidfFit(model: model, matrix: matrix, articles: articles, texts: texts, skipped: validator.skipped, timings: timings,
                         outOfVocabularyRate: outOfVocabularyRate)
     }
 }
@@ -137,6 +144,8 @@ struct CountedBatch: @unchecked Sendable {
     var terms: [Int32] = []
     var counts: [Float] = []
     var metadata: [ArticleMetadata] = []
+    /// The rows' bodies as one `TextBlocks` block (when texts are kept).
+    var texts: [UInt8] = []
     /// Record index → row, or -1 for an invalid record.
     var rowOfRecord: [Int] = []
     /// Ids only (bodies dropped), for the in-order validator.
@@ -145,7 +154,7 @@ struct CountedBatch: @unchecked Sendable {
     var rowCount: Int { rowStarts.count - 1 }
 
     /// Removes the rows of articles the validator rejected (duplicate ids).
-    mutating func dropRejected(_ accepted: [Bool]) {
+    mutating func dropRejected(_ accepted: [Bool]) throws {
         var rejectedRows = Set<Int>()
         for (record, keep) in accepted.enumerated() where !keep && rowOfRecord[record] >= 0 {
             rejectedRows.insert(rowOfRecord[record])
@@ -161,6 +170,10 @@ struct CountedBatch: @unchecked Sendable {
             newCounts.append(contentsOf: counts[range])
             newStarts.append(newTerms.count)
             if !metadata.isEmpty { newMetadata.append(metadata[row]) }
+        }
+        if !texts.isEmpty {
+            let bodies = try TextBlocks.decompress(texts, count: rowCount)
+            texts = TextBlocks.compress(bodies.indices.filter { !rejectedRows.contains($0) }.map { bodies[$0] })
         }
         rowStarts = newStarts
         terms = newTerms
@@ -181,11 +194,11 @@ final class CountingWorker: @unchecked Sendable {
     /// The worker's term dictionary (after counting).
     var terms: TermDictionary { state!.analyzer.terms }
 
-    func count(_ batch: DecodedBatch, worker: Int, keepMetadata: Bool) -> CountedBatch {
+    func count(_ batch: DecodedBatch, worker: Int, keep: (metadata: Bool, texts: Bool)) -> CountedBatch {
         // Work on a local copy so that the hot loops touch no class properties (no exclusivity checks).
         var local = state.take()!
         defer { state = local }
-        return local.count(batch, worker: worker, keepMetadata: keepMetadata)
+        return local.count(batch, worker: worker, keep: keep)
     }
 }
 
@@ -205,7 +218,7 @@ struct CountingState {
         self.titleWeight = titleWeight
     }
 
-    mutating func count(_ batch: DecodedBatch, worker: Int, keepMetadata: Bool) -> CountedBatch {
+    mutating func count(_ batch: DecodedBatch, worker: Int, keep: (metadata: Bool, texts: Bool)) -> CountedBatch {
         var counted = CountedBatch(worker: worker, validation: batch)
         var validationRecords: [DecodedRecord] = []
         validationRecords.reserveCapacity(batch.records.count)
@@ -218,9 +231,10 @@ struct CountingState {
             }
             counted.rowOfRecord.append(counted.rowCount)
             countArticle(article, into: &counted)
-            if keepMetadata { counted.metadata.append(ArticleMetadata(article)) }
+            if keep.metadata { counted.metadata.append(ArticleMetadata(article)) }
             validationRecords.append(.article(Article(id: article.id, body: ""), line: line))
         }
+        if keep.texts { counted.texts = TextBlocks.compress(batch.records.compactMap { $0.article?.body }) }
         counted.validation = DecodedBatch(sequence: batch.sequence, records: validationRecords)
         return counted
     }

@@ -22,12 +22,16 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var writer: WriterOptions
 
+    @Flag(help: "Do not keep the articles' bodies in the index (smaller, but `--refit` then needs a new build).")
+    var noTexts = false
+
     func run() throws {
         let progress = global.apply()
         var options = try lists.options()
         options.tfidf = try vectorizer.configuration()
         options.modelFile = model
         options.waitSeconds = writer.wait
+        options.keepTexts = !noTexts
         let report = try SeeAlsoEngine.build(try input.archive(), into: index, options: options, progress: progress)
         if format == .json { return printJSON(report) }
         let stages = report.stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(seconds($0.value)) s" }

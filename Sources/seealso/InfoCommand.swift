@@ -42,7 +42,7 @@ struct InfoCommand: ParsableCommand {
         let total = manifest.files.values.reduce(0) { $0 + $1.bytes }
         lines.append("files (\(total >> 20) MiB" + (verify ? ", all checksums verified" : "") + "):")
         for (name, record) in manifest.files.sorted(by: { $0.key < $1.key }) {
-            lines.append(String(format: "  %-14@ %10d bytes  crc32 %08x", name as NSString, record.bytes, record.crc32))
+            lines.append(String(format: "  %-18@ %10d bytes  crc32 %08x", name as NSString, record.bytes, record.crc32))
         }
         if !manifest.buildSeconds.isEmpty {
             lines.append("build: " + manifest.buildSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(seconds($0.value)) s" }.joined(separator: ", "))

@@ -7,7 +7,7 @@ struct SeeAlsoCommand: ParsableCommand {
         commandName: "seealso",
         abstract: "Related-story lists and topic/story clusters for news archives.",
         subcommands: [BuildCommand.self, RelatedCommand.self, AddCommand.self, UpdateCommand.self, DeleteCommand.self,
-                      ChangesCommand.self, InfoCommand.self, EvalCommand.self, ClusterCommand.self,
+                      RefitCommand.self, ChangesCommand.self, InfoCommand.self, EvalCommand.self, ClusterCommand.self,
                       VectorizeCommand.self, SynthCommand.self, BenchCommand.self]
     )
 }

@@ -25,11 +25,14 @@ struct WriteCommandOptions: ParsableArguments {
     @Option(help: "Summary format on standard output: text or json (with the change record: which articles' lists changed).")
     var format: OutputFormat = .text
 
+    @Flag(help: "Refit vocabulary and idf on the articles stored in the index (after this change) and rebuild every list.")
+    var refit = false
+
     func validate() throws {
         guard checkRecall >= 0 else { throw ValidationError("--check-recall must not be negative, got \(checkRecall)") }
     }
 
-    func options(refit: Bool = false) -> WriteOptions {
+    func options() -> WriteOptions {
         var options = WriteOptions()
         options.refit = refit
         options.recallSample = checkRecall
@@ -44,9 +47,11 @@ struct WriteCommandOptions: ParsableArguments {
         if report.added > 0 || report.operation.contains("add") { parts.append("added \(report.added)") }
         if report.updated > 0 || report.operation.contains("update") { parts.append("updated \(report.updated)") }
         if report.deleted > 0 || report.operation.contains("delete") { parts.append("deleted \(report.deleted)") }
-        var line = "\(index): \(parts.joined(separator: ", ")) articles (now \(report.articles)) in \(seconds(report.seconds)) s, "
-            + "generation \(report.generation), lists changed for \(report.changes.listsChanged.count) other articles"
-        if report.refit { line += ", model refitted" }
+        let done = parts.isEmpty ? "refitted" : parts.joined(separator: ", ") + " articles"
+        var line = "\(index): \(done) (now \(report.articles) articles) in \(seconds(report.seconds)) s, "
+            + "generation \(report.generation), "
+            + (report.changes.rebuilt ? "every list recomputed" : "lists changed for \(report.changes.listsChanged.count) other articles")
+        if report.refit && !parts.isEmpty { line += ", model refitted" }
         if report.compacted { line += ", files compacted" }
         if let rate = report.outOfVocabularyRate { line += String(format: ", out-of-vocabulary tokens since the fit %.1f%%", 100 * rate) }
         if let recall = report.measuredRecall, let rows = report.recallRows {
@@ -75,12 +80,9 @@ struct AddCommand: ParsableCommand {
     @OptionGroup var write: WriteCommandOptions
     @OptionGroup var global: GlobalOptions
 
-    @Flag(help: "Refit vocabulary and idf on the index's articles plus the new ones, and rebuild the lists.")
-    var refit = false
-
     func run() throws {
         let progress = global.apply()
-        let report = try SeeAlsoEngine.add(try input.archive(), to: write.index, options: write.options(refit: refit), progress: progress)
+        let report = try SeeAlsoEngine.add(try input.archive(), to: write.index, options: write.options(), progress: progress)
         write.print(report, progress: progress)
     }
 }
@@ -148,6 +150,27 @@ struct DeleteCommand: ParsableCommand {
         let progress = global.apply()
         let report = try SeeAlsoEngine.delete(ids: try ids(), from: write.index, options: write.options(), progress: progress)
         write.print(report, progress: progress)
+    }
+}
+
+struct RefitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "refit",
+        abstract: "Refit an index's vocabulary and idf on the articles it stores and recompute every list.",
+        discussion: """
+        The articles come from the index itself (their bodies are kept in it; an index built with
+        --no-texts cannot be refitted), never from the paths it was built from. Topics and stories are
+        kept by article id. The same as `--refit` on add, update or delete, without a change.
+        """)
+
+    @OptionGroup var write: WriteCommandOptions
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let progress = global.apply()
+        var options = write.options()
+        options.refit = true
+        write.print(try SeeAlsoEngine.write(ArchiveChanges(), to: write.index, options: options, progress: progress), progress: progress)
     }
 }
 
