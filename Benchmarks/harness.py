@@ -14,6 +14,10 @@ Stages (--stages, default all):
                --sizes: time, CPU, peak RSS, recall@10; sparse_dot_topn as the exact peer
   add          `seealso add` of the newest 1,000 articles of a synthetic archive to a partitioned index of
                the others (--add-sizes): time, CPU, peak RSS, recall@10 of the added and of all articles
+  churn        the live archive: `seealso update` and `seealso delete` of 1,000 articles of a partitioned index
+               (--churn-sizes) beside a full rebuild: time, CPU, peak RSS, lists changed; recall@10 after 10%
+               churn (updates, deletes, adds in 10 rounds) of an index of --churn-recall-size articles beside a
+               fresh build of the surviving articles (SeeAlso only: no baseline has update/delete)
   kmeans       `seealso cluster` k-means vs scikit-learn KMeans (TF-IDF rows, LSA) and scikit-learn /
                FAISS k-means on SeeAlso's LSA vectors, through peers/kmeans_peers.py (SeeAlso's rows only
                when it is missing or fails): NMI/ARI, time, RSS
@@ -34,6 +38,7 @@ import gzip
 import json
 import math
 import os
+import random
 import shlex
 import shutil
 import statistics
@@ -59,11 +64,17 @@ DEFAULT_DENSE_SIZES = "10k,30k,100k"
 QUICK_DENSE_SIZES = "5k,10k"
 DEFAULT_ADD_SIZES = "1m"
 QUICK_ADD_SIZES = "10k"
+DEFAULT_CHURN_SIZES = "1m"
+QUICK_CHURN_SIZES = "20k"
+DEFAULT_CHURN_RECALL_SIZE = "200k"
+QUICK_CHURN_RECALL_SIZE = "20k"
 DENSE_DIMENSIONS = [128, 256]
 REFERENCE_FLAGS = ["--preset", "sklearn", "--sublinear-tf", "--min-df", "2", "--max-df", "0.5", "--stop-words", "english"]
 # Stages that run no SeeAlso command of their own, hence no baseline either.
 WITHOUT_SEEALSO = {"realism"}
-STAGE_ORDER = ["tfidf", "exact", "quality", "dense", "partitioned", "add", "realism", "kmeans", "minibatch", "stories", "limits"]
+# Stages no baseline runs: those above, and those of commands no baseline has (update, delete); a note says so.
+WITHOUT_BASELINE = WITHOUT_SEEALSO | {"churn"}
+STAGE_ORDER = ["tfidf", "exact", "quality", "dense", "partitioned", "add", "churn", "realism", "kmeans", "minibatch", "stories", "limits"]
 TITLES = {
     "tfidf": "TF-IDF: SeeAlso vs scikit-learn",
     "exact": "Exact all-pairs top-10: SeeAlso vs sparse_dot_topn and scikit-learn",
@@ -71,6 +82,7 @@ TITLES = {
     "dense": "Dense all-pairs top-10 on unit vectors: SeeAlso vs FAISS",
     "partitioned": "Approximate and exact builds on synthetic archives",
     "add": "Adding 1,000 articles to a partitioned index",
+    "churn": "Live archive: updating and deleting articles of a partitioned index",
     "realism": "How realistic the synthetic archives are",
     "kmeans": "Topic k-means: SeeAlso vs scikit-learn and FAISS",
     "minibatch": "Mini-batch k-means on the largest synthetic archive",
@@ -746,6 +758,263 @@ def stage_realism(args, corpora):
 
 
 # ---------------------------------------------------------------------------------------------
+# Stage: churn (the live archive: `seealso update` and `seealso delete`)
+
+CHURN_BATCH = 1000  # articles updated, and articles deleted, in each operation measurement
+CHURN_ROUNDS = 10
+CHURN_FRACTION = 0.10  # of the index's articles over all rounds: half updated, half deleted (and as many added)
+CHURN_SECONDS_TARGET = 30.0
+CHURN_RSS_TARGET = 8 * 10 ** 9  # bytes (8 GB)
+CHURN_RECALL_TARGET = 0.95
+
+
+def has_live_commands(args):
+    """Whether the binary has `update` and `delete` (an unknown subcommand's --help prints the top-level help and
+    exits 0, so the usage line is what tells)."""
+    return all(f"seealso {command} " in subprocess.run([args.seealso, command, "--help"], capture_output=True,
+                                                      text=True).stdout for command in ("update", "delete"))
+
+
+def archive_rows(archive, rows):
+    """{row number: line} for the given rows of a JSON Lines file, in one pass (the other lines are not parsed)."""
+    wanted, found = set(rows), {}
+    last = max(wanted)
+    with open(archive, "r", encoding="utf-8") as source:
+        for number, line in enumerate(source):
+            if number in wanted:
+                found[number] = line if line.endswith("\n") else line + "\n"
+            if number >= last:
+                break
+    return found
+
+
+def article_id(line):
+    return json.loads(line)["id"]
+
+
+def replaced_text(line, new_line):
+    """The article of new_line (title, body, date, every field) under the id of the article of line: an update."""
+    return json.dumps({**json.loads(new_line), "id": article_id(line)}, ensure_ascii=False) + "\n"
+
+
+def write_archive(archive, n, target, drop=(), append=()):
+    """The archive's first n lines without the rows in drop, then the lines of append: the archive a user would
+    rebuild after an update (the updated articles at the end, as `seealso update` orders them) or a delete."""
+    drop = set(drop)
+    with open(archive, "r", encoding="utf-8") as source, open(target, "w", encoding="utf-8") as sink:
+        for number, line in enumerate(source):
+            if number >= n:
+                break
+            if number not in drop:
+                sink.write(line if line.endswith("\n") else line + "\n")
+        sink.writelines(append)
+    return target
+
+
+def live_summary(run):
+    """The figures of one `seealso update / delete / add --format json` run (run_measured's or median_run's dict)."""
+    summary = last_json(run["stdout"])
+    changes = summary.get("changes") or {}
+    return {"wall": run["wall"], "cpu": run["cpu"], "rss": run["rss"], "seconds": summary.get("seconds"),
+            "operation": summary.get("operation"), "generation": summary.get("generation"),
+            "added": summary.get("added"), "updated": summary.get("updated"), "deleted": summary.get("deleted"),
+            "articles": summary.get("articles"), "compacted": summary.get("compacted"),
+            "lists_changed": len(changes["listsChanged"]) if "listsChanged" in changes else None,
+            "stage_seconds": {stage["name"]: stage["seconds"] for stage in summary.get("stages", [])}}
+
+
+def live_command(args, operation, index, payload):
+    """`seealso update --input FILE`, `seealso add --input FILE` or `seealso delete --ids-file FILE` on index."""
+    source = ["--ids-file", str(payload)] if operation == "delete" else ["--input", str(payload)]
+    return [args.new.path, operation, "--index", str(index), *source, "--format", "json", "--quiet"]
+
+
+def churn_index(args, notes, n, folder):
+    """(the partitioned index of the first n articles of synth-(n+1000), its build figures or None when reused): the
+    add stage's index when Benchmarks/work/add still holds one of n unchanged articles, else built the same way."""
+    archive = synth_archive(args, n + ADDED_ARTICLES)
+    shared = WORK / "add" / f"synth-{size_label(n)}.partitioned.index"
+    if (shared / "CURRENT").exists():
+        try:
+            info = json.loads(run_measured([args.new.path, "info", "--index", str(shared), "--format", "json"])["stdout"])
+            if (info.get("method"), info.get("k"), info.get("articleCount"), info.get("deletedRows", 0),
+                    info.get("addedSinceFit", 0)) == ("partitioned", 10, n, 0, 0):
+                notes.append(f"{size_label(n)}: the add stage's index {display_path(shared)} reused (no build figures)")
+                return archive, shared, None
+        except (RuntimeError, ValueError) as error:
+            log(f"churn {size_label(n)}: not reusing {shared}: {failure_text(error)}")
+    first, newest = split_newest(archive, n, folder)
+    newest.unlink()
+    index = folder / f"synth-{size_label(n)}.partitioned.index"
+    build = build_figures(args, args.new, first, "partitioned", n, index=index, repeats=1)
+    first.unlink()
+    log(f"churn {size_label(n)}: index of the first {n} articles: {build_line(build)}")
+    return archive, index, build
+
+
+def operation_figures(args, notes, operation, index, payload, n, folder):
+    """`seealso update` or `seealso delete` of CHURN_BATCH articles on a hard-link copy of the index, fresh for every
+    repeat (generations are never modified in place), timed by median_run; then recall@10 of all lists and, for an
+    update, of the updated articles' own lists (rows ≥ n: an updated article moves to the end of the order)."""
+    copy = folder / f"{index.name}.{operation}.copy"
+
+    def fresh_copy():
+        shutil.rmtree(copy, ignore_errors=True)
+        subprocess.run(["cp", "-al", str(index), str(copy)], check=True)
+
+    run = median_run(live_command(args, operation, copy, payload), repeats_for(args, n), before=fresh_copy)
+    figures = {**live_summary(run), "walls": run["walls"],
+               "recall_changed": sampled_recall(args, notes, copy, first_row=n) if operation == "update" else None,
+               "recall_all": sampled_recall(args, notes, copy)}
+    shutil.rmtree(copy, ignore_errors=True)
+    return figures
+
+
+def operation_line(figures):
+    recalls = [f"{value:.3f}" if value is not None else "–" for value in (figures["recall_changed"], figures["recall_all"])]
+    return (f"{figures['operation']} {figures['wall']:.2f} s, CPU {figures['cpu']:.1f} s, RSS {figures['rss'] >> 20} MiB, "
+            f"{figures['lists_changed']} lists changed, compacted {figures['compacted']}, recall@10 changed {recalls[0]}, "
+            f"all {recalls[1]}")
+
+
+def rebuild_figures(args, notes, data, n, folder, name):
+    """`seealso build` of data with the index build's flags (partitioned, k 10, news defaults): what a user without
+    update/delete would run instead; its time and its lists' recall@10 (eval's sample, as for the live index)."""
+    index = folder / f"{name}.index"
+    figures = build_figures(args, args.new, data, "partitioned", n, index=index)
+    figures["sampled_recall"] = sampled_recall(args, notes, index)
+    shutil.rmtree(index, ignore_errors=True)
+    data.unlink()
+    return figures
+
+
+def target_text(met):
+    return "met" if met else "NOT met"
+
+
+def churn_operations_row(args, notes, n, folder):
+    """Update, then delete, of CHURN_BATCH articles (distinct random ones, seed 1) of the partitioned index of n
+    articles, each on a fresh hard-link copy; beside each, a full rebuild of the archive it leaves."""
+    archive, index, build = churn_index(args, notes, n, folder)
+    picks = random.Random(1).sample(range(n), 2 * CHURN_BATCH)
+    updates, deletes = sorted(picks[:CHURN_BATCH]), sorted(picks[CHURN_BATCH:])
+    lines = archive_rows(archive, [*picks, *range(n, n + CHURN_BATCH)])
+    # Each updated article takes the text (title, body, date, every field) of one of the newest articles.
+    updated = [replaced_text(lines[row], lines[n + i]) for i, row in enumerate(updates)]
+    update_file, ids_file = folder / "update.jsonl", folder / "delete.ids"
+    update_file.write_text("".join(updated), encoding="utf-8")
+    ids_file.write_text("".join(article_id(lines[row]) + "\n" for row in deletes), encoding="utf-8")
+    row = {"case": "operations", "n": n, "label": size_label(n), "archive": f"synth-{size_label(n + ADDED_ARTICLES)}",
+           "batch": CHURN_BATCH, "index": build, "index_reused": build is None}
+    for operation, payload, drop, append in [("update", update_file, updates, updated), ("delete", ids_file, deletes, ())]:
+        what = f"churn {size_label(n)} {operation}"
+        figures = operation_figures(args, notes, operation, index, payload, n, folder)
+        log(f"{what}: {operation_line(figures)}")
+        rebuild = rebuild_figures(args, notes, write_archive(archive, n, folder / f"rebuild-{operation}.jsonl", drop, append),
+                                  n - len(drop) + len(append), folder, f"rebuild-{operation}")
+        log(f"{what}: full rebuild instead: {build_line(rebuild)}")
+        row[operation] = {**figures, "rebuild": rebuild}
+        fast, small = figures["wall"] <= CHURN_SECONDS_TARGET, figures["rss"] <= CHURN_RSS_TARGET
+        scope = "" if n == 1_000_000 else " (the targets are set for 1m)"
+        notes.append(f"target, {operation} of {CHURN_BATCH:,} articles of {size_label(n)}{scope}: ≤ {CHURN_SECONDS_TARGET:.0f} s "
+                     f"{target_text(fast)} ({figures['wall']:.2f} s), ≤ 8 GB peak RSS {target_text(small)} "
+                     f"({figures['rss'] / 1e9:.2f} GB); a full rebuild took {rebuild['wall']:.1f} s "
+                     f"(×{rebuild['wall'] / figures['wall']:.0f} the {operation})")
+    update_file.unlink()
+    ids_file.unlink()
+    if build is not None:
+        shutil.rmtree(index, ignore_errors=True)
+    return row
+
+
+def churn_recall_row(args, notes, m, folder):
+    """CHURN_FRACTION of the partitioned index of m articles churned in CHURN_ROUNDS rounds, each `seealso update` of
+    1/(2·rounds) of them (the text of a later article under the same id), `seealso delete` of as many others and
+    `seealso add` of as many new articles (random distinct originals, seed 1; the new texts and articles come from
+    synth-(m + 2·churned) after its first m); recall@10 of all lists before and after, against a fresh build of the
+    surviving articles."""
+    per_round = max(1, round(m * CHURN_FRACTION / CHURN_ROUNDS / 2))
+    churned = per_round * CHURN_ROUNDS
+    archive = synth_archive(args, m + 2 * churned)
+    first, newest = split_newest(archive, m, folder)
+    newest.unlink()
+    index = folder / f"synth-{size_label(m)}.churn.index"
+    build = build_figures(args, args.new, first, "partitioned", m, index=index, repeats=1)
+    first.unlink()
+    log(f"churn recall {size_label(m)}: index of the first {m} articles: {build_line(build)}")
+    recall_before = sampled_recall(args, notes, index)
+    picks = random.Random(1).sample(range(m), 2 * churned)
+    updates, deletes = picks[:churned], picks[churned:]
+    lines = archive_rows(archive, [*picks, *range(m, m + 2 * churned)])
+    rounds, survivors_tail = [], []
+    for number in range(CHURN_ROUNDS):
+        part = slice(number * per_round, (number + 1) * per_round)
+        updated = [replaced_text(lines[row], lines[m + number * per_round + i]) for i, row in enumerate(updates[part])]
+        added = [lines[m + churned + number * per_round + i] for i in range(per_round)]
+        payloads = {"update": folder / "round.update.jsonl", "delete": folder / "round.delete.ids",
+                    "add": folder / "round.add.jsonl"}
+        payloads["update"].write_text("".join(updated), encoding="utf-8")
+        payloads["delete"].write_text("".join(article_id(lines[row]) + "\n" for row in deletes[part]), encoding="utf-8")
+        payloads["add"].write_text("".join(added), encoding="utf-8")
+        steps = {}
+        for operation in ["update", "delete", "add"]:
+            steps[operation] = live_summary(run_measured(live_command(args, operation, index, payloads[operation])))
+            payloads[operation].unlink()
+        survivors_tail += updated + added
+        rounds.append({"round": number + 1, **steps})
+        log(f"churn recall {size_label(m)} round {number + 1}: "
+            + ", ".join(f"{op} {s['wall']:.2f} s ({s['lists_changed']} lists)" for op, s in steps.items())
+            + f", {steps['add']['articles']} articles, compacted "
+            + "/".join(str(s["compacted"]) for s in steps.values()))
+    recall_after = sampled_recall(args, notes, index)
+    churn_seconds = sum(s["wall"] for r in rounds for s in (r["update"], r["delete"], r["add"]))
+    log(f"churn recall {size_label(m)}: {CHURN_ROUNDS} rounds in {churn_seconds:.1f} s, recall@10 before "
+        f"{recall_before}, after {recall_after}")
+    info = json.loads(run_measured([args.new.path, "info", "--index", str(index), "--format", "json"])["stdout"])
+    shutil.rmtree(index, ignore_errors=True)
+    survivors = write_archive(archive, m, folder / "survivors.jsonl", updates + deletes, survivors_tail)
+    fresh = rebuild_figures(args, notes, survivors, m, folder, "fresh")
+    log(f"churn recall {size_label(m)}: fresh build of the surviving articles: {build_line(fresh)}, "
+        f"eval recall@10 {fresh['sampled_recall']}")
+    row = {"case": "churn", "n": m, "label": size_label(m), "archive": f"synth-{size_label(m + 2 * churned)}",
+           "rounds": rounds, "per_round": per_round, "updated": churned, "deleted": churned, "added": churned,
+           "churn_seconds": churn_seconds, "churn_cpu": sum(s["cpu"] for r in rounds for s in (r["update"], r["delete"], r["add"])),
+           "rss": max(s["rss"] for r in rounds for s in (r["update"], r["delete"], r["add"])),
+           "lists_changed": sum(s["lists_changed"] or 0 for r in rounds for s in (r["update"], r["delete"], r["add"])),
+           "compactions": sum(bool(s["compacted"]) for r in rounds for s in (r["update"], r["delete"], r["add"])),
+           "articles_after": rounds[-1]["add"]["articles"], "deleted_rows_after": info.get("deletedRows", 0),
+           "recall_before": recall_before, "recall_after": recall_after, "index": build, "fresh": fresh}
+    if recall_after is not None:
+        notes.append(f"target, recall@10 ≥ {CHURN_RECALL_TARGET} after {CHURN_FRACTION:.0%} churn of {size_label(m)}"
+                     f"{'' if m == 200_000 else ' (the target is set for 200k)'}: {target_text(recall_after >= CHURN_RECALL_TARGET)} "
+                     f"({recall_after:.3f}; before the churn {seconds_text(recall_before, 3)}, fresh build of the surviving "
+                     f"articles {seconds_text(fresh['sampled_recall'], 3)})")
+    return row
+
+
+def stage_churn(args, corpora):
+    """The live archive: `seealso update` and `seealso delete` of 1,000 articles of a partitioned index of N articles
+    (--churn-sizes) beside a full rebuild, and recall@10 after 10% churn (updates, deletes, adds) of an index of
+    --churn-recall-size articles beside a fresh build. SeeAlso only: no baseline has update/delete."""
+    rows, notes = [], []
+    if not has_live_commands(args):
+        return {"rows": [], "notes": ["skipped: this seealso has no `update` / `delete` commands yet"]}
+    if args.baseline:
+        notes.append(f"{args.baseline.name} not run: update and delete are new (no baseline has them); the reference is a "
+                     "full rebuild by SeeAlso")
+    folder = WORK / "churn"
+    for n in args.churn_size_list:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        rows.append(churn_operations_row(args, notes, n, folder))
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    rows.append(churn_recall_row(args, notes, args.churn_recall_size, folder))
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"rows": rows, "notes": notes}
+
+
+# ---------------------------------------------------------------------------------------------
 # Stages: kmeans and stories
 
 KMEANS_CORPORA = [("20ng", "label"), ("reuters_modapte_single", "label"), ("agnews_test", "label"), ("ecbplus", "event"),
@@ -1011,7 +1280,7 @@ def stage_limits(args, corpora):
 
 
 STAGES = {"tfidf": stage_tfidf, "exact": stage_exact, "quality": stage_quality, "dense": stage_dense,
-          "partitioned": stage_partitioned, "add": stage_add, "realism": stage_realism, "kmeans": stage_kmeans,
+          "partitioned": stage_partitioned, "add": stage_add, "churn": stage_churn, "realism": stage_realism, "kmeans": stage_kmeans,
           "minibatch": stage_minibatch, "stories": stage_stories,
           "limits": stage_limits}
 
@@ -1581,6 +1850,8 @@ def render(stored, everything):
                                                        + "; ".join(reference) + "." if reference else "")]
     elif stage == "add":
         lines += render_add(rows, baseline)
+    elif stage == "churn":
+        lines += render_churn(rows)
     elif stage == "limits":
         lines += render_limits(rows[0], everything, baseline)
     for note in stored.get("notes", []):
@@ -1632,6 +1903,78 @@ def render_add(rows, baseline):
         lines.append(f"\nIndex of the first {r['n']} articles of {r['archive']}: built in {b['wall']:.1f} s (lists "
                      f"{b['lists_seconds']:.1f} s, CPU {b['cpu']:.1f} s, peak RSS {mib(b['rss'])} MiB), measured recall@10 "
                      f"{recall}.")
+    return lines
+
+
+def render_churn(rows):
+    lines = []
+    operations = [r for r in rows if r.get("case") == "operations"]
+    if operations:
+        lines += ["| archive | articles in the index | operation | articles | s | CPU s | peak RSS MiB | lists changed | "
+                  "compacted | recall@10 of updated | recall@10 overall | full rebuild s | rebuild / operation | "
+                  "rebuild CPU s | rebuild peak RSS MiB | rebuild recall@10 |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in operations:
+            for operation in ["update", "delete"]:
+                f = r.get(operation)
+                if not f:
+                    continue
+                b = f["rebuild"]
+                count = f.get("updated") if operation == "update" else f.get("deleted")
+                lines.append(f"| {r['archive']} | {r['n']} | {operation} | {count if count is not None else '–'} | {f['wall']:.2f} | "
+                             f"{f['cpu']:.1f} | {mib(f['rss'])} | {f['lists_changed'] if f.get('lists_changed') is not None else '–'} | "
+                             f"{'yes' if f.get('compacted') else 'no'} | {seconds_text(f.get('recall_changed'), 3)} | "
+                             f"{seconds_text(f.get('recall_all'), 3)} | {b['wall']:.1f} | ×{b['wall'] / f['wall']:.0f} | "
+                             f"{b['cpu']:.1f} | {mib(b['rss'])} | {seconds_text(b.get('sampled_recall'), 3)} |")
+        lines += ["", f"`seealso synth --articles N+{ADDED_ARTICLES} --seed 1`: its first N articles are indexed with "
+                  "`seealso build --method partitioned --k 10` (news defaults; the add stage's index when it is still there); "
+                  f"{CHURN_BATCH:,} random articles of them (seed 1) are updated with `seealso update --index COPY --input FILE` "
+                  f"(each takes the text and every field of one of the {ADDED_ARTICLES:,} newest articles under its own id), "
+                  f"{CHURN_BATCH:,} others deleted with `seealso delete --index COPY --ids-file FILE`, each on its own hard-link "
+                  "copy of the index (`cp -al`: generations are never modified in place). s, CPU and peak RSS are the "
+                  "update or delete process's; \"lists changed\" is the length of its change record's `listsChanged`. "
+                  "Incremental updates have no peer: the reference is what a user would do without them, a full `seealso build` "
+                  "with the same flags of the archive the operation leaves (the updated articles at its end, or without the "
+                  "deleted ones); \"rebuild / operation\" = its seconds / the operation's. recall@10 against exact lists on 200 "
+                  "sampled articles (`seealso eval --recall-sample 200`): among the updated articles (`--recall-from N`) and "
+                  f"among all. Targets at 1m: ≤ {CHURN_SECONDS_TARGET:.0f} s and ≤ 8 GB peak RSS for each operation."]
+        for r in operations:
+            b = r.get("index")
+            if b:
+                recall = f"{b['recall']:.3f}" if b.get("recall") is not None else "–"
+                lines.append(f"\nIndex of the first {r['n']} articles of {r['archive']}: built in {b['wall']:.1f} s (CPU "
+                             f"{b['cpu']:.1f} s, peak RSS {mib(b['rss'])} MiB), measured recall@10 {recall}.")
+    for r in rows:
+        if r.get("case") != "churn":
+            continue
+        f = r["fresh"]
+        lines += ["", "| archive | articles | rounds | updated / deleted / added | churn s (all rounds) | churn CPU s | "
+                  "peak RSS MiB | lists changed (sum) | compactions | recall@10 before | recall@10 after | fresh build s | "
+                  "fresh build recall@10 |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+                  f"| {r['archive']} | {r['n']} | {len(r['rounds'])} | {r['updated']} / {r['deleted']} / {r['added']} | "
+                  f"{r['churn_seconds']:.1f} | {r['churn_cpu']:.1f} | {mib(r['rss'])} | {r['lists_changed']} | {r['compactions']} | "
+                  f"{seconds_text(r.get('recall_before'), 3)} | {seconds_text(r.get('recall_after'), 3)} | {f['wall']:.1f} | "
+                  f"{seconds_text(f.get('sampled_recall'), 3)} |", "",
+                  "| round | update s | delete s | add s | lists changed (update / delete / add) | compacted | articles after |",
+                  "|---|---|---|---|---|---|---|"]
+        for step in r["rounds"]:
+            parts = [step[operation] for operation in ["update", "delete", "add"]]
+            lines.append(f"| {step['round']} | " + " | ".join(f"{s['wall']:.2f}" for s in parts) + " | "
+                         + " / ".join(str(s['lists_changed']) if s.get('lists_changed') is not None else '–' for s in parts)
+                         + " | " + ("/".join(operation for operation, s in zip(["update", "delete", "add"], parts)
+                                             if s.get("compacted")) or "no")
+                         + f" | {parts[-1].get('articles', '–')} |")
+        b = r["index"]
+        lines += ["", f"The first {r['n']} articles of `seealso synth --articles {r['archive'][len('synth-'):]} --seed 1` are "
+                  f"indexed as above (built in {b['wall']:.1f} s), then churned in {len(r['rounds'])} rounds of "
+                  f"`seealso update` of {r['per_round']:,} articles (each takes the text of one of the articles after the first "
+                  f"{r['n']} under its own id), `seealso delete` of {r['per_round']:,} others and `seealso add` of "
+                  f"{r['per_round']:,} new articles (the last ones of the archive), all on the same index: in all "
+                  f"{r['updated']:,} updated, {r['deleted']:,} deleted and {r['added']:,} added, {r['articles_after']} articles "
+                  f"after, {r['deleted_rows_after']} deleted rows awaiting compaction. recall@10 of all lists against exact "
+                  "lists on 200 sampled articles (`seealso eval --recall-sample 200`) before the first round and after the last; "
+                  "\"fresh build\" = `seealso build` with the same flags of the surviving articles in the index's order, what a user "
+                  f"would run instead. Target: recall@10 ≥ {CHURN_RECALL_TARGET} after the churn (at 200k)."]
     return lines
 
 
@@ -1736,6 +2079,10 @@ def main():
     parser.add_argument("--dense-sizes", help=f"random vector counts for dense (default {DEFAULT_DENSE_SIZES}; quick {QUICK_DENSE_SIZES})")
     parser.add_argument("--add-sizes", help=f"index sizes for add, before the {ADDED_ARTICLES} added articles "
                         f"(default {DEFAULT_ADD_SIZES}; quick {QUICK_ADD_SIZES})")
+    parser.add_argument("--churn-sizes", help=f"index sizes for churn's update and delete of {CHURN_BATCH} articles "
+                        f"(default {DEFAULT_CHURN_SIZES}; quick {QUICK_CHURN_SIZES})")
+    parser.add_argument("--churn-recall-size", help=f"index size for churn's recall after {round(CHURN_FRACTION * 100)}%% churn "
+                        f"(default {DEFAULT_CHURN_RECALL_SIZE}; quick {QUICK_CHURN_RECALL_SIZE})")
     parser.add_argument("--peer-max", type=parse_size, default=200_000, help="skip the Python peers above this many articles")
     parser.add_argument("--exact-max", type=parse_size, default=200_000, help="partitioned stage: skip exact builds above this size")
     parser.add_argument("--dense-max", type=parse_size, default=300_000,
@@ -1750,6 +2097,10 @@ def main():
                             if s.strip()]
     args.add_size_list = [parse_size(s) for s in (args.add_sizes or (QUICK_ADD_SIZES if args.quick else DEFAULT_ADD_SIZES)).split(",")
                           if s.strip()]
+    args.churn_size_list = [parse_size(s) for s in (args.churn_sizes or (QUICK_CHURN_SIZES if args.quick else DEFAULT_CHURN_SIZES))
+                            .split(",") if s.strip()]
+    args.churn_recall_size = parse_size(args.churn_recall_size or (QUICK_CHURN_RECALL_SIZE if args.quick
+                                                                   else DEFAULT_CHURN_RECALL_SIZE))
     out_dir = Path(args.output).resolve() if args.output else (WORK / "quick" if args.quick else BENCH)
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
     unknown = [s for s in stages if s not in STAGES]
@@ -1780,7 +2131,7 @@ def main():
             stored = {"stage": stage, "title": TITLES[stage], "command": command, "quick": args.quick,
                       "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
                       "seconds": time.perf_counter() - stage_start,
-                      "baseline": args.baseline.description() if args.baseline and stage not in WITHOUT_SEEALSO else None,
+                      "baseline": args.baseline.description() if args.baseline and stage not in WITHOUT_BASELINE else None,
                       **outcome}
             (out_dir / "results" / f"{stage}.json").write_text(json.dumps(stored, indent=1))
             for note in outcome.get("notes", []):
