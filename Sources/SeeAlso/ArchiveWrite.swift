@@ -79,7 +79,7 @@ struct ArchiveWrite {
             contents.clusters = clusters
             if var texts = try existing.textBlocks(), let added = plan.texts {
                 texts.append(added)
-                contents.texts = texts
+                contents.texts = .blocks(texts)
             }
             generation = try IndexWriter.write(contents.removing(similarity.deleted), session: session, record: record)
         } else {

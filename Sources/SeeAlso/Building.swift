@@ -124,26 +124,29 @@ extension SeeAlsoEngine {
                               progress: any ProgressReporter) throws -> BuildReport {
         var stages = StageRecorder()
         let reader = try input.reader()
-        let fit = try vectorize(reader, model: try options.modelFile.map(ModelFile.load), tfidf: options.tfidf,
+        var fit = try vectorize(reader, model: try options.modelFile.map(ModelFile.load), tfidf: options.tfidf,
                                 keepTexts: options.keepTexts && session != nil, progress: progress)
         stages.lap("read and vectorize")
-        return try build(fit, sources: reader.paths, session: session, record: ChangeRecord(operation: "build", rebuilt: true),
+        return try build(&fit, sources: reader.paths, session: session, record: ChangeRecord(operation: "build", rebuilt: true),
                          options: options, stages: stages, clusters: nil, progress: progress)
     }
 
     /// Computes the lists of a vectorized archive and, with a session, writes the index (with the
-    /// clusters `clusters` makes from the lists).
-    static func build(_ fit: TfidfFit, sources: [String], session: IndexWriterSession?, record: ChangeRecord,
+    /// clusters `clusters` makes from the lists). The fit's texts are written out first and dropped
+    /// from memory, so they do not add to the lists' peak.
+    static func build(_ fit: inout TfidfFit, sources: [String], session: IndexWriterSession?, record: ChangeRecord,
                       options: BuildOptions, stages: StageRecorder, clusters: ((NeighborLists) -> IndexClusters)?,
                       progress: any ProgressReporter) throws -> BuildReport {
         var stages = stages
+        let texts = try session.flatMap { session in options.keepTexts ? try session.writeTexts(fit.texts) : nil }
+        fit.texts = TextBlocks()
         let method = options.method != .auto ? options.method
             : (fit.matrix.rowCount <= BuildOptions.exactLimit ? .exact : .partitioned)
         let (similarity, listStages) = try buildLists(fit.matrix, method: method, options: options, progress: progress)
         stages.lap("lists (\(method.rawValue))")
         var contents = IndexContents(model: fit.model, articles: fit.articles, index: similarity, method: method.rawValue,
                                      sources: sources)
-        if options.keepTexts { contents.texts = fit.texts }
+        contents.texts = texts.map(StoredTexts.file)
         contents.clusters = clusters?(similarity.lists)
         if method != .exact && options.recallSample > 0 {
             let measured = ExactSearch(matrix: similarity.matrix, postings: similarity.postings)

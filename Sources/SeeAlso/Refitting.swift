@@ -19,7 +19,7 @@ extension SeeAlsoEngine {
         stages.lap("read index and changes")
         let manifest = existing.manifest
         let task = progress.task("vectorize with a refitted model", total: articles.count)
-        let fit = try TfidfVectorizer.fit(articles: articles, configuration: manifest.configuration, keepTexts: existing.keepsTexts,
+        var fit = try TfidfVectorizer.fit(articles: articles, configuration: manifest.configuration, keepTexts: existing.keepsTexts,
                                           progress: task)
         task.finish(fit.timings.description)
         stages.lap("refit and vectorize")
@@ -35,12 +35,13 @@ extension SeeAlsoEngine {
         record.added = changed.added.map(\.id)
         record.updated = changed.updated.map(\.id)
         record.deleted = changes.delete
+        let matrix = fit.matrix
         let clusters = existing.clusters.map { stored in
             { (lists: NeighborLists) in
-                carriedClusters(stored, from: existing, to: articles, firstNewRow: firstNewRow, matrix: fit.matrix, lists: lists)
+                carriedClusters(stored, from: existing, to: articles, firstNewRow: firstNewRow, matrix: matrix, lists: lists)
             }
         }
-        let report = try build(fit, sources: manifest.sources + changed.paths, session: session, record: record, options: settings,
+        let report = try build(&fit, sources: manifest.sources + changed.paths, session: session, record: record, options: settings,
                                stages: stages, clusters: clusters, progress: progress)
         return WriteReport(index: existing.path, operation: record.operation, generation: report.generation ?? 0,
                            added: changed.added.count, updated: changed.updated.count, deleted: changes.delete.count,

@@ -2,16 +2,14 @@ import CZlib
 import SeeAlsoSupport
 
 /// Article bodies kept with an index so that its model can be refitted from the index alone: runs of
-/// up to `blockSize` consecutive bodies, each run one zlib stream (level 1, about 3:1 on news text).
+/// consecutive bodies (one per batch the vectorizer reads), each run one zlib stream (level 1, about
+/// 3:1 on news text).
 ///
 /// A block is the little-endian UInt64 length of its raw bytes, then the zlib stream of the raw bytes:
 /// for each body, its UTF-8 length as a little-endian UInt32, then its bytes. Blocks compress and
 /// decompress independently, so building compresses them on every worker and readers decompress only
 /// the blocks they need.
 package struct TextBlocks: Sendable, Equatable {
-    /// Bodies per block when a caller chunks a long run.
-    package static let blockSize = 128
-
     package private(set) var blocks: [[UInt8]] = []
     /// Bodies in each block.
     package private(set) var counts: [Int] = []
@@ -22,16 +20,6 @@ package struct TextBlocks: Sendable, Equatable {
         precondition(blocks.count == counts.count, "TextBlocks: one count per block")
         self.blocks = blocks
         self.counts = counts
-    }
-
-    /// Compresses `bodies` into blocks of `blockSize`.
-    package init(compressing bodies: some Collection<String>) {
-        var start = bodies.startIndex
-        while start != bodies.endIndex {
-            let end = bodies.index(start, offsetBy: Self.blockSize, limitedBy: bodies.endIndex) ?? bodies.endIndex
-            append(block: Self.compress(bodies[start..<end]), count: bodies.distance(from: start, to: end))
-            start = end
-        }
     }
 
     /// Bodies in all blocks.
@@ -64,11 +52,35 @@ package struct TextBlocks: Sendable, Equatable {
         return (0..<blocks.count).flatMap { parts[$0]! }
     }
 
-    /// These bodies without those at `positions` (0-based over all blocks), re-blocked. O(text).
+    /// These bodies without those at `positions` (0-based over all blocks): a block holding none of
+    /// them is kept as it is, the others are decompressed, filtered and compressed again, one block at a
+    /// time on all workers (memory: a few blocks, not the text). O(text of the blocks touched).
     package func removing(_ positions: RowSet) throws -> TextBlocks {
         guard !positions.isEmpty else { return self }
-        let kept = try bodies().enumerated().filter { !positions.contains($0.offset) }.map(\.element)
-        return TextBlocks(compressing: kept)
+        var starts = [0]
+        for count in counts { starts.append(starts.last! + count) }
+        let firsts = starts
+        let rebuilt = Locked([Int: (block: [UInt8], count: Int)]())
+        let failure = Locked<TextBlockError?>(nil)
+        Parallelism.forEachDynamic(blocks.count, workers: Parallelism.workerCount) { index, _ in
+            let range = firsts[index]..<firsts[index + 1]
+            guard range.contains(where: positions.contains) else { return }
+            do {
+                let bodies = try Self.decompress(blocks[index], count: counts[index])
+                let kept = range.filter { !positions.contains($0) }.map { bodies[$0 - range.lowerBound] }
+                let block = Self.compress(kept)
+                rebuilt.withLock { $0[index] = (block, kept.count) }
+            } catch {
+                failure.withLock { $0 = error as? TextBlockError ?? TextBlockError(reason: "\(error)") }
+            }
+        }
+        if let error = failure.value { throw error }
+        var result = TextBlocks()
+        let replaced = rebuilt.value
+        for index in blocks.indices {
+            if let block = replaced[index] { result.append(block: block.block, count: block.count) } else { result.append(block: blocks[index], count: counts[index]) }
+        }
+        return result
     }
 
     /// One block of `bodies`.

@@ -31,6 +31,8 @@ package struct IndexDirectory: Sendable {
     /// Change records are kept for this many generations; `changes --since` an older one reports that
     /// records are missing (refresh everything).
     package static let keptChangeRecords = 1000
+    /// Names of files a writer writes beside the generations before it publishes them.
+    static let pendingPrefix = ".pending-"
 
     /// The live generation's folder, or nil when the directory holds no index yet.
     package func liveGeneration() throws -> String? {
@@ -76,6 +78,9 @@ package struct IndexDirectory: Sendable {
             throw IndexError(error)
         }
         defer {
+            // Files written for a generation that was not published (or left by a killed writer).
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            for name in names where name.hasPrefix(Self.pendingPrefix) { try? FileManager.default.removeItem(atPath: path + "/" + name) }
             if created && !FileManager.default.fileExists(atPath: currentFile) { try? FileManager.default.removeItem(atPath: path) }
             file.unlock()
             try? file.close()

@@ -42,7 +42,7 @@ public struct IndexManifest: Codable, Sendable {
     public var configuration: TfidfConfiguration
     /// n of the idf formula (documents the model was fitted on).
     public var modelDocumentCount: Int
-    /// Inputs the index was built and extended from, in order (for `add --refit`).
+    /// Inputs the index was built and extended from, in order (a record: `--refit` reads the stored texts).
     public var sources: [String]
     /// Articles added since the model was fitted, and their out-of-vocabulary token share.
     public var addedSinceFit: Int

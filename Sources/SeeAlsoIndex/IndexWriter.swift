@@ -32,7 +32,7 @@ package struct IndexContents: Sendable {
     /// Topic and story clusters, with one assignment per article.
     package var clusters: IndexClusters?
     /// The articles' bodies, for refitting from the index (nil: not kept).
-    package var texts: TextBlocks?
+    package var texts: StoredTexts?
 
     /// The contents of a similarity index's rows and lists, with the articles' metadata and model.
     package init(model: TfidfModel, articles: [ArticleMetadata], index: any SimilarityIndex, method: String, sources: [String]) {
@@ -74,10 +74,37 @@ extension IndexContents {
             result.dense = DenseSection(vectors: dense.vectors.selectingRows(kept), projection: dense.projection,
                                         singularValues: dense.singularValues, partitions: partitions)
         }
-        result.texts = try texts?.removing(deleted)
+        if case .blocks(let blocks)? = texts { result.texts = .blocks(try blocks.removing(deleted)) }
+        precondition(result.texts?.isFile != true, "IndexContents.removing: texts already written to a file cannot lose rows")
         result.clusters?.topics?.assignments = clusters?.topics.map { topics in kept.map { topics.assignments[$0] } } ?? []
         result.clusters?.stories?.assignments = clusters?.stories.map { stories in kept.map { stories.assignments[$0] } } ?? []
         return result
+    }
+}
+
+/// The bodies of a generation being written: blocks in memory, or a `texts.sal` already written beside
+/// the generations (`IndexWriterSession.writeTexts`), so that a build need not hold them while it
+/// computes the lists.
+package enum StoredTexts: Sendable {
+    case blocks(TextBlocks)
+    case file(WrittenFile)
+
+    var isFile: Bool { if case .file = self { return true } else { return false } }
+}
+
+/// A file written in the index directory, not yet in a generation, with its manifest record.
+package struct WrittenFile: Sendable {
+    package let path: String
+    package let record: IndexManifest.FileRecord
+}
+
+extension IndexWriterSession {
+    /// Writes `texts` as a `texts.sal` file beside the generations (removed when the writer ends without
+    /// publishing it), so the caller can drop the blocks from memory.
+    package func writeTexts(_ texts: TextBlocks) throws -> WrittenFile {
+        let path = directory.path + "/" + IndexDirectory.pendingPrefix + "texts.sal"
+        let (bytes, crc) = try IndexWriter.textsFile(texts).write(to: path)
+        return WrittenFile(path: path, record: IndexManifest.FileRecord(bytes: bytes, crc32: crc))
     }
 }
 
@@ -120,7 +147,11 @@ package enum IndexWriter {
             try files.save(neighborsFile(contents.lists), "neighbors.sal")
             if let dense = contents.dense { try files.save(denseFile(dense), "dense.sal") }
             if let clusters = contents.clusters { try files.save(clusters) }
-            if let texts = contents.texts { try files.save(textsFile(texts), "texts.sal") }
+            switch contents.texts {
+            case .blocks(let blocks)?: try files.save(textsFile(blocks), "texts.sal")
+            case .file(let written)?: try files.adopt(written, as: "texts.sal")
+            case nil: break
+            }
             let manifest = IndexManifest(
                 created: Self.now(), articleCount: contents.articles.count,
                 vocabularySize: contents.model.vocabulary.count, storedEntries: contents.matrix.storedCount,
@@ -212,6 +243,12 @@ package enum IndexWriter {
             try save(try encoder.encode(clusters), "clusters.json")
         }
 
+        /// Moves a file written earlier in the index directory (`IndexWriterSession.writeTexts`) into the folder.
+        mutating func adopt(_ written: WrittenFile, as name: String) throws {
+            try System.rename(written.path, to: folder + "/" + name)
+            records[name] = written.record
+        }
+
         mutating func save(_ data: Data, _ name: String) throws {
             try writeSynced(data, to: folder + "/" + name)
             records[name] = IndexManifest.FileRecord(bytes: data.count, crc32: data.withUnsafeBytes { CRC32.checksum($0) })
@@ -271,7 +308,7 @@ package enum IndexWriter {
         var starts: [Int64] = [0]
         for block in texts.blocks { starts.append(starts.last! + Int64(block.count)) }
         writer.add("starts", starts)
-        writer.add("bytes", texts.blocks.flatMap { $0 })
+        writer.add("bytes", chunks: texts.blocks)
         return writer
     }
 

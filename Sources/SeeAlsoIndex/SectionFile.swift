@@ -41,6 +41,15 @@ final class SectionFileWriter {
         })
     }
 
+    /// Adds the concatenation of `chunks` as one byte section, without joining them in memory.
+    func add(_ name: String, chunks: [[UInt8]]) {
+        sections.append(Section(name: name, elementSize: 1, count: chunks.reduce(0) { $0 + $1.count }) { file, crc in
+            for chunk in chunks {
+                try chunk.withUnsafeBytes { try SectionFileWriter.writeChunked($0, to: file, crc: &crc) }
+            }
+        })
+    }
+
     /// Adds a string table: `<name>.offsets` (Int64, count + 1) and `<name>.bytes` (UTF-8).
     func addStrings(_ name: String, _ strings: [String]) {
         var offsets: [Int64] = [0]

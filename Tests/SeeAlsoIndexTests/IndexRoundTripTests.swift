@@ -304,7 +304,7 @@ import SeeAlsoVectorize
         defer { scratch.remove() }
         let directory = IndexDirectory(path: scratch.path("idx"))
         var innerError: Error?
-        try directory.withWriter(waitSeconds: 0) { session in
+        _ = try directory.withWriter(waitSeconds: 0) { session in
             try session.publish(record: nil) { folder in
                 do { try directory.withWriter(waitSeconds: 0.1) { _ in } } catch { innerError = error }
                 try Data().write(to: URL(fileURLWithPath: folder + "/empty"))
