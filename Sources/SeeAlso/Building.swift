@@ -140,6 +140,8 @@ extension SeeAlsoEngine {
         var stages = stages
         let texts = try session.flatMap { session in options.keepTexts ? try session.writeTexts(fit.texts) : nil }
         fit.texts = TextBlocks()
+        // The vectorizer's per-batch buffers and the texts are free now: give them back before the lists' peak.
+        System.returnFreedMemory()
         let method = options.method != .auto ? options.method
             : (fit.matrix.rowCount <= BuildOptions.exactLimit ? .exact : .partitioned)
         let (similarity, listStages) = try buildLists(fit.matrix, method: method, options: options, progress: progress)

@@ -127,6 +127,10 @@ package enum System {
     /// Whether standard error is a terminal (progress lines are then redrawn in place).
     package static var standardErrorIsTerminal: Bool { isatty(2) != 0 }
 
+    /// Hands memory the allocator holds free back to the system (glibc `malloc_trim`): after a stage
+    /// frees a large set of mid-sized buffers, so that the next stage's peak does not stack on them.
+    package static func returnFreedMemory() { _ = glibcMallocTrim(0) }
+
     /// User plus system CPU time of this process so far, in seconds.
     package static func cpuSeconds() -> Double {
         var usage = rusage()
@@ -136,3 +140,7 @@ package enum System {
         return user + system
     }
 }
+
+/// glibc's `int malloc_trim(size_t pad)` (declared in <malloc.h>, which Glibc's module map leaves out).
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32
