@@ -51,3 +51,66 @@ import SeeAlsoTestSupport
         }
     }
 }
+
+/// Updates and deletes on the approximate indexes: lists never hold a deleted article, keep a high
+/// recall after 10% churn, and compaction (deleted rows passing a tenth of all rows) changes no list.
+@Suite struct EngineApproximateChurnTests {
+    @Test(arguments: [BuildOptions.Method.partitioned, .dense])
+    func churnKeepsListsCleanAndRecallHigh(method: BuildOptions.Method) throws {
+        let scratch = try TemporaryDirectory("approximate-churn")
+        defer { scratch.remove() }
+        let world = EngineApproximateAddTests.world
+        var options = EngineFixtures.options(k: 10, method: method)
+        options.partitioned.candidates = .partitions(count: 8, probes: 3)
+        options.partitioned.dimensions = 32
+        options.recallSample = 0
+        let articles = world.articles(count: 2_000, seed: 74)
+        _ = try EngineFixtures.build(articles, in: scratch, options: options)
+        let indexPath = scratch.path("index")
+        let fresh = world.articles(count: 200, seed: 75, idPrefix: "new", firstNumber: 100_000)
+        var random = SplitMix64(seed: 76)
+        let chosen = random.sampleIndices(200, from: articles.count).map { articles[$0] }
+        // 5% updated (each takes a new article's text), 5% deleted, in two writes each.
+        var updated = Array(chosen.prefix(100))
+        for position in updated.indices {
+            updated[position].title = fresh[position].title
+            updated[position].body = fresh[position].body
+        }
+        let deleted = chosen.suffix(100).map(\.id)
+        for half in [0..<50, 50..<100] {
+            _ = try SeeAlsoEngine.update(ArchiveInput(try writeJSONL(Array(updated[half]), to: scratch.path("u\(half.lowerBound).jsonl"))),
+                                         in: indexPath)
+            let report = try SeeAlsoEngine.delete(ids: Array(deleted[half]), from: indexPath)
+            #expect(!report.compacted, "100 of 2,050 and 200 of 2,100 deleted rows stay within a tenth")
+        }
+        let churned = try Index(path: indexPath, verify: true)
+        #expect(churned.liveArticleCount == 1_900 && churned.deleted.count == 200)
+        #expect(try churned.similarityIndex() is PartitionedIndex)
+        for row in 0..<churned.articleCount where !churned.isDeleted(row) {
+            #expect(!churned.storedList(row).contains { churned.isDeleted($0.row) }, "row \(row) lists a deleted article")
+        }
+        let recall = try SeeAlsoEngine(path: indexPath).measureRecall(sampleSize: 300)
+        #expect(recall.recall >= 0.9, "recall@10 after churn \(recall)")
+        let listsBefore = Dictionary(uniqueKeysWithValues: (0..<churned.articleCount).filter { !churned.isDeleted($0) }.map { row in
+            (churned.id(row), churned.storedList(row).map { "\(churned.id($0.row)) \($0.score)" })
+        })
+
+        // 20 more make 220 deleted of 2,100 rows, past a tenth: the files are rewritten without deleted rows, same lists.
+        let more = Array(articles.filter { !chosen.map(\.id).contains($0.id) }.prefix(20).map(\.id))
+        let report = try SeeAlsoEngine.delete(ids: more, from: indexPath)
+        #expect(report.compacted)
+        let compacted = try Index(path: indexPath, verify: true)
+        #expect(compacted.deleted.isEmpty && compacted.articleCount == 1_880 && compacted.manifest.tailRows == nil)
+        let gone = Set(more)
+        var unchanged = 0
+        for row in 0..<compacted.articleCount {
+            let list = compacted.storedList(row).map { "\(compacted.id($0.row)) \($0.score)" }
+            let old = listsBefore[compacted.id(row)]!
+            if !old.contains(where: { gone.contains(String($0.split(separator: " ")[0])) }) {
+                #expect(list == old, "\(compacted.id(row)): compaction changed a list no deletion touched")
+                unchanged += 1
+            }
+        }
+        #expect(unchanged > 1_500)
+    }
+}
