@@ -33,6 +33,9 @@ public struct BuildOptions: Sendable {
     /// Keep the articles' bodies in the index (zlib level 1, about a third of the input's text) so that
     /// `WriteOptions.refit` can refit the model from the index alone.
     public var keepTexts = true
+    /// Build into a directory that holds other files and no index (by default refused). Nothing that is
+    /// not SeeAlso's is ever removed.
+    public var force = false
 
     public init() {}
 
@@ -115,7 +118,7 @@ extension SeeAlsoEngine {
                              progress: any ProgressReporter = SilentProgress()) throws -> BuildReport {
         try options.validate()
         guard let directory else { return try build(input, session: nil, options: options, progress: progress) }
-        return try IndexDirectory(path: directory).withWriter(waitSeconds: options.waitSeconds) { session in
+        return try IndexDirectory(path: directory).withWriter(waitSeconds: options.waitSeconds, purpose: .replace(force: options.force)) { session in
             try build(input, session: session, options: options, progress: progress)
         }
     }

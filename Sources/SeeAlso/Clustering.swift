@@ -105,7 +105,7 @@ extension SeeAlsoEngine {
     /// are not clustered.
     public func cluster(options: ClusterOptions = ClusterOptions(), progress: any ProgressReporter = SilentProgress()) throws -> ClusterReport {
         guard options.store else { return try Self.cluster(index, options: options, session: nil, progress: progress) }
-        return try IndexDirectory(path: index.path).withWriter(waitSeconds: options.waitSeconds) { session in
+        return try IndexDirectory(path: index.path).withWriter(waitSeconds: options.waitSeconds, purpose: .change) { session in
             try Self.cluster(try Index(path: index.path), options: options, session: session, progress: progress)
         }
     }

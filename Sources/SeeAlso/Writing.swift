@@ -101,7 +101,7 @@ extension SeeAlsoEngine {
     /// rows when the tail outgrows an eighth of the base or deleted rows pass a tenth of all rows.
     public static func write(_ changes: ArchiveChanges, to directory: String, options: WriteOptions = WriteOptions(),
                              progress: any ProgressReporter = SilentProgress()) throws -> WriteReport {
-        try IndexDirectory(path: directory).withWriter(waitSeconds: options.waitSeconds) { session in
+        try IndexDirectory(path: directory).withWriter(waitSeconds: options.waitSeconds, purpose: .change) { session in
             let existing = try Index(path: directory)
             return options.refit
                 ? try refit(existing, applying: changes, options: options, session: session, progress: progress)

@@ -51,12 +51,24 @@ package struct IndexDirectory: Sendable {
         return Int(name.dropFirst("generation-".count).prefix(while: \.isNumber))
     }
 
+    /// What a writer does to the directory.
+    package enum WriterPurpose: Sendable {
+        /// Write a whole new index (`build`): into a new or empty directory or over an index; into a
+        /// directory holding anything else only with `force` (and even then nothing not SeeAlso's is removed).
+        case replace(force: Bool)
+        /// Change the index the directory holds (`add`, `update`, `delete`, `refit`, `cluster`).
+        case change
+    }
+
     /// Runs `body` as the directory's one writer: it takes the exclusive lock on `DIR/LOCK`, waiting up
     /// to `waitSeconds` for another writer to finish (then throws `IndexError.busy`), and holds it until
-    /// `body` returns. Everything `body` reads and publishes is therefore one atomic step.
-    /// A directory this call creates is removed again when nothing was published in it.
-    package func withWriter<Result>(waitSeconds: Double, _ body: (IndexWriterSession) throws -> Result) throws -> Result {
+    /// `body` returns. Everything `body` reads and publishes is therefore one atomic step. The directory
+    /// is checked first (`purpose`), before anything is written into it; a directory this call creates
+    /// is removed again when nothing was published in it.
+    package func withWriter<Result>(waitSeconds: Double, purpose: WriterPurpose,
+                                    _ body: (IndexWriterSession) throws -> Result) throws -> Result {
         let created = !FileManager.default.fileExists(atPath: path)
+        try check(purpose)
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
@@ -88,9 +100,34 @@ package struct IndexDirectory: Sendable {
         return try body(IndexWriterSession(directory: self))
     }
 
+    /// Refuses a writer a directory that is not a SeeAlso index (see `WriterPurpose`).
+    private func check(_ purpose: WriterPurpose) throws {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let isIndex = names.contains("CURRENT")
+        switch purpose {
+        case .change:
+            guard isIndex else { throw IndexError.notAnIndex(path: path, reason: "no CURRENT file (build one with `seealso build`)") }
+        case .replace(let force):
+            // LOCK, changes/ and pending files are a writer's own: a directory holding only those is empty.
+            let foreign = names.filter { !["LOCK", "changes"].contains($0) && !$0.hasPrefix(Self.pendingPrefix) && !Self.isGenerationFolder($0) }
+            guard isIndex || force || foreign.isEmpty else {
+                throw IndexError.notAnIndex(path: path, reason: "the directory holds \(foreign.count) entries (\(foreign.sorted().prefix(3).joined(separator: ", ")))"
+                                            + " and no index; build writes only into a new or empty directory or over an index "
+                                            + "(`--force` builds there anyway and removes nothing that is not SeeAlso's)")
+            }
+        }
+    }
+
+    /// Whether `name` is one of SeeAlso's generation folders: "generation-" and six digits, ".partial" or not.
+    static func isGenerationFolder(_ name: String) -> Bool {
+        let stem = name.hasSuffix(".partial") ? String(name.dropLast(".partial".count)) : name
+        let digits = stem.dropFirst("generation-".count)
+        return stem.hasPrefix("generation-") && digits.count == 6 && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber)
+    }
+
     private func nextGenerationNumber() -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        let numbers = names.compactMap(Self.number(ofGeneration:))
+        let numbers = names.filter(Self.isGenerationFolder).compactMap(Self.number(ofGeneration:))
         return (numbers.max() ?? 0) + 1
     }
 
@@ -130,7 +167,7 @@ package struct IndexDirectory: Sendable {
     /// writers, and change records older than `keptChangeRecords` generations.
     private func removeStaleFiles(keeping kept: [String], newest: Int) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        for name in names where name.hasPrefix("generation-") && !kept.contains(name) {
+        for name in names where Self.isGenerationFolder(name) && !kept.contains(name) {
             try? FileManager.default.removeItem(atPath: path + "/" + name)
         }
         for name in names where name.hasPrefix(".CURRENT.tmp-") {

@@ -125,5 +125,11 @@ struct OpenedGeneration {
               segments.allSatisfy({ $0.postings.starts.count == vocabulary.count + 1 }), idf.count == vocabulary.count else {
             throw IndexError.corrupt(path: generation, reason: "files disagree on the number of articles or terms")
         }
+        // Every stored neighbour must be an article (or −1, none): one linear pass, so that no query reads
+        // past the articles whatever the bytes (the file may be too large for the default checksum).
+        let count = Int32(articleCount)
+        if let slot = listIds.firstIndex(where: { $0 < -1 || $0 >= count }) {
+            throw IndexError.corrupt(path: lists.path, reason: "list entry \(slot) names article \(listIds[slot]) of \(articleCount)")
+        }
     }
 }

@@ -25,6 +25,9 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Do not keep the articles' bodies in the index (smaller, but `--refit` then needs a new build).")
     var noTexts = false
 
+    @Flag(help: "Build into a directory that holds other files and no index (nothing of theirs is removed).")
+    var force = false
+
     func run() throws {
         let progress = global.apply()
         var options = try lists.options()
@@ -32,6 +35,7 @@ struct BuildCommand: ParsableCommand {
         options.modelFile = model
         options.waitSeconds = writer.wait
         options.keepTexts = !noTexts
+        options.force = force
         let report = try SeeAlsoEngine.build(try input.archive(), into: index, options: options, progress: progress)
         if format == .json { return printJSON(report) }
         let stages = report.stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(seconds($0.value)) s" }

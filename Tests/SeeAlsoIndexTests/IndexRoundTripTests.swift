@@ -4,6 +4,7 @@ import SeeAlsoCorpus
 import SeeAlsoIndex
 import SeeAlsoTestSupport
 import SeeAlsoSimilarity
+import SeeAlsoSupport
 import SeeAlsoVectorize
 
 @Suite struct IndexRoundTripTests {
@@ -281,7 +282,7 @@ import SeeAlsoVectorize
         let directory = IndexDirectory(path: indexPath)
         var sawFolder: String?
         #expect(throws: Interrupted.self) {
-            try directory.withWriter(waitSeconds: 0) { session in
+            try directory.withWriter(waitSeconds: 0, purpose: .replace(force: false)) { session in
                 try session.publish(record: nil) { folder in
                     sawFolder = folder
                     #expect(folder.hasSuffix(".partial"))
@@ -304,9 +305,9 @@ import SeeAlsoVectorize
         defer { scratch.remove() }
         let directory = IndexDirectory(path: scratch.path("idx"))
         var innerError: Error?
-        _ = try directory.withWriter(waitSeconds: 0) { session in
+        _ = try directory.withWriter(waitSeconds: 0, purpose: .replace(force: false)) { session in
             try session.publish(record: nil) { folder in
-                do { try directory.withWriter(waitSeconds: 0.1) { _ in } } catch { innerError = error }
+                do { try directory.withWriter(waitSeconds: 0.1, purpose: .replace(force: false)) { _ in } } catch { innerError = error }
                 try Data().write(to: URL(fileURLWithPath: folder + "/empty"))
             }
         }
@@ -333,5 +334,30 @@ import SeeAlsoVectorize
         #expect(!names.contains { $0.hasSuffix(".partial") }, "\(names)")
         #expect(names.filter { $0.hasPrefix("generation-") } == ["generation-000001", "generation-000006"], "the live one and the one it replaced")
         #expect(try Index(path: indexPath).articleCount == 80)
+    }
+}
+
+extension IndexCorruptionTests {
+    /// A stored neighbour id past the articles, with the manifest's checksum made to match (as when the
+    /// file is too large for the default check): refused on open, not read past on a query.
+    @Test func aNeighbourIdOutOfRangeIsRefusedOnOpen() throws {
+        let (scratch, indexPath) = try Self.makeIndex("neighbour-range")
+        defer { scratch.remove() }
+        let index = try Index(path: indexPath)
+        let firstList = index.storedList(0).map { Int32($0.row) }
+        let (copy, generation) = try Self.copy(indexPath, in: scratch, "bad-id")
+        let path = generation + "/neighbors.sal"
+        var data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let pattern = firstList.withUnsafeBytes { Data($0) }
+        let at = try #require(data.range(of: pattern), "row 0's list not found in neighbors.sal")
+        withUnsafeBytes(of: Int32(index.articleCount).littleEndian) { data.replaceSubrange(at.lowerBound..<at.lowerBound + 4, with: $0) }
+        try data.write(to: URL(fileURLWithPath: path))
+        // Re-record size and CRC-32 so that only the range check can catch it.
+        let manifestPath = generation + "/manifest.json"
+        var manifest = try JSONDecoder().decode(IndexManifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
+        manifest.files["neighbors.sal"] = .init(bytes: data.count, crc32: data.withUnsafeBytes { CRC32.checksum($0) })
+        try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: manifestPath))
+        Self.expectCorrupt(copy, verify: false, naming: "neighbors.sal")
+        Self.expectCorrupt(copy, verify: true, naming: "neighbors.sal")
     }
 }

@@ -15,7 +15,7 @@ enum IndexFixtures {
         let fit = try TfidfVectorizer.fit(reader: try CorpusReader(path: input), configuration: configuration)
         let contents = IndexContents(model: fit.model, articles: fit.articles, index: ExactIndex(building: fit.matrix, k: k, progress: nil),
                                      method: "exact", sources: [input])
-        try IndexDirectory(path: indexPath).withWriter(waitSeconds: 0) { _ = try IndexWriter.write(contents, session: $0, record: nil) }
+        try IndexDirectory(path: indexPath).withWriter(waitSeconds: 0, purpose: .replace(force: false)) { _ = try IndexWriter.write(contents, session: $0, record: nil) }
         return contents
     }
 

@@ -62,7 +62,7 @@ import SeeAlsoTestSupport
         let (index, _, spare) = try Self.fixture(scratch)
         let input = try writeJSONL(Array(spare.prefix(5)), to: scratch.path("new.jsonl"))
         let live = try SeeAlsoEngine(path: index).generationPath
-        try IndexDirectory(path: index).withWriter(waitSeconds: 0) { _ in
+        try IndexDirectory(path: index).withWriter(waitSeconds: 0, purpose: .change) { _ in
             let clock = Date()
             let run = try SeeAlsoExecutable.run(["add", "--index", index, "--input", input, "--wait", "0.5", "--quiet"])
             #expect(run.exited && run.status != 0)
