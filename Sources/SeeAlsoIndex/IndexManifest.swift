@@ -1,4 +1,5 @@
 import Foundation
+import SeeAlsoSupport
 import SeeAlsoSimilarity
 import SeeAlsoVectorize
 
@@ -18,6 +19,29 @@ public struct IndexManifest: Codable, Sendable {
         package init(bytes: Int, crc32: UInt32) {
             self.bytes = bytes
             self.crc32 = crc32
+        }
+    }
+
+    /// The manifest's own checksum: `manifest.crc32` beside it holds the CRC-32 of manifest.json's bytes
+    /// as 8 hex digits (indexes written before it have none and are read without).
+    package static let checksumFile = "manifest.crc32"
+
+    package static func checksumText(of data: Data) -> String {
+        String(format: "%08x\n", data.withUnsafeBytes { CRC32.checksum($0) })
+    }
+
+    /// Throws unless the counts the reader sizes arrays with are in range (no overflow, no absurd
+    /// allocation, whatever the bytes).
+    func checkBounds(path: String) throws {
+        let limits: [(String, Int?, ClosedRange<Int>)] = [
+            ("k", k, 1...100_000), ("articleCount", articleCount, 0...Int(Int32.max)), ("vocabularySize", vocabularySize, 0...Int(Int32.max)),
+            ("tailRows", tailRows, 0...articleCount), ("deletedRows", deletedRows, 0...articleCount),
+            ("modelDocumentCount", modelDocumentCount, 0...Int(Int32.max)), ("addedSinceFit", addedSinceFit, 0...Int.max / 2),
+        ]
+        for (name, value, range) in limits {
+            if let value, !range.contains(value) {
+                throw IndexError.corrupt(path: path, reason: "\(name) \(value) is outside \(range.lowerBound)...\(range.upperBound)")
+            }
         }
     }
 

@@ -265,7 +265,9 @@ package enum IndexWriter {
         manifest.version = manifest.tailRows == nil && manifest.deletedRows == nil ? 1 : IndexManifest.currentVersion
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try writeSynced(try encoder.encode(manifest), to: folder + "/manifest.json")
+        let data = try encoder.encode(manifest)
+        try writeSynced(data, to: folder + "/manifest.json")
+        try writeSynced(Data(IndexManifest.checksumText(of: data).utf8), to: folder + "/" + IndexManifest.checksumFile)
     }
 
     static func denseFile(_ dense: DenseSection) -> SectionFileWriter {

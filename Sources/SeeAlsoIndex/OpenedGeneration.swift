@@ -40,6 +40,13 @@ struct OpenedGeneration {
         guard let data = FileManager.default.contents(atPath: manifestPath) else {
             throw IndexError.corrupt(path: manifestPath, reason: "missing")
         }
+        if let recorded = FileManager.default.contents(atPath: generation + "/" + IndexManifest.checksumFile) {
+            let expected = IndexManifest.checksumText(of: data)
+            guard String(decoding: recorded, as: UTF8.self) == expected else {
+                throw IndexError.corrupt(path: manifestPath, reason: "checksum mismatch (CRC-32 \(expected.dropLast()), "
+                                         + "\(IndexManifest.checksumFile) says \(String(decoding: recorded.prefix(16), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))")
+            }
+        }
         let manifest: IndexManifest
         do {
             manifest = try JSONDecoder().decode(IndexManifest.self, from: data)
@@ -52,6 +59,7 @@ struct OpenedGeneration {
         guard manifest.version <= IndexManifest.currentVersion else {
             throw IndexError.corrupt(path: manifestPath, reason: "version \(manifest.version) is newer than this seealso reads (\(IndexManifest.currentVersion))")
         }
+        try manifest.checkBounds(path: manifestPath)
         self.manifest = manifest
         func open(_ name: String, _ kind: String) throws -> SectionFileReader {
             let filePath = generation + "/" + name

@@ -233,13 +233,13 @@ import SeeAlsoVectorize
         // An index without a tail segment or deleted rows is written as version 1, which releases before version 2 read.
         #expect(object["version"] as? Int == 1 && IndexManifest.currentVersion == 3)
         object["version"] = IndexManifest.currentVersion + 1
-        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: manifestPath))
+        try Self.writeManifest(JSONSerialization.data(withJSONObject: object), in: generation)
         #expect { try Index(path: copy) } throws: { error in "\(error)".contains("newer") }
 
         // Another format name is not an index.
         object["version"] = IndexManifest.currentVersion
         object["format"] = "something-else"
-        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: manifestPath))
+        try Self.writeManifest(JSONSerialization.data(withJSONObject: object), in: generation)
         #expect { try Index(path: copy) } throws: { error in
             if case IndexError.notAnIndex? = error as? IndexError { return true }
             return false
@@ -356,8 +356,38 @@ extension IndexCorruptionTests {
         let manifestPath = generation + "/manifest.json"
         var manifest = try JSONDecoder().decode(IndexManifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
         manifest.files["neighbors.sal"] = .init(bytes: data.count, crc32: data.withUnsafeBytes { CRC32.checksum($0) })
-        try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: manifestPath))
+        try Self.writeManifest(JSONEncoder().encode(manifest), in: generation)
         Self.expectCorrupt(copy, verify: false, naming: "neighbors.sal")
         Self.expectCorrupt(copy, verify: true, naming: "neighbors.sal")
+    }
+
+    /// Writes a manifest and its checksum, as a writer would: damage that passes the manifest's own check.
+    static func writeManifest(_ data: Data, in generation: String) throws {
+        try data.write(to: URL(fileURLWithPath: generation + "/manifest.json"))
+        try Data(IndexManifest.checksumText(of: data).utf8).write(to: URL(fileURLWithPath: generation + "/" + IndexManifest.checksumFile))
+    }
+
+    /// A changed setting in the manifest (title weight 2 → 3 changes every text query) is caught by its
+    /// checksum on a default open; a consistent manifest with an absurd k is refused, not trusted; an index
+    /// written before manifests had checksums still opens.
+    @Test func theManifestIsCheckedLikeEveryFile() throws {
+        let (scratch, indexPath) = try Self.makeIndex("manifest-checksum")
+        defer { scratch.remove() }
+        let (flipped, generation) = try Self.copy(indexPath, in: scratch, "title-weight")
+        let manifestPath = generation + "/manifest.json"
+        let original = try String(contentsOfFile: manifestPath, encoding: .utf8)
+        #expect(original.contains("\"titleWeight\" : 2"))
+        try original.replacingOccurrences(of: "\"titleWeight\" : 2", with: "\"titleWeight\" : 3").write(toFile: manifestPath, atomically: false, encoding: .utf8)
+        Self.expectCorrupt(flipped, verify: false, naming: "manifest.json")
+
+        let (huge, hugeGeneration) = try Self.copy(indexPath, in: scratch, "huge-k")
+        var manifest = try JSONDecoder().decode(IndexManifest.self, from: Data(contentsOf: URL(fileURLWithPath: hugeGeneration + "/manifest.json")))
+        manifest.k = 1 << 62
+        try Self.writeManifest(JSONEncoder().encode(manifest), in: hugeGeneration)
+        Self.expectCorrupt(huge, verify: false, naming: "manifest.json")
+
+        let (older, olderGeneration) = try Self.copy(indexPath, in: scratch, "older")
+        try FileManager.default.removeItem(atPath: olderGeneration + "/" + IndexManifest.checksumFile)
+        #expect(try Index(path: older, verify: true).lists() == Index(path: indexPath).lists())
     }
 }
