@@ -24,6 +24,10 @@ struct ArticleTable: @unchecked Sendable {
         guard strings.allSatisfy({ $0.count == count }), dates.count == count, dateHasTime.count == count, idOrder.count == count else {
             throw IndexError.corrupt(path: file.path, reason: "sections disagree on the number of articles")
         }
+        let rows = Int32(idOrder.count)
+        guard idOrder.allSatisfy({ (0..<rows).contains($0) }) else {
+            throw IndexError.corrupt(path: file.path, reason: "idOrder names a row outside the \(rows) articles")
+        }
     }
 
     var count: Int { strings[0].count }

@@ -43,6 +43,35 @@ struct IndexSegment: @unchecked Sendable {
         guard rows.starts.count == articles.count + 1, rows.starts.last == rows.indices.count, rows.indices.count == rows.values.count else {
             throw IndexError.corrupt(path: matrix.path, reason: "the matrix disagrees with the \(articles.count) articles of its segment")
         }
+        guard postings.indices.count == postings.values.count, postings.starts.last == postings.indices.count else {
+            throw IndexError.corrupt(path: postingFile.path, reason: "postings disagree with their rows and values")
+        }
+        guard Self.isMonotonic(rows.starts) else { throw IndexError.corrupt(path: matrix.path, reason: "row starts out of order") }
+        guard Self.isMonotonic(postings.starts) else { throw IndexError.corrupt(path: postingFile.path, reason: "column starts out of order") }
+        // Every stored id in range, once per open: rows name their segment's articles, columns the vocabulary
+        // (checked by the caller against the vocabulary with `columnsBelow`).
+        guard Self.allIn(postings.indices, Int32(firstRow)..<Int32(firstRow + articles.count)) else {
+            throw IndexError.corrupt(path: postingFile.path, reason: "a posting names a row outside rows \(firstRow)..<\(firstRow + articles.count)")
+        }
+    }
+
+    /// Whether every column of the segment's rows is below `columns` (the vocabulary size).
+    func columnsBelow(_ columns: Int) -> Bool { Self.allIn(rows.indices, 0..<Int32(clamping: columns)) }
+
+    private static func isMonotonic(_ starts: UnsafeBufferPointer<Int>) -> Bool {
+        starts.first == 0 && zip(starts, starts.dropFirst()).allSatisfy { $0 <= $1 }
+    }
+
+    /// Whether every value lies in `range`: a branch-free min/max pass over the buffer.
+    private static func allIn(_ values: UnsafeBufferPointer<Int32>, _ range: Range<Int32>) -> Bool {
+        guard !values.isEmpty else { return true }
+        guard !range.isEmpty else { return false }
+        var low = Int32.max, high = Int32.min
+        for value in values {
+            low = min(low, value)
+            high = max(high, value)
+        }
+        return low >= range.lowerBound && high < range.upperBound
     }
 
     var count: Int { articles.count }

@@ -69,16 +69,9 @@ struct OpenedGeneration {
             guard FileManager.default.fileExists(atPath: filePath) else {
                 throw IndexError.corrupt(path: filePath, reason: "missing")
             }
-            let reader = try SectionFileReader(path: filePath, expectedKind: kind)
-            guard reader.byteCount == record.bytes else {
-                throw IndexError.corrupt(path: filePath, reason: "\(reader.byteCount) bytes, the manifest says \(record.bytes) (truncated or replaced)")
-            }
-            if verify || record.bytes <= Index.verifyLimitBytes {
-                let crc = reader.checksum()
-                guard crc == record.crc32 else {
-                    throw IndexError.corrupt(path: filePath, reason: String(format: "checksum mismatch (CRC-32 %08x, manifest %08x)", crc, record.crc32))
-                }
-            }
+            let checked = verify || record.bytes <= Index.verifyLimitBytes
+            let reader = try SectionFileReader(path: filePath, expectedKind: kind, expectedBytes: record.bytes,
+                                               expectedCRC32: checked ? record.crc32 : nil)
             return reader
         }
         let model = try open("model.sal", "model")
@@ -129,8 +122,9 @@ struct OpenedGeneration {
         listIds = try lists.array("ids")
         listScores = try lists.array("scores")
         articleCount = segments.last!.range.upperBound
-        guard listIds.count == articleCount * manifest.k, articleCount == manifest.articleCount,
-              segments.allSatisfy({ $0.postings.starts.count == vocabulary.count + 1 }), idf.count == vocabulary.count else {
+        guard listIds.count == articleCount * manifest.k, listScores.count == listIds.count, articleCount == manifest.articleCount,
+              segments.allSatisfy({ $0.postings.starts.count == vocabulary.count + 1 && $0.columnsBelow(vocabulary.count) }),
+            idf.count == vocabulary.count else {
             throw IndexError.corrupt(path: generation, reason: "files disagree on the number of articles or terms")
         }
         // Every stored neighbour must be an article (or −1, none): one linear pass, so that no query reads

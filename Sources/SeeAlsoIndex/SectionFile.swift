@@ -130,10 +130,23 @@ final class SectionFileReader: @unchecked Sendable {
     private let file: MappedFile
     private var sections: [String: (offset: Int, elementSize: Int, count: Int)] = [:]
 
-    init(path: String, expectedKind: String) throws {
+    /// Maps the file and reads its section table. With `expectedBytes` and `expectedCRC32` (from the
+    /// manifest) the size and the whole-file checksum are compared before any byte of the table is
+    /// trusted; either way every offset and count is range-checked without overflow, so no byte pattern
+    /// can trap or point outside the file.
+    init(path: String, expectedKind: String, expectedBytes: Int? = nil, expectedCRC32: UInt32? = nil) throws {
         self.path = path
         file = try MappedFile(path: path)
         let bytes = file.bytes
+        if let expectedBytes, bytes.count != expectedBytes {
+            throw IndexError.corrupt(path: path, reason: "\(bytes.count) bytes, the manifest says \(expectedBytes) (truncated or replaced)")
+        }
+        if let expectedCRC32 {
+            let crc = CRC32.checksum(bytes)
+            guard crc == expectedCRC32 else {
+                throw IndexError.corrupt(path: path, reason: String(format: "checksum mismatch (CRC-32 %08x, manifest %08x)", crc, expectedCRC32))
+            }
+        }
         guard bytes.count >= SectionFile.headerSize, Array(bytes[0..<8]) == SectionFile.magic else {
             throw IndexError.corrupt(path: path, reason: "not a SeeAlso index file (bad magic)")
         }
@@ -145,26 +158,30 @@ final class SectionFileReader: @unchecked Sendable {
         guard version <= SectionFile.version else {
             throw IndexError.corrupt(path: path, reason: "format version \(version) is newer than this seealso reads (\(SectionFile.version))")
         }
+        /// `start + size × count` when it fits in the file, else nil (overflow included).
+        func end(_ start: UInt64, _ size: Int, _ count: UInt64) -> Int? {
+            guard let start = Int(exactly: start), let count = Int(exactly: count) else { return nil }
+            let (length, overflow) = size.multipliedReportingOverflow(by: count)
+            let (last, past) = start.addingReportingOverflow(length)
+            return overflow || past || start < 0 || last > bytes.count ? nil : last
+        }
         let count = Int(bytes.loadUnaligned(fromByteOffset: 20, as: UInt32.self).littleEndian)
-        let table = Int(bytes.loadUnaligned(fromByteOffset: 24, as: UInt64.self).littleEndian)
-        guard table + count * SectionFile.entrySize <= bytes.count else {
+        let tableOffset = bytes.loadUnaligned(fromByteOffset: 24, as: UInt64.self).littleEndian
+        guard let table = Int(exactly: tableOffset), end(tableOffset, SectionFile.entrySize, UInt64(count)) != nil else {
             throw IndexError.corrupt(path: path, reason: "section table beyond the end of the file (truncated?)")
         }
         for index in 0..<count {
             let base = table + index * SectionFile.entrySize
             let name = String(decoding: bytes[base..<base + SectionFile.nameSize].prefix { $0 != 0 }, as: UTF8.self)
             let elementSize = Int(bytes.loadUnaligned(fromByteOffset: base + 40, as: UInt32.self).littleEndian)
-            let offset = Int(bytes.loadUnaligned(fromByteOffset: base + 48, as: UInt64.self).littleEndian)
-            let elements = Int(bytes.loadUnaligned(fromByteOffset: base + 56, as: UInt64.self).littleEndian)
-            guard offset % SectionFile.alignment == 0, offset + elementSize * elements <= bytes.count else {
+            let offset = bytes.loadUnaligned(fromByteOffset: base + 48, as: UInt64.self).littleEndian
+            let elements = bytes.loadUnaligned(fromByteOffset: base + 56, as: UInt64.self).littleEndian
+            guard offset % UInt64(SectionFile.alignment) == 0, end(offset, elementSize, elements) != nil else {
                 throw IndexError.corrupt(path: path, reason: "section '\(name)' lies beyond the end of the file (truncated?)")
             }
-            sections[name] = (offset, elementSize, elements)
+            sections[name] = (Int(offset), elementSize, Int(elements))
         }
     }
-
-    /// Whole-file CRC-32 (reads every page).
-    func checksum() -> UInt32 { CRC32.checksum(file.bytes) }
 
     var byteCount: Int { file.bytes.count }
 
@@ -181,8 +198,15 @@ final class SectionFileReader: @unchecked Sendable {
         return UnsafeBufferPointer(start: start, count: section.count)
     }
 
+    /// A string table, checked once (offsets start at 0, never decrease, end at the bytes' count) so
+    /// that no lookup reads outside it. O(count).
     func strings(_ name: String) throws -> StringTable {
-        StringTable(offsets: try array(name + ".offsets"), bytes: try array(name + ".bytes"), owner: self)
+        let offsets: UnsafeBufferPointer<Int64> = try array(name + ".offsets")
+        let bytes: UnsafeBufferPointer<UInt8> = try array(name + ".bytes")
+        guard offsets.first == 0, offsets.last == Int64(bytes.count), zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+            throw IndexError.corrupt(path: path, reason: "string table '\(name)': offsets out of order or past its \(bytes.count) bytes")
+        }
+        return StringTable(offsets: offsets, bytes: bytes, owner: self)
     }
 
     func has(_ name: String) -> Bool { sections[name] != nil }

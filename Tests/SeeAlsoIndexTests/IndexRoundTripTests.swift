@@ -390,4 +390,42 @@ extension IndexCorruptionTests {
         try FileManager.default.removeItem(atPath: olderGeneration + "/" + IndexManifest.checksumFile)
         #expect(try Index(path: older, verify: true).lists() == Index(path: indexPath).lists())
     }
+
+    /// Every byte of a section file's header and table, changed three ways with the manifest's size and
+    /// checksum made to match (the default path for files over 64 MiB): opening and querying either works
+    /// or reports a corrupt index; nothing traps (an Int conversion or overflow trap would end the test run).
+    @Test func noHeaderOrTableByteCanCrashAnOpen() throws {
+        let (scratch, indexPath) = try Self.makeIndex("table-bytes")
+        defer { scratch.remove() }
+        for file in Self.files {
+        let (copy, generation) = try Self.copy(indexPath, in: scratch, "table-" + file)
+        let path = generation + "/" + file
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        let manifestData = try Data(contentsOf: URL(fileURLWithPath: generation + "/manifest.json"))
+        let sectionCount = Int(original[20]) | Int(original[21]) << 8
+        var opened = 0, refused = 0
+        for position in 0..<64 + sectionCount * 64 {
+            for change: UInt8 in [0x01, 0x80, 0xFF] {
+                var data = original
+                data[position] ^= change
+                try data.write(to: URL(fileURLWithPath: path))
+                var manifest = try JSONDecoder().decode(IndexManifest.self, from: manifestData)
+                manifest.files[file] = .init(bytes: data.count, crc32: data.withUnsafeBytes { CRC32.checksum($0) })
+                try Self.writeManifest(JSONEncoder().encode(manifest), in: generation)
+                do {
+                    let index = try Index(path: copy)
+                    _ = (index.lists(), index.matrix(), index.model(), index.allMetadata(), try index.similarityIndex())
+                    _ = (index.row(ofId: "a7"), index.row(ofId: "zzz"), index.storedList(3), index.vector(5))
+                    _ = RelatedSearch(index: index).related(toRow: 2, options: RelatedOptions())
+                    opened += 1
+                } catch IndexError.corrupt(let errorPath, _) {
+                    #expect(errorPath.hasSuffix(file) || errorPath.hasSuffix(generation.split(separator: "/").last.map(String.init) ?? ""))
+                    refused += 1
+                }
+            }
+        }
+        #expect(refused > 0 && opened + refused == (64 + sectionCount * 64) * 3, "\(file)")
+        }
+    }
 }
+
