@@ -163,10 +163,10 @@ struct ClusterCommand: ParsableCommand {
             if let first = description.firstDate, let last = description.lastDate { span = first == last ? ", \(first)" : ", \(first) – \(last)" }
             lines.append("")
             lines.append("\(report.kind == "stories" ? "story" : "topic") \(description.id) (\(description.size) articles\(span)): "
-                + description.topTerms.joined(separator: ", "))
+                + description.topTerms.joined(separator: ", ").terminalSafe)
             if !description.representative.isEmpty {
                 let title = report.representativeTitles[description.id] ?? ""
-                lines.append("  e.g. " + (title.isEmpty ? description.representative : "\(title) [\(description.representative)]"))
+                lines.append("  e.g. " + (title.isEmpty ? description.representative : "\(title) [\(description.representative)]").terminalSafe)
             }
         }
         if ordered.count > show { lines.append("\n… \(ordered.count - show) more (--show N, or --format json)") }

@@ -26,7 +26,7 @@ struct RelatedPrinter {
     func clusterNote(topic: Int?, story: Int?) -> String? {
         var parts: [String] = []
         if let topic {
-            let terms = engine.topic(topic)?.topTerms.prefix(3).joined(separator: ", ") ?? ""
+            let terms = engine.topic(topic)?.topTerms.prefix(3).joined(separator: ", ").terminalSafe ?? ""
             parts.append("topic \(topic)" + (terms.isEmpty ? "" : " (\(terms))"))
         }
         if let story, let description = engine.story(story) { parts.append("story \(story) (\(description.size) articles)") }
@@ -36,18 +36,18 @@ struct RelatedPrinter {
     /// The query's title, then "See also" and each item's title with, on the next line, its date (and
     /// its topic and story when the index has clusters).
     func box(_ list: RelatedList) -> String {
-        var lines = [list.title.isEmpty ? list.id : list.title]
+        var lines = [(list.title.isEmpty ? list.id : list.title).terminalSafe]
         if let note = clusterNote(topic: list.topic, story: list.story) { lines.append(note) }
         lines += ["", "See also"]
         if list.related.isEmpty { lines.append("  (no related articles)") }
         for item in list.related {
-            lines.append("  " + (item.title.isEmpty ? item.id : item.title))
+            lines.append("  " + (item.title.isEmpty ? item.id : item.title).terminalSafe)
             var detail = format(item.date) ?? "undated"
             if let folded = item.folded { detail += " · also \(folded.count) near-identical" }
             if let note = clusterNote(topic: item.topic, story: item.story) { detail += " · " + note }
             lines.append("  " + detail)
             if let explanation = item.explain {
-                let terms = explanation.map { "\($0.term) \(String(format: "%.3f", $0.contribution))" }
+                let terms = explanation.map { "\($0.term.terminalSafe) \(String(format: "%.3f", $0.contribution))" }
                 lines.append("    why: " + terms.joined(separator: ", ") + String(format: " (cosine %.3f)", item.similarity))
             }
         }

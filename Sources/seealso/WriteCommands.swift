@@ -204,7 +204,7 @@ struct ChangesCommand: ParsableCommand {
         print("generation \(summary.generation) (since \(since)): \(summary.complete ? "complete" : "INCOMPLETE: refresh every page")")
         for (name, ids) in [("added", summary.added), ("updated", summary.updated), ("deleted", summary.deleted),
                             ("lists changed", summary.listsChanged)] {
-            print("\(name) (\(ids.count)): \(ids.joined(separator: " "))")
+            print("\(name) (\(ids.count)): \(ids.joined(separator: " ").terminalSafe)")
         }
     }
 }
