@@ -44,6 +44,7 @@ public struct BuildOptions: Sendable {
         let atLeastOne = [("k", k), ("dimensions", partitioned.dimensions), ("candidates-per-row", partitioned.candidatesPerRow),
                           ("refine-fanout", partitioned.refineFanout), ("vote-max-documents", partitioned.votes.maxDocuments)]
         for (name, value) in atLeastOne where value < 1 { throw BuildOptionsError(option: name, value: value, bound: "be at least 1") }
+        if k > IndexManifest.maximumK { throw BuildOptionsError(option: "k", value: k, bound: "be at most \(IndexManifest.maximumK)") }
         let nonNegative = [("vote-terms", partitioned.votes.terms), ("vote-keep", partitioned.votes.keep),
                            ("vote-budget", partitioned.votes.budget), ("refine-rounds", partitioned.refineRounds),
                            ("recall-sample", recallSample)]

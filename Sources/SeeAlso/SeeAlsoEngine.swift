@@ -52,8 +52,11 @@ public final class SeeAlsoEngine: Sendable {
     /// The stored description of story `id` (stories of one article have none).
     public func story(_ id: Int) -> IndexClusters.Description? { descriptions.stories[id] }
 
-    /// Worker threads for SeeAlso's parallel loops: all cores by default (or `SEEALSO_THREADS`).
+    /// Worker threads for SeeAlso's parallel loops: all cores by default (or `SEEALSO_THREADS`), at
+    /// most `maximumWorkerThreads` (larger values are clamped).
     /// OpenBLAS always runs on one thread inside them, so the two never oversubscribe the cores.
+    public static let maximumWorkerThreads = Parallelism.allowedWorkers.upperBound
+
     public static var workerThreads: Int {
         get { Parallelism.workerCount }
         set { Parallelism.setWorkerCount(newValue) }

@@ -30,11 +30,14 @@ public struct IndexManifest: Codable, Sendable {
         String(format: "%08x\n", data.withUnsafeBytes { CRC32.checksum($0) })
     }
 
+    /// The longest stored list `build` writes (and an index may record).
+    public static let maximumK = 10_000
+
     /// Throws unless the counts the reader sizes arrays with are in range (no overflow, no absurd
     /// allocation, whatever the bytes).
     func checkBounds(path: String) throws {
         let limits: [(String, Int?, ClosedRange<Int>)] = [
-            ("k", k, 1...100_000), ("articleCount", articleCount, 0...Int(Int32.max)), ("vocabularySize", vocabularySize, 0...Int(Int32.max)),
+            ("k", k, 1...Self.maximumK), ("articleCount", articleCount, 0...Int(Int32.max)), ("vocabularySize", vocabularySize, 0...Int(Int32.max)),
             ("tailRows", tailRows, 0...articleCount), ("deletedRows", deletedRows, 0...articleCount),
             ("modelDocumentCount", modelDocumentCount, 0...Int(Int32.max)), ("addedSinceFit", addedSinceFit, 0...Int.max / 2),
         ]

@@ -41,7 +41,9 @@ public struct RelatedOptions: Sendable {
         let units: [(String, Double)] = [("w", 7 * 86_400), ("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)]
         // Up to about 290 billion years: far beyond any archive, and inside Int64.
         func seconds(_ number: Substring, _ unit: Double) -> Int64? {
-            guard let value = Double(number), value.isFinite, value >= 0, value * unit < 9e18 else { return nil }
+            // Decimal digits with at most one point: Double alone would also read "0x10" (16) or "1e3".
+            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), number.filter({ $0 == "." }).count <= 1,
+                  let value = Double(number), value.isFinite, value >= 0, value * unit < 9e18 else { return nil }
             return Int64(value * unit)
         }
         for (suffix, unit) in units where trimmed.hasSuffix(suffix) {

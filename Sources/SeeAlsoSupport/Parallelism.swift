@@ -9,18 +9,25 @@ import Foundation
 package enum Parallelism {
     private static let configured = Locked<Int?>(nil)
 
-    /// The worker count in effect (≥ 1).
+    /// The worker counts accepted (each worker holds score buffers as large as the archive's rows).
+    package static let allowedWorkers = 1...1024
+
+    /// `SEEALSO_THREADS` when set: its value, or nil when it is not a count in `allowedWorkers`.
+    package static var environmentWorkers: (text: String, value: Int?)? {
+        guard let text = ProcessInfo.processInfo.environment["SEEALSO_THREADS"] else { return nil }
+        return (text, Int(text).flatMap { allowedWorkers.contains($0) ? $0 : nil })
+    }
+
+    /// The worker count in effect (in `allowedWorkers`).
     package static var workerCount: Int {
         if let value = configured.value { return value }
-        if let text = ProcessInfo.processInfo.environment["SEEALSO_THREADS"], let value = Int(text), value > 0 {
-            return value
-        }
+        if let value = environmentWorkers?.value { return value }
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    /// Sets the worker count for the rest of the process; values below 1 are clamped to 1.
+    /// Sets the worker count for the rest of the process, clamped to `allowedWorkers`.
     package static func setWorkerCount(_ count: Int) {
-        configured.value = max(1, count)
+        configured.value = min(max(count, allowedWorkers.lowerBound), allowedWorkers.upperBound)
     }
 
     /// Runs `body(i)` for every `i` in `0..<count` on up to `workerCount` threads and waits for all.

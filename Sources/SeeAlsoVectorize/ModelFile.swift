@@ -47,6 +47,18 @@ package enum ModelFile {
         guard contents.vocabulary.count == contents.idf.count else {
             throw VectorizerError.badModelFile(path: path, reason: "vocabulary and idf differ in length")
         }
+        // Columns are the terms in byte order (lookups are binary searches), each once.
+        let vocabulary = contents.vocabulary
+        if let position = vocabulary.indices.dropLast().first(where: { !vocabulary[$0].utf8.lexicographicallyPrecedes(vocabulary[$0 + 1].utf8) }) {
+            throw VectorizerError.badModelFile(path: path, reason: "vocabulary is not in strictly increasing byte order at term \(position + 1) "
+                                               + "(\"\(contents.vocabulary[position])\", \"\(contents.vocabulary[position + 1])\")")
+        }
+        // idf = ln((1 + n) / (1 + df)) + 1 (or without the smoothing ones): at least 1 and at most ln(n + 1) + 1.
+        let largest = log(Double(max(1, contents.documentCount)) + 1) + 1 + 1e-9
+        if let position = contents.idf.firstIndex(where: { !$0.isFinite || $0 < 1 - 1e-9 || $0 > largest }) {
+            throw VectorizerError.badModelFile(path: path, reason: "idf of term \(position + 1) (\"\(contents.vocabulary[position])\") is \(contents.idf[position]), "
+                                               + "outside 1…\(String(format: "%.3f", largest)) for n = \(contents.documentCount)")
+        }
         return TfidfModel(configuration: contents.configuration, vocabulary: contents.vocabulary, idf: contents.idf,
                           documentCount: contents.documentCount)
     }

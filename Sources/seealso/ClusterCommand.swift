@@ -101,6 +101,8 @@ struct ClusterCommand: ParsableCommand {
         guard (index == nil) != (input == nil) else { throw ValidationError("give exactly one of --index and --input") }
         if k != "auto" { guard let value = Int(k), value >= 1 else { throw ValidationError("--k must be a positive number or auto") } }
         guard nInit >= 1 else { throw ValidationError("--n-init must be at least 1") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        guard maxBatches >= 1 else { throw ValidationError("--max-batches must be at least 1, got \(maxBatches)") }
         if let dimensions { guard dimensions >= 1 else { throw ValidationError("--dimensions must be at least 1") } }
         if let threshold { guard (-1...1).contains(threshold) else { throw ValidationError("--threshold must be a cosine in [-1, 1]") } }
         if method == .stories && input != nil { throw ValidationError("--method stories needs an --index (it uses the stored related lists)") }

@@ -18,6 +18,10 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Largest record (line, row or file) in bytes.")
     var maxRecordBytes = 16 << 20
 
+    func validate() throws {
+        guard maxRecordBytes >= 1 else { throw ValidationError("--max-record-bytes must be at least 1, got \(maxRecordBytes)") }
+    }
+
     func archive() throws -> ArchiveInput {
         var options = CorpusOptions()
         options.format = inputFormat

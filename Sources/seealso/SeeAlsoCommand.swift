@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SeeAlso
 
 @main
@@ -19,6 +20,16 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(help: "No progress lines on standard error.")
     var quiet = false
+
+    func validate() throws {
+        let range = 1...SeeAlsoEngine.maximumWorkerThreads
+        if let threads, !range.contains(threads) {
+            throw ValidationError("--threads must be between 1 and \(range.upperBound), got \(threads)")
+        }
+        if let text = ProcessInfo.processInfo.environment["SEEALSO_THREADS"], Int(text).map(range.contains) != true {
+            throw ValidationError("SEEALSO_THREADS must be a number of threads between 1 and \(range.upperBound), got \"\(text)\"")
+        }
+    }
 
     /// Applies the thread count and returns where progress goes (standard error unless --quiet).
     func apply() -> any ProgressReporter {

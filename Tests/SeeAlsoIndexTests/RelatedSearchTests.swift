@@ -380,7 +380,8 @@ private final class GeneratedIndex: @unchecked Sendable {
         }
     }
 
-    @Test(arguments: ["", "d", "abc", "-5d", "5x", "5 days", "d5", "5ms", "--3", "nan", "1,5d", "h12"])
+    /// Hexadecimal and exponent forms that Double reads ("0x10d" was 16 days) are not durations.
+    @Test(arguments: ["", "d", "abc", "-5d", "5x", "5 days", "d5", "5ms", "--3", "nan", "1,5d", "h12", "0x10d", "0x1p4", "1e3s", "1.2.3d", "+5d"])
     func rejects(_ text: String) {
         #expect(throws: IndexError.self) { try RelatedOptions.parseDuration(text) }
     }

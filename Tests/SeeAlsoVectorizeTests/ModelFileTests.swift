@@ -49,8 +49,9 @@ import SeeAlsoTestSupport
         configuration.maxFeatures = 12
         configuration.norm = .l1
         configuration.titleWeight = 2.5
-        let model = TfidfModel(configuration: configuration, vocabulary: ["a b", "caf\u{E9}", "cafe\u{301}", "\u{1F600}x"],
-                               idf: [1.0, 2.5, 0.1 + 0.2, .leastNonzeroMagnitude], documentCount: 7)
+        // Terms in byte order ("cafe\u{301}" before "caf\u{E9}"), idf in 1…ln(n + 1) + 1.
+        let model = TfidfModel(configuration: configuration, vocabulary: ["a b", "cafe\u{301}", "caf\u{E9}", "\u{1F600}x"],
+                               idf: [1.0, 2.5, 1 + 0.1 + 0.2, log(8.0) + 1], documentCount: 7)
         try withTemporaryDirectory { dir in
             let path = dir.path("custom.model")
             try ModelFile.save(model, to: path)
@@ -83,6 +84,26 @@ import SeeAlsoTestSupport
         let path = dir.path("good.json")
         try ModelFile.save(try Self.fittedModel(), to: path)
         return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    /// A hand-edited model: terms out of byte order (lookups are binary searches) or an idf no fit can
+    /// produce is refused with the term named, before any article is read.
+    @Test func untrustworthyVocabularyOrIdfIsRefused() throws {
+        try withTemporaryDirectory { dir in
+            let configuration = TfidfConfiguration.news
+            let cases: [([String], [Double], String)] = [
+                (["beta", "alpha"], [1.5, 1.5], "not in strictly increasing byte order at term 1 (\"beta\", \"alpha\")"),
+                (["alpha", "alpha"], [1.5, 1.5], "strictly increasing"),
+                (["alpha", "beta"], [1.5, 1e9], "idf of term 2 (\"beta\") is 1000000000.0"),
+                (["alpha", "beta"], [0.5, 1.5], "idf of term 1"),
+                (["alpha", "beta"], [1.5, -1], "idf of term 2"),
+            ]
+            for (number, (vocabulary, idf, message)) in cases.enumerated() {
+                let path = dir.path("bad-\(number).json")
+                try ModelFile.save(TfidfModel(configuration: configuration, vocabulary: vocabulary, idf: idf, documentCount: 10), to: path)
+                expectBadModelFile(path, reasonContains: message)
+            }
+        }
     }
 
     @Test func missingFile() throws {
