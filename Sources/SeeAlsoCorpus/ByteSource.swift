@@ -4,12 +4,25 @@ import SeeAlsoSupport
 
 /// Sequential bytes of a file, decompressed on the fly when it is gzip.
 ///
-/// zlib's reading side (`ByteSink.swift` holds the writing side). zlib's `gzread` reads gzip files (including concatenated
-/// members) and passes plain files through unchanged, so one reader serves both; a `.gz` name is
-/// not needed for detection. Memory: one 256 KiB zlib buffer plus the caller's chunk.
+/// zlib's reading side (`ByteSink.swift` holds the writing side). A file that starts with the gzip
+/// magic bytes is inflated member after member (concatenated members are one stream, as `gzip -d`
+/// reads them); every member must be whole and checksummed, and anything after the last member that is
+/// not another member is an error, as `gzip -t` reports it, never silently dropped. Other files pass
+/// through unchanged; a `.gz` name is not needed for detection. Memory: a 256 KiB input buffer.
 final class ByteSource {
     let path: String
-    private var handle: gzFile?
+    private var file: FileHandle?
+    private var stream = z_stream()
+    private var inflating = false
+    /// Read but not yet consumed bytes of the file are `input[inputStart...]` (0-based).
+    private var input = Data()
+    private var inputStart = 0
+    /// Bytes of the file consumed before `input`, for messages.
+    private var consumed = 0
+    private var atEndOfFile = false
+    /// The file is gzip (else plain bytes).
+    private var isGzip = false
+    private var finished = false
 
     init(path: String) throws {
         self.path = path
@@ -20,26 +33,110 @@ final class ByteSource {
         guard !isDirectory.boolValue else {
             throw CorpusError(.unreadableFile, file: path, "is a directory (use --format folder)")
         }
-        guard let opened = gzopen(path, "rb") else {
+        guard let opened = FileHandle(forReadingAtPath: path) else {
             throw CorpusError(.unreadableFile, file: path, "cannot open: \(SystemError(path: path, operation: "open").reason)")
         }
-        handle = opened
-        gzbuffer(opened, 256 * 1024)
+        file = opened
+        try fill()
+        isGzip = input.count >= 2 && input[input.startIndex] == 0x1F && input[input.startIndex + 1] == 0x8B
+        if isGzip { try startMember() }
     }
 
     deinit { close() }
 
     /// Reads up to `capacity` bytes into `buffer`; returns the count, 0 at end of file.
     func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
-        guard let handle else { return 0 }
-        let count = gzread(handle, buffer, UInt32(min(capacity, Int(Int32.max))))
-        // zlib reports a truncated or corrupt stream through gzerror, sometimes with a count ≥ 0.
-        var code: Int32 = Z_OK
-        let message = gzerror(handle, &code).map { String(cString: $0) } ?? "read error"
-        if count < 0 || (code != Z_OK && code != Z_STREAM_END) {
-            throw CorpusError(.unreadableFile, file: path, "cannot read (corrupt or truncated gzip?): \(message)")
+        guard file != nil, !finished, capacity > 0 else { return 0 }
+        guard isGzip else { return try readPlain(into: buffer, capacity: capacity) }
+        while true {
+            if inputStart == input.count && !atEndOfFile { try fill() }
+            let available = input.count - inputStart
+            let (status, produced, used) = input.withUnsafeMutableBytes { bytes -> (Int32, Int, Int) in
+                stream.next_in = bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) + inputStart }
+                stream.avail_in = UInt32(available)
+                stream.next_out = buffer.assumingMemoryBound(to: UInt8.self)
+                stream.avail_out = UInt32(min(capacity, Int(UInt32.max)))
+                let status = inflate(&stream, Z_NO_FLUSH)
+                return (status, min(capacity, Int(UInt32.max)) - Int(stream.avail_out), available - Int(stream.avail_in))
+            }
+            inputStart += used
+            switch status {
+            case Z_STREAM_END:
+                try nextMember()
+                if produced > 0 || finished { return produced }
+            case Z_OK:
+                if produced > 0 { return produced }
+            case Z_BUF_ERROR where available == 0 && atEndOfFile:
+                throw damage("truncated: the file ends inside a gzip member")
+            case Z_BUF_ERROR:
+                if produced > 0 { return produced }
+            default:
+                throw damage(stream.msg.map { String(cString: $0) } ?? "zlib status \(status)")
+            }
         }
-        return Int(count)
+    }
+
+    /// After a member's end: another member follows (inflate it), or the file ends, or bytes that are
+    /// not a member follow (an error).
+    private func nextMember() throws {
+        if inputStart == input.count && !atEndOfFile { try fill() }
+        if inputStart == input.count && atEndOfFile {
+            finished = true
+            return
+        }
+        if input.count - inputStart < 2 && !atEndOfFile { try fill() }
+        guard input.count - inputStart >= 2, input[input.startIndex + inputStart] == 0x1F, input[input.startIndex + inputStart + 1] == 0x8B else {
+            throw damage("\(trailingCount()) bytes after the last gzip member are not gzip data (trailing garbage)")
+        }
+        inflateEnd(&stream)
+        inflating = false
+        try startMember()
+    }
+
+    private func startMember() throws {
+        stream = z_stream()
+        // windowBits 15 + 16: gzip framing only, one member per stream.
+        let status = inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else { throw damage("cannot start gzip decompression (zlib status \(status))") }
+        inflating = true
+    }
+
+    private func readPlain(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
+        if inputStart == input.count {
+            if atEndOfFile { return 0 }
+            try fill()
+            if inputStart == input.count { return 0 }
+        }
+        let count = min(capacity, input.count - inputStart)
+        input.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress! + inputStart, byteCount: count) }
+        inputStart += count
+        return count
+    }
+
+    /// Reads the next 256 KiB of the file, keeping the unread rest of the buffer in front (a copy only
+    /// when some is left, at a member boundary).
+    private func fill() throws {
+        guard let file, !atEndOfFile else { return }
+        let chunk: Data
+        do {
+            chunk = try file.read(upToCount: 256 * 1024) ?? Data()
+        } catch {
+            throw CorpusError(.unreadableFile, file: path, "cannot read: \(error.localizedDescription)")
+        }
+        if chunk.isEmpty { atEndOfFile = true }
+        consumed += inputStart
+        input = inputStart == input.count ? Data(chunk) : Data(input[(input.startIndex + inputStart)...]) + chunk
+        inputStart = 0
+    }
+
+    /// Bytes left in the file from the current position (for the trailing-data message).
+    private func trailingCount() -> Int {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        return (size ?? (consumed + input.count)) - (consumed + inputStart)
+    }
+
+    private func damage(_ reason: String) -> CorpusError {
+        CorpusError(.unreadableFile, file: path, "corrupt gzip at byte \(consumed + inputStart): \(reason)")
     }
 
     /// Reads the whole remaining content (for small files such as one article of a folder).
@@ -58,7 +155,9 @@ final class ByteSource {
     }
 
     func close() {
-        if let handle { gzclose(handle) }
-        handle = nil
+        if inflating { inflateEnd(&stream) }
+        inflating = false
+        try? file?.close()
+        file = nil
     }
 }

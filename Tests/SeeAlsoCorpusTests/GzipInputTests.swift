@@ -51,6 +51,27 @@ import SeeAlsoTestSupport
         }
     }
 
+    /// What `gzip -t` reports is an error here too, never a silently shorter archive: a damaged second
+    /// member (header or data) and bytes after the last member that are not gzip.
+    @Test(arguments: ["second member header", "second member data", "trailing text", "trailing zeros"])
+    func damageAfterTheFirstMemberIsAnError(_ damage: String) throws {
+        try withTemporaryDirectory { dir in
+            let first = try Data(contentsOf: URL(fileURLWithPath: try dir.gzip(try dir.write("one.jsonl", jsonl([#"{"id":"a","body":"one"}"#])))))
+            let records = (0..<200).map { #"{"id":"b\#($0)","body":"two \#($0) words words words"}"# }
+            var second = try Data(contentsOf: URL(fileURLWithPath: try dir.gzip(try dir.write("two.jsonl", jsonl(records)))))
+            var bytes: Data
+            switch damage {
+            case "second member header": second[3] = 0xFF; bytes = first + second      // reserved flag bits set
+            case "second member data": second[second.count / 2] ^= 0x55; bytes = first + second
+            case "trailing text": bytes = first + second + Data("not gzip\n".utf8)
+            default: bytes = first + second + Data(repeating: 0, count: 16)
+            }
+            let path = try dir.write("damaged.jsonl.gz", bytes: Array(bytes))
+            let error = expectCorpusError(.unreadableFile, file: path, line: nil, field: nil) { _ = try readArticles(path) }
+            #expect(error?.message.contains("corrupt gzip at byte") == true, "\(String(describing: error))")
+        }
+    }
+
     @Test func bomInsideGzipIsDropped() throws {
         try withTemporaryDirectory { dir in
             let plain = try dir.write("bom.jsonl", bytes: [0xEF, 0xBB, 0xBF] + Array(jsonl([#"{"id":"a","body":"x"}"#]).utf8))
