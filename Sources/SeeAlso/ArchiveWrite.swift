@@ -20,6 +20,8 @@ struct ArchiveWrite {
         var deletedIDs: [String] = []
         var deletedRows: [Int] = []
         var paths: [String] = []
+        /// Records skipped as invalid (`CorpusOptions.skipInvalid`).
+        var skipped = 0
         /// Σ out-of-vocabulary share × articles, for the running rate since the fit.
         var outOfVocabularyWeight = 0.0
     }
@@ -108,7 +110,7 @@ struct ArchiveWrite {
             stages.lap("recall check")
         }
         return WriteReport(index: existing.path, operation: changes.operation, generation: generation, added: plan.added,
-                           updated: plan.updatedIDs.count, deleted: plan.deletedIDs.count,
+                           updated: plan.updatedIDs.count, deleted: plan.deletedIDs.count, skippedRecords: plan.skipped,
                            articles: existing.liveArticleCount + plan.added - plan.deletedIDs.count, refit: false, compacted: compact,
                            seconds: clock.seconds, outOfVocabularyRate: newCount > 0 ? rate : nil,
                            measuredRecall: recall?.recall, recallRows: recall?.rows,
@@ -159,6 +161,7 @@ struct ArchiveWrite {
             plan.matrix.append(fit.matrix)
             plan.texts?.append(fit.texts)
             plan.paths += reader.paths
+            plan.skipped += fit.skipped.count
             plan.outOfVocabularyWeight += (fit.outOfVocabularyRate ?? 0) * Double(fit.articles.count)
         }
         for (position, id) in changes.delete.enumerated() {

@@ -45,6 +45,7 @@ extension SeeAlsoEngine {
                                stages: stages, clusters: clusters, progress: progress)
         return WriteReport(index: existing.path, operation: record.operation, generation: report.generation ?? 0,
                            added: changed.added.count, updated: changed.updated.count, deleted: changes.delete.count,
+                           skippedRecords: changed.skipped,
                            articles: articles.count, refit: true, compacted: true, seconds: clock.seconds, outOfVocabularyRate: 0,
                            measuredRecall: report.measuredRecall, recallRows: nil,
                            refitAdvice: nil, changes: record, stages: report.stages)
@@ -53,14 +54,15 @@ extension SeeAlsoEngine {
     /// The added and updated articles of `changes`, read whole, with every id checked against the
     /// articles `present` (as `write` checks them).
     private static func readWhole(_ changes: ArchiveChanges, present: Set<String>, progress: any ProgressReporter) throws
-        -> (added: [Article], updated: [Article], paths: [String]) {
+        -> (added: [Article], updated: [Article], paths: [String], skipped: Int) {
         var claimed = Set<String>()
-        var result: (added: [Article], updated: [Article], paths: [String]) = ([], [], [])
+        var result: (added: [Article], updated: [Article], paths: [String], skipped: Int) = ([], [], [], 0)
         for (kind, input) in [("add", changes.add), ("update", changes.update)] {
             guard let input else { continue }
             let reader = try input.reader()
             let (articles, skipped) = try reader.readAll()
             if skipped.count > 0 { progress.note("seealso: " + skipped.summary()) }
+            result.skipped += skipped.count
             for (position, article) in articles.enumerated() {
                 let place = "article \(position + 1) of the input: id \"\(article.id)\""
                 guard claimed.insert(article.id).inserted else { throw CorpusError(.duplicateID, file: reader.path, field: "id", place + " is given twice") }

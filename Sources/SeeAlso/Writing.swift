@@ -47,6 +47,8 @@ public struct WriteReport: Sendable, Codable {
     public var added: Int
     public var updated: Int
     public var deleted: Int
+    /// Invalid input records skipped (with `CorpusOptions.skipInvalid`; reported on standard error).
+    public var skippedRecords: Int
     /// Articles in the index now.
     public var articles: Int
     public var refit: Bool

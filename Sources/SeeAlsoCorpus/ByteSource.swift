@@ -31,7 +31,7 @@ final class ByteSource {
             throw CorpusError(.unreadableFile, file: path, "no such file")
         }
         guard !isDirectory.boolValue else {
-            throw CorpusError(.unreadableFile, file: path, "is a directory (use --format folder)")
+            throw CorpusError(.unreadableFile, file: path, "is a directory (use --input-format folder)")
         }
         guard let opened = FileHandle(forReadingAtPath: path) else {
             throw CorpusError(.unreadableFile, file: path, "cannot open: \(SystemError(path: path, operation: "open").reason)")

@@ -97,7 +97,7 @@ package final class CorpusReader: @unchecked Sendable {
         case .folder:
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw CorpusError(.unreadableFile, file: path, "not a directory (--format folder)")
+                throw CorpusError(.unreadableFile, file: path, "not a directory (--input-format folder reads a folder of .txt/.md files)")
             }
             return Source(path: path, format: format,
                           producer: .folder(try TextFolder(root: path, maxRecordBytes: options.maxRecordBytes)), csvDecoder: nil)

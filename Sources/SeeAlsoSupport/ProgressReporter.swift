@@ -41,6 +41,15 @@ public struct SilentProgress: ProgressReporter {
     public func note(_ message: String) {}
 }
 
+/// No progress lines, but notes (skipped records, advice) still on standard error: what `--quiet`
+/// gives, so that quiet runs do not hide what was left out of an archive.
+public struct NotesOnlyProgress: ProgressReporter {
+    public init() {}
+    public var updateInterval: Double { .infinity }
+    public func update(_ progress: TaskProgress) {}
+    public func note(_ message: String) { StandardErrorProgress().note(message) }
+}
+
 /// Progress lines on standard error, so that standard output stays machine-readable: on a terminal
 /// the line is redrawn in place at most every 0.2 s; otherwise a line is written at most every 5 s.
 public struct StandardErrorProgress: ProgressReporter {

@@ -107,12 +107,22 @@ struct RelatedCommand: ParsableCommand {
     private func newArticle() throws -> Article {
         if stdin {
             let data = FileHandle.standardInput.readDataToEndOfFile()
-            return try Article.decodeJSON(String(decoding: data, as: UTF8.self), source: "<stdin>")
+            // Invalid UTF-8 is refused here as `build` refuses it, not replaced.
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw IndexError.io(path: "<stdin>", reason: "not valid UTF-8 text")
+            }
+            return try Article.decodeJSON(text, source: "<stdin>")
         }
         let path = textFile!
-        guard let data = FileManager.default.contents(atPath: path),
-              let text = String(data: data, encoding: .utf8) else {
-            throw IndexError.io(path: path, reason: "cannot read the file as UTF-8 text")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw IndexError.io(path: path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+            throw IndexError.io(path: path, reason: isDirectory.boolValue ? "is a directory" : "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw IndexError.io(path: path, reason: "not valid UTF-8 text")
         }
         let newline = text.firstIndex(of: "\n") ?? text.endIndex
         let title = text[..<newline].trimmingCharacters(in: .whitespaces)

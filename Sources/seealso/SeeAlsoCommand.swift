@@ -18,7 +18,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "Worker threads (default: all cores, or SEEALSO_THREADS).")
     var threads: Int?
 
-    @Flag(help: "No progress lines on standard error.")
+    @Flag(help: "No progress lines on standard error (warnings such as skipped records are still written).")
     var quiet = false
 
     func validate() throws {
@@ -34,7 +34,7 @@ struct GlobalOptions: ParsableArguments {
     /// Applies the thread count and returns where progress goes (standard error unless --quiet).
     func apply() -> any ProgressReporter {
         if let threads { SeeAlsoEngine.workerThreads = threads }
-        return quiet ? SilentProgress() : StandardErrorProgress()
+        return quiet ? NotesOnlyProgress() : StandardErrorProgress()
     }
 }
 
