@@ -19,6 +19,17 @@ public struct ChangeSummary: Sendable, Codable, Equatable {
     public var clustersChanged: Bool
 }
 
+extension ChangeSummary {
+    /// The summary for a person: the live generation and whether the records are complete, then each
+    /// kind of change with its ids.
+    public var lines: [String] {
+        ["generation \(generation) (since \(since)): \(complete ? "complete" : "INCOMPLETE: refresh every page")"]
+            + [("added", added), ("updated", updated), ("deleted", deleted), ("lists changed", listsChanged)].map { name, ids in
+                "\(name) (\(ids.count)): \(ids.joined(separator: " "))"
+            }
+    }
+}
+
 extension SeeAlsoEngine {
     /// The pages to refresh after generation `since` of the index at `path`: each id once, under its
     /// latest change (an article added and then deleted counts as deleted). O(ids in the records).

@@ -1,3 +1,4 @@
+import Foundation
 import SeeAlsoSupport
 
 /// Changes to an index's archive, applied as one write (one new generation).
@@ -13,6 +14,16 @@ public struct ArchiveChanges: Sendable {
         self.add = add
         self.update = update
         self.delete = delete
+    }
+
+    /// The ids listed in a text file, one per line (surrounding spaces and blank lines ignored); throws
+    /// a `CorpusError` naming the file when it cannot be read, is not UTF-8 or lists no id.
+    public static func ids(inFile path: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CorpusError(.unreadableFile, file: path, "cannot read the file") }
+        guard let text = String(data: data, encoding: .utf8) else { throw CorpusError(.invalidUTF8, file: path, "not UTF-8 text") }
+        let ids = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !ids.isEmpty else { throw CorpusError(.emptyCorpus, file: path, "lists no id") }
+        return ids
     }
 
     /// "add", "update", "delete", or a list of them joined by "+".
@@ -66,6 +77,23 @@ public struct WriteReport: Sendable, Codable {
     /// Articles whose pages changed, for caches (also stored as the generation's change record).
     public var changes: ChangeRecord
     public var stages: [StageFigure]
+}
+
+extension WriteReport {
+    /// One line for a person: what was written, the generation, how many other lists changed, and the
+    /// figures the write measured.
+    public var summary: String {
+        let counts = [("added", added, "add"), ("updated", updated, "update"), ("deleted", deleted, "delete")]
+            .filter { $0.1 > 0 || operation.contains($0.2) }.map { "\($0.0) \($0.1)" }
+        var line = "\(index): \(counts.isEmpty ? "refitted" : counts.joined(separator: ", ") + " articles") (now \(articles) articles) in "
+            + String(format: "%.2f s, generation %d, ", seconds, generation)
+            + (changes.rebuilt ? "every list recomputed" : "lists changed for \(changes.listsChanged.count) other articles")
+        if refit && !counts.isEmpty { line += ", model refitted" }
+        if compacted { line += ", files compacted" }
+        if let rate = outOfVocabularyRate { line += String(format: ", out-of-vocabulary tokens since the fit %.1f%%", 100 * rate) }
+        if let recall = measuredRecall, let rows = recallRows { line += String(format: ", recall@10 of the new articles %.3f (%d measured)", recall, rows) }
+        return line
+    }
 }
 
 extension SeeAlsoEngine {

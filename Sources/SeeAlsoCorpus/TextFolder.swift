@@ -66,3 +66,15 @@ final class TextFolder {
         return .article(Article(id: file, title: title, body: body), line: 1)
     }
 }
+
+extension Article {
+    /// An article read from one text file as the folder reader reads each (`--input-format folder`):
+    /// id = the path, title = the first line, body = the rest; gzip or not; at most `maxBytes` bytes.
+    public init(textFile path: String, maxBytes: Int = CorpusOptions().maxRecordBytes) throws {
+        let bytes = try ByteSource(path: path).readAll(limit: maxBytes)
+        switch bytes.withUnsafeBufferPointer({ TextFolder.decode($0, file: path) }) {
+        case .article(let article, _): self = article
+        case .invalid(let error): throw error
+        }
+    }
+}

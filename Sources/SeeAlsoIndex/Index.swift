@@ -11,23 +11,16 @@ import SeeAlsoVectorize
 /// (all of a small index), and of every file when `verify` is true.
 package final class Index: @unchecked Sendable {
     package let path: String
-    package let generationPath: String
-    package let manifest: IndexManifest
-    package let articleCount: Int
+    /// The generation's arrays, read in place (see `OpenedGeneration`).
+    let opened: OpenedGeneration
 
-    let vocabulary: StringTable
-    let idf: UnsafeBufferPointer<Double>
-    /// The base segment, then the tail (articles added since), in row order.
-    let segments: [IndexSegment]
-    let listIds: UnsafeBufferPointer<Int32>
-    let listScores: UnsafeBufferPointer<Float>
-    let topicAssignments: UnsafeBufferPointer<Int32>
-    let storyAssignments: UnsafeBufferPointer<Int32>
+    package var generationPath: String { opened.generationPath }
+    package var manifest: IndexManifest { opened.manifest }
+    package var articleCount: Int { opened.articleCount }
     /// Topic and story descriptions, when `seealso cluster` stored them.
-    package let clusters: IndexClusters?
+    package var clusters: IndexClusters? { opened.clusters }
     /// Rows of deleted articles (stored until compaction, never listed nor found by id).
-    package let deleted: RowSet
-    private let files: [SectionFileReader]
+    package var deleted: RowSet { opened.deleted }
 
     /// Files up to this size are always checksummed on open.
     package static let verifyLimitBytes = 64 << 20
@@ -35,34 +28,21 @@ package final class Index: @unchecked Sendable {
     /// Opens the live generation. A writer publishing meanwhile cannot make this fail: when the
     /// generation read from `CURRENT` is replaced while its files are being opened, the new one is opened.
     package init(path: String, verify: Bool = false) throws {
-        let opened = try OpenedGeneration.live(of: path, verify: verify)
         self.path = path
-        generationPath = opened.generationPath
-        manifest = opened.manifest
-        articleCount = opened.articleCount
-        vocabulary = opened.vocabulary
-        idf = opened.idf
-        segments = opened.segments
-        listIds = opened.listIds
-        listScores = opened.listScores
-        topicAssignments = opened.topicAssignments
-        storyAssignments = opened.storyAssignments
-        clusters = opened.clusters
-        deleted = opened.deleted
-        files = opened.files
+        opened = try OpenedGeneration.live(of: path, verify: verify)
     }
 
-    package var vocabularySize: Int { vocabulary.count }
+    package var vocabularySize: Int { opened.vocabulary.count }
     package var k: Int { manifest.k }
 
     /// Total bytes of the index files.
-    package var byteCount: Int { files.reduce(0) { $0 + $1.byteCount } }
+    package var byteCount: Int { opened.files.reduce(0) { $0 + $1.byteCount } }
 
     /// Articles in the base segment (the rest were added since and are in the tail).
-    package var baseRowCount: Int { segments[0].count }
+    package var baseRowCount: Int { opened.segments[0].count }
 
     /// The segment holding `row`.
-    private func segment(_ row: Int) -> IndexSegment { segments.count > 1 && row >= segments[1].firstRow ? segments[1] : segments[0] }
+    private func segment(_ row: Int) -> IndexSegment { opened.segments.count > 1 && row >= opened.segments[1].firstRow ? opened.segments[1] : opened.segments[0] }
 
     /// Articles in the index (rows less deleted rows).
     package var liveArticleCount: Int { articleCount - deleted.count }
@@ -75,17 +55,17 @@ package final class Index: @unchecked Sendable {
     /// without id) and at most once live: the tail, newer, is searched first.
     package func row(ofId id: String) -> Int? {
         guard !id.isEmpty else { return nil }
-        for segment in segments.reversed() {
+        for segment in opened.segments.reversed() {
             if let local = segment.articles.row(ofId: id), !deleted.contains(segment.firstRow + local) { return segment.firstRow + local }
         }
         return nil
     }
 
     /// The column of `term` in the (byte-sorted) vocabulary, by binary search. O(log V).
-    package func column(ofTerm term: UnsafeBufferPointer<UInt8>) -> Int? { vocabulary.search(term, order: nil) }
+    package func column(ofTerm term: UnsafeBufferPointer<UInt8>) -> Int? { opened.vocabulary.search(term, order: nil) }
 
-    package func term(_ column: Int) -> String { vocabulary[column] }
-    package func idf(_ column: Int) -> Double { idf[column] }
+    package func term(_ column: Int) -> String { opened.vocabulary[column] }
+    package func idf(_ column: Int) -> Double { opened.idf[column] }
 
     package func id(_ row: Int) -> String { field(.id, row) }
     package func title(_ row: Int) -> String { field(.title, row) }
@@ -110,12 +90,12 @@ package final class Index: @unchecked Sendable {
 
     /// The rows and postings of every segment, read in place (the index stays open while they are used).
     package var rowStorage: RowStorage {
-        .mapped(IndexedRows(parts: segments.map { IndexedRows.Part(firstRow: $0.firstRow, rows: $0.rows) },
-                            postings: segments.map(\.postings), columnCount: vocabulary.count), owner: self)
+        .mapped(IndexedRows(parts: opened.segments.map { IndexedRows.Part(firstRow: $0.firstRow, rows: $0.rows) },
+                            postings: opened.segments.map(\.postings), columnCount: opened.vocabulary.count), owner: self)
     }
 
     /// Every segment's postings (global rows), read in place while this index is open.
-    package var postingBuffers: [SparseBuffers] { segments.map(\.postings) }
+    package var postingBuffers: [SparseBuffers] { opened.segments.map(\.postings) }
 
     package func metadata(_ row: Int) -> ArticleMetadata {
         ArticleMetadata(id: id(row), title: title(row), date: date(row), url: url(row), label: label(row),
@@ -131,25 +111,25 @@ package final class Index: @unchecked Sendable {
 
     /// The topic cluster of `row` (nil when none is stored).
     package func topic(_ row: Int) -> Int? {
-        row < topicAssignments.count && topicAssignments[row] >= 0 ? Int(topicAssignments[row]) : nil
+        row < opened.topicAssignments.count && opened.topicAssignments[row] >= 0 ? Int(opened.topicAssignments[row]) : nil
     }
 
     /// The story cluster of `row` (nil when none is stored).
     package func story(_ row: Int) -> Int? {
-        row < storyAssignments.count && storyAssignments[row] >= 0 ? Int(storyAssignments[row]) : nil
+        row < opened.storyAssignments.count && opened.storyAssignments[row] >= 0 ? Int(opened.storyAssignments[row]) : nil
     }
 
     /// The precomputed list of `row` (best first, without padding).
     package func storedList(_ row: Int) -> [(row: Int, score: Float)] {
         (row * k..<(row + 1) * k).compactMap { slot in
-            listIds[slot] >= 0 ? (Int(listIds[slot]), listScores[slot]) : nil
+            opened.listIds[slot] >= 0 ? (Int(opened.listIds[slot]), opened.listScores[slot]) : nil
         }
     }
 
     /// Materializes the TF-IDF model (vocabulary and idf as arrays): O(V). For `add` and exports.
     package func model() -> TfidfModel {
-        TfidfModel(configuration: manifest.configuration, vocabulary: (0..<vocabulary.count).map { vocabulary[$0] },
-                   idf: Array(idf), documentCount: manifest.modelDocumentCount)
+        TfidfModel(configuration: manifest.configuration, vocabulary: (0..<opened.vocabulary.count).map { opened.vocabulary[$0] },
+                   idf: Array(opened.idf), documentCount: manifest.modelDocumentCount)
     }
 
     /// Materializes the matrix: O(nnz).
@@ -157,27 +137,27 @@ package final class Index: @unchecked Sendable {
 
     /// The matrix of the rows in the tail segment (none when there is no tail).
     package func tailMatrix() -> CSRMatrix {
-        guard segments.count > 1 else { return CSRMatrix(rowCount: 0, columnCount: vocabulary.count, rowStarts: [0], columns: [], values: []) }
-        return CSRMatrix(copying: segments[1].rows, columnCount: vocabulary.count)
+        guard opened.segments.count > 1 else { return CSRMatrix(rowCount: 0, columnCount: opened.vocabulary.count, rowStarts: [0], columns: [], values: []) }
+        return CSRMatrix(copying: opened.segments[1].rows, columnCount: opened.vocabulary.count)
     }
 
     package func allMetadata() -> [ArticleMetadata] { (0..<articleCount).map(metadata) }
 
     /// Whether every segment keeps its articles' bodies (so the model can be refitted from the index).
-    package var keepsTexts: Bool { segments.allSatisfy { $0.texts != nil } }
+    package var keepsTexts: Bool { opened.segments.allSatisfy { $0.texts != nil } }
 
     /// The bodies of every row (deleted ones included), as stored; nil unless `keepsTexts`.
     package func textBlocks() throws -> TextBlocks? {
         guard keepsTexts else { return nil }
         var all = TextBlocks()
-        for segment in segments { all.append(try segment.textBlocks()!) }
+        for segment in opened.segments { all.append(try segment.textBlocks()!) }
         return all
     }
 
     /// The tail segment's bodies; nil unless `keepsTexts` (empty without a tail).
     package func tailTextBlocks() throws -> TextBlocks? {
         guard keepsTexts else { return nil }
-        return try segments.count > 1 ? segments[1].textBlocks() : TextBlocks()
+        return try opened.segments.count > 1 ? opened.segments[1].textBlocks() : TextBlocks()
     }
 
     /// Every live article, whole (metadata and body), in index order: what a refit reads. O(text).
@@ -200,7 +180,7 @@ package final class Index: @unchecked Sendable {
 
     /// The stored lists as `NeighborLists`.
     package func lists() -> NeighborLists {
-        NeighborLists(rowCount: articleCount, k: k, ids: Array(listIds), scores: Array(listScores))
+        NeighborLists(rowCount: articleCount, k: k, ids: Array(opened.listIds), scores: Array(opened.listScores))
     }
 
     /// The similarity index the lists were built with, restored from the stored files (materialized:
@@ -208,15 +188,15 @@ package final class Index: @unchecked Sendable {
     /// and partitions (`dense.sal`) cannot be restored; its lists are then extended exactly.
     package func similarityIndex() throws -> any SimilarityIndex {
         let lists = lists()
-        guard manifest.method != "exact", let dense = segments[0].dense else {
+        guard manifest.method != "exact", let dense = opened.segments[0].dense else {
             return ExactIndex(storage: rowStorage, lists: lists, deleted: deleted)
         }
         let projection: UnsafeBufferPointer<Float> = try dense.array("projection")
         let singularValues: UnsafeBufferPointer<Float> = try dense.array("singularValues")
         let centroids: UnsafeBufferPointer<Float> = try dense.array("centroids")
         let d = singularValues.count
-        var partitionOfRow = try reducedRows(dimension: d, segments: segments[...], loadVectors: false).partitionOfRow
-        guard d > 0, projection.count == vocabulary.count * d, centroids.count % d == 0,
+        var partitionOfRow = try reducedRows(dimension: d, segments: opened.segments[...], loadVectors: false).partitionOfRow
+        guard d > 0, projection.count == opened.vocabulary.count * d, centroids.count % d == 0,
               partitionOfRow.isEmpty || partitionOfRow.count == articleCount else {
             throw IndexError.corrupt(path: generationPath + "/dense.sal", reason: "sections disagree with the index's terms")
         }
@@ -229,11 +209,11 @@ package final class Index: @unchecked Sendable {
             partitionOfRow: partitionOfRow)
         if partitions == nil { options.candidates = .exhaustive }
         let svd = RandomizedSVD(singularValues: Array(singularValues),
-                                rightSingularVectors: DenseMatrix(rowCount: vocabulary.count, columnCount: d, values: Array(projection)),
+                                rightSingularVectors: DenseMatrix(rowCount: opened.vocabulary.count, columnCount: d, values: Array(projection)),
                                 fittedRowCount: manifest.modelDocumentCount)
         // The vectors' sizes were checked above: loading them later cannot fail.
         return PartitionedIndex(storage: rowStorage, lists: lists, options: options, svd: svd,
-                                vectors: { (try? self.reducedRows(dimension: d, segments: self.segments[...]).vectors) ?? DenseMatrix(rowCount: 0, columnCount: d) },
+                                vectors: { (try? self.reducedRows(dimension: d, segments: self.opened.segments[...]).vectors) ?? DenseMatrix(rowCount: 0, columnCount: d) },
                                 partitions: partitions, deleted: deleted)
     }
 
@@ -258,7 +238,7 @@ package final class Index: @unchecked Sendable {
 
     /// The tail segment's reduced vectors and partitions.
     package func tailReducedRows(dimension d: Int) throws -> (vectors: DenseMatrix, partitionOfRow: [Int32]) {
-        try reducedRows(dimension: d, segments: segments.dropFirst())
+        try reducedRows(dimension: d, segments: opened.segments.dropFirst())
     }
 }
 

@@ -204,7 +204,7 @@ package enum IndexWriter {
             manifest.articleCount = lists.rowCount
             manifest.deletedRows = tail.deleted.isEmpty ? nil : tail.deleted.count
             manifest.tailRows = tail.articles.count
-            manifest.storedEntries = index.segments[0].rows.indices.count + tail.matrix.storedCount
+            manifest.storedEntries = index.opened.segments[0].rows.indices.count + tail.matrix.storedCount
             update(&manifest)
             try writeManifest(manifest, to: folder)
         }

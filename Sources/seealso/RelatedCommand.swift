@@ -113,28 +113,14 @@ struct RelatedCommand: ParsableCommand {
             }
             return try Article.decodeJSON(text, source: "<stdin>")
         }
-        let path = textFile!
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw IndexError.io(path: path, reason: "no such file")
-        }
-        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-            throw IndexError.io(path: path, reason: isDirectory.boolValue ? "is a directory" : "cannot read the file")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw IndexError.io(path: path, reason: "not valid UTF-8 text")
-        }
-        let newline = text.firstIndex(of: "\n") ?? text.endIndex
-        let title = text[..<newline].trimmingCharacters(in: .whitespaces)
-        let body = newline < text.endIndex ? String(text[text.index(after: newline)...]) : ""
-        var parsedDate: ArticleDate?
+        var article = try Article(textFile: textFile!)
         if let date {
             guard let value = ArticleDate(iso: date) else {
                 throw ValidationError("--date: unparseable date \"\(date)\" (expected ISO 8601, e.g. 2017-02-07)")
             }
-            parsedDate = value
+            article.date = value
         }
-        return Article(id: path, title: title, body: body, date: parsedDate)
+        return article
     }
 }
 

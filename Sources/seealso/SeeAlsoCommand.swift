@@ -7,7 +7,7 @@ struct SeeAlsoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seealso",
         abstract: "Related-story lists and topic/story clusters for news archives.",
-        subcommands: [BuildCommand.self, RelatedCommand.self, AddCommand.self, UpdateCommand.self, DeleteCommand.self,
+        subcommands: [BuildCommand.self, RelatedCommand.self, ArchiveWriteCommand<AddChange>.self, ArchiveWriteCommand<UpdateChange>.self, DeleteCommand.self,
                       RefitCommand.self, ChangesCommand.self, InfoCommand.self, EvalCommand.self, ClusterCommand.self,
                       VectorizeCommand.self, SynthCommand.self, BenchCommand.self]
     )

@@ -32,81 +32,61 @@ struct WriteCommandOptions: ParsableArguments {
         guard checkRecall >= 0 else { throw ValidationError("--check-recall must not be negative, got \(checkRecall)") }
     }
 
-    func options() -> WriteOptions {
+    /// Applies `changes` to the index and prints the report (text or JSON); refit advice goes to standard error.
+    func run(_ changes: ArchiveChanges, refit: Bool = false, global: GlobalOptions) throws {
+        let progress = global.apply()
         var options = WriteOptions()
-        options.refit = refit
+        options.refit = refit || self.refit
         options.recallSample = checkRecall
         options.waitSeconds = writer.wait
-        return options
-    }
-
-    func print(_ report: WriteReport, progress: any ProgressReporter) {
+        let report = try SeeAlsoEngine.write(changes, to: index, options: options, progress: progress)
         if let advice = report.refitAdvice { progress.note("seealso: " + advice) }
         if format == .json { return printJSON(report) }
-        var parts: [String] = []
-        if report.added > 0 || report.operation.contains("add") { parts.append("added \(report.added)") }
-        if report.updated > 0 || report.operation.contains("update") { parts.append("updated \(report.updated)") }
-        if report.deleted > 0 || report.operation.contains("delete") { parts.append("deleted \(report.deleted)") }
-        let done = parts.isEmpty ? "refitted" : parts.joined(separator: ", ") + " articles"
-        var line = "\(index): \(done) (now \(report.articles) articles) in \(seconds(report.seconds)) s, "
-            + "generation \(report.generation), "
-            + (report.changes.rebuilt ? "every list recomputed" : "lists changed for \(report.changes.listsChanged.count) other articles")
-        if report.refit && !parts.isEmpty { line += ", model refitted" }
-        if report.compacted { line += ", files compacted" }
-        if let rate = report.outOfVocabularyRate { line += String(format: ", out-of-vocabulary tokens since the fit %.1f%%", 100 * rate) }
-        if let recall = report.measuredRecall, let rows = report.recallRows {
-            line += String(format: ", recall@10 of the new articles %.3f (%d measured)", recall, rows)
-        }
-        Swift.print(line)
+        print(report.summary)
     }
 }
 
-struct AddCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "add",
-        abstract: "Add articles to an index with its frozen vocabulary and idf, updating the related lists they enter.",
-        discussion: """
-        The new articles are vectorized with the index's model as it was fitted: terms it has never seen
-        are ignored and idf is not updated. On an exact index the result equals a full build with the
-        same frozen model; on a partitioned index the new articles are placed in the stored partitions.
-        Ids already in the index are refused (`seealso update` replaces articles). Stored topics and
-        stories are kept and the new articles join them. Refit when the archive has drifted: `add`
-        warns when more than 25% of the fitted article count has been added since the fit or more than
-        10% of the added tokens were out of vocabulary; `--refit` refits vocabulary and idf on the
-        articles stored in the index plus the new ones and rebuilds the lists.
-        """)
+/// `add` and `update`: an archive to write into an index (`Change` says how and documents the command).
+struct ArchiveWriteCommand<Change: ArchiveChange>: ParsableCommand {
+    static var configuration: CommandConfiguration { Change.configuration }
 
     @OptionGroup var input: InputOptions
     @OptionGroup var write: WriteCommandOptions
     @OptionGroup var global: GlobalOptions
 
-    func run() throws {
-        let progress = global.apply()
-        let report = try SeeAlsoEngine.add(try input.archive(), to: write.index, options: write.options(), progress: progress)
-        write.print(report, progress: progress)
-    }
+    func run() throws { try write.run(Change.changes(try input.archive()), global: global) }
 }
 
-struct UpdateCommand: ParsableCommand {
+protocol ArchiveChange {
+    static var configuration: CommandConfiguration { get }
+    static func changes(_ input: ArchiveInput) -> ArchiveChanges
+}
+
+enum AddChange: ArchiveChange {
+    static func changes(_ input: ArchiveInput) -> ArchiveChanges { ArchiveChanges(add: input) }
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add articles to an index with its frozen vocabulary and idf, updating the related lists they enter.",
+        discussion: """
+        Terms the fitted model has never seen are ignored and idf is not updated; on an exact index the
+        result equals a full build with the same model. Ids already in the index are refused (`update`
+        replaces articles); stored topics and stories are kept and the new articles join them. `add`
+        advises a refit above 25% of the fitted article count added or 10% unknown tokens; `--refit`
+        refits vocabulary and idf on the index's stored articles plus the new ones.
+        """)
+}
+
+enum UpdateChange: ArchiveChange {
+    static func changes(_ input: ArchiveInput) -> ArchiveChanges { ArchiveChanges(update: input) }
     static let configuration = CommandConfiguration(
         commandName: "update",
         abstract: "Replace articles of an index by id (title, body, dates, every field), keeping every list current.",
         discussion: """
         Every article of the input must already be in the index. The old version leaves every list
-        (lists that held it are refilled with the next best), the new version gets its own list and
-        enters the lists it beats, and it moves to the end of the article order (as if published again).
-        On an exact index the lists equal a build with the same model over the surviving articles.
+        (lists that held it are refilled with the next best), the new one gets its own list and enters
+        the lists it beats, and it moves to the end of the article order (as if published again). On
+        an exact index the lists equal a build with the same model over the surviving articles.
         """)
-
-    @OptionGroup var input: InputOptions
-    @OptionGroup var write: WriteCommandOptions
-    @OptionGroup var global: GlobalOptions
-
-    func run() throws {
-        let progress = global.apply()
-        let report = try SeeAlsoEngine.update(try input.archive(), in: write.index, options: write.options(), progress: progress)
-        write.print(report, progress: progress)
-    }
 }
 
 struct DeleteCommand: ParsableCommand {
@@ -135,21 +115,9 @@ struct DeleteCommand: ParsableCommand {
         }
     }
 
-    func ids() throws -> [String] {
-        if let id { return id.split(separator: ",").map(String.init) }
-        guard let idsFile, let data = FileManager.default.contents(atPath: idsFile) else {
-            throw ValidationError("--ids-file: cannot read \(idsFile ?? "")")
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("--ids-file: \(idsFile) is not UTF-8 text") }
-        let ids = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !ids.isEmpty else { throw ValidationError("--ids-file: \(idsFile) holds no id") }
-        return ids
-    }
-
     func run() throws {
-        let progress = global.apply()
-        let report = try SeeAlsoEngine.delete(ids: try ids(), from: write.index, options: write.options(), progress: progress)
-        write.print(report, progress: progress)
+        let ids = try id.map { $0.split(separator: ",").map(String.init) } ?? ArchiveChanges.ids(inFile: idsFile!)
+        try write.run(ArchiveChanges(delete: ids), global: global)
     }
 }
 
@@ -166,12 +134,7 @@ struct RefitCommand: ParsableCommand {
     @OptionGroup var write: WriteCommandOptions
     @OptionGroup var global: GlobalOptions
 
-    func run() throws {
-        let progress = global.apply()
-        var options = write.options()
-        options.refit = true
-        write.print(try SeeAlsoEngine.write(ArchiveChanges(), to: write.index, options: options, progress: progress), progress: progress)
-    }
+    func run() throws { try write.run(ArchiveChanges(), refit: true, global: global) }
 }
 
 struct ChangesCommand: ParsableCommand {
@@ -201,10 +164,6 @@ struct ChangesCommand: ParsableCommand {
     func run() throws {
         let summary = try SeeAlsoEngine.changes(in: index, since: since)
         if format == .json { return printJSON(summary) }
-        print("generation \(summary.generation) (since \(since)): \(summary.complete ? "complete" : "INCOMPLETE: refresh every page")")
-        for (name, ids) in [("added", summary.added), ("updated", summary.updated), ("deleted", summary.deleted),
-                            ("lists changed", summary.listsChanged)] {
-            print("\(name) (\(ids.count)): \(ids.joined(separator: " ").terminalSafe)")
-        }
+        for line in summary.lines { print(line.terminalSafe) }
     }
 }
