@@ -126,14 +126,7 @@ struct ArchiveWrite {
         let model = existing.model()
         var plan = Plan(matrix: CSRMatrix(rowCount: 0, columnCount: model.vocabulary.count, rowStarts: [0], columns: [], values: []),
                         texts: existing.keepsTexts ? TextBlocks() : nil)
-        var claimed: [String: String] = [:]
-        func claim(_ id: String, _ kind: String, file: String, position: Int) throws {
-            if let earlier = claimed[id] {
-                throw CorpusError(.duplicateID, file: file, field: "id",
-                                  "article \(position + 1) of the input: id \"\(id)\" is given twice (to \(earlier) and to \(kind))")
-            }
-            claimed[id] = kind
-        }
+        var ids = ChangeIDs { existing.row(ofId: $0) != nil }
         for (kind, input) in [("add", changes.add), ("update", changes.update)] {
             guard let input else { continue }
             let reader = try input.reader()
@@ -141,17 +134,8 @@ struct ArchiveWrite {
                                                   label: kind == "add" ? "read and vectorize new articles" : "read and vectorize updated articles",
                                                   progress: progress)
             for (position, article) in fit.articles.enumerated() {
-                try claim(article.id, kind, file: reader.path, position: position)
-                let row = existing.row(ofId: article.id)
-                if kind == "add", row != nil {
-                    throw CorpusError(.duplicateID, file: reader.path, field: "id",
-                                      "article \(position + 1) of the input: id \"\(article.id)\" is already in the index (`seealso update` replaces it)")
-                }
-                if kind == "update" {
-                    guard let row else {
-                        throw CorpusError(.unknownID, file: reader.path, field: "id",
-                                          "article \(position + 1) of the input: id \"\(article.id)\" is not in the index (`seealso add` adds it)")
-                    }
+                try ids.check(article.id, kind, file: reader.path, position: position)
+                if kind == "update", let row = existing.row(ofId: article.id) {
                     plan.deletedRows.append(row)
                     plan.updatedIDs.append(article.id)
                 }
@@ -165,9 +149,8 @@ struct ArchiveWrite {
             plan.outOfVocabularyWeight += (fit.outOfVocabularyRate ?? 0) * Double(fit.articles.count)
         }
         for (position, id) in changes.delete.enumerated() {
-            guard let row = existing.row(ofId: id) else { throw IndexError.unknownArticle(id: id) }
-            try claim(id, "delete", file: "the ids to delete", position: position)
-            plan.deletedRows.append(row)
+            try ids.check(id, "delete", file: "the ids to delete", position: position)
+            plan.deletedRows.append(existing.row(ofId: id)!)
             plan.deletedIDs.append(id)
         }
         return plan

@@ -55,7 +55,7 @@ extension SeeAlsoEngine {
     /// articles `present` (as `write` checks them).
     private static func readWhole(_ changes: ArchiveChanges, present: Set<String>, progress: any ProgressReporter) throws
         -> (added: [Article], updated: [Article], paths: [String], skipped: Int) {
-        var claimed = Set<String>()
+        var ids = ChangeIDs { present.contains($0) }
         var result: (added: [Article], updated: [Article], paths: [String], skipped: Int) = ([], [], [], 0)
         for (kind, input) in [("add", changes.add), ("update", changes.update)] {
             guard let input else { continue }
@@ -63,23 +63,11 @@ extension SeeAlsoEngine {
             let (articles, skipped) = try reader.readAll()
             if skipped.count > 0 { progress.note("seealso: " + skipped.summary()) }
             result.skipped += skipped.count
-            for (position, article) in articles.enumerated() {
-                let place = "article \(position + 1) of the input: id \"\(article.id)\""
-                guard claimed.insert(article.id).inserted else { throw CorpusError(.duplicateID, file: reader.path, field: "id", place + " is given twice") }
-                if kind == "add" && present.contains(article.id) {
-                    throw CorpusError(.duplicateID, file: reader.path, field: "id", place + " is already in the index (`seealso update` replaces it)")
-                }
-                if kind == "update" && !present.contains(article.id) {
-                    throw CorpusError(.unknownID, file: reader.path, field: "id", place + " is not in the index (`seealso add` adds it)")
-                }
-            }
+            for (position, article) in articles.enumerated() { try ids.check(article.id, kind, file: reader.path, position: position) }
             if kind == "add" { result.added = articles } else { result.updated = articles }
             result.paths += reader.paths
         }
-        for id in changes.delete {
-            guard present.contains(id) else { throw IndexError.unknownArticle(id: id) }
-            guard claimed.insert(id).inserted else { throw IndexError.invalid("id \"\(id)\" is given twice (to delete and to another change)") }
-        }
+        for (position, id) in changes.delete.enumerated() { try ids.check(id, "delete", file: "the ids to delete", position: position) }
         return result
     }
 
