@@ -10,7 +10,8 @@ import PackageDescription
 ///   Similarity (Vectorize, BLAS)                        — SimilarityIndex (exact, partitioned), kernels, LSA, k-means
 ///   Clustering (Similarity) · Index (Similarity, Corpus, Text)
 ///   SeeAlso (all of the above)                          — the façade, the library product users import
-///   seealso (SeeAlso, Synth)                            — the thin CLI
+///   SeeAlsoServer (SeeAlso, Hummingbird, Prometheus, Crypto) — `seealso serve`: the HTTP/JSON service
+///   seealso (SeeAlso, SeeAlsoServer, Synth)             — the thin CLI
 /// Every BLAS/LAPACK call goes through `SeeAlsoBLAS`, every POSIX call through `SeeAlsoSupport/System.swift`;
 /// zlib is called only by `SeeAlsoCorpus` (ByteSource, ByteSink) and `SeeAlsoSupport` (CRC-32 in MappedFile.swift).
 let package = Package(
@@ -28,6 +29,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Only SeeAlsoServer (and its tests) use these; the SeeAlso library product does not.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -52,10 +60,25 @@ let package = Package(
         .target(name: "SeeAlsoIndex", dependencies: ["SeeAlsoSimilarity", "SeeAlsoVectorize", "SeeAlsoCorpus", "SeeAlsoText", "SeeAlsoSupport"]),
         .target(name: "SeeAlso", dependencies: ["SeeAlsoCorpus", "SeeAlsoText", "SeeAlsoVectorize", "SeeAlsoSimilarity",
                                                 "SeeAlsoClustering", "SeeAlsoIndex", "SeeAlsoSupport"]),
+        // The HTTP service: routes, API keys, group commit, live reload, metrics. Its own target so that
+        // the SeeAlso library carries no server dependency; the `seealso` executable links it (`serve`, `keys`).
+        .target(
+            name: "SeeAlsoServer",
+            dependencies: [
+                "SeeAlso", "SeeAlsoSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.embedInCode("openapi.json")]
+        ),
         .executableTarget(
             name: "seealso",
             dependencies: [
-                "SeeAlso", "SeeAlsoSynth",
+                "SeeAlso", "SeeAlsoServer", "SeeAlsoSynth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -82,5 +105,8 @@ let package = Package(
         .testTarget(name: "SeeAlsoSynthTests", dependencies: ["SeeAlsoSynth", "SeeAlsoCorpus", "SeeAlsoTestSupport"]),
         // The façade (`SeeAlsoEngine`) end to end: build, add, related, cluster, evaluate, bad input.
         .testTarget(name: "SeeAlsoTests", dependencies: ["SeeAlso", "SeeAlsoTestSupport"]),
+        // The service over a real loopback port: every endpoint, keys, live reload, CLI parity.
+        .testTarget(name: "SeeAlsoServerTests", dependencies: ["SeeAlsoServer", "SeeAlsoTestSupport",
+                                                               .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ]
 )

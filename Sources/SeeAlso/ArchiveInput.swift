@@ -7,6 +7,9 @@
 public struct ArchiveInput: Sendable {
     public var paths: [String]
     public var options: CorpusOptions
+    /// The name the index records as this input's source (`IndexManifest.sources`) instead of its
+    /// paths, e.g. for a temporary file.
+    public var recordedName: String?
 
     public init(_ path: String, options: CorpusOptions = CorpusOptions()) {
         self.init(paths: [path], options: options)
@@ -20,4 +23,7 @@ public struct ArchiveInput: Sendable {
     func reader() throws -> CorpusReader {
         try CorpusReader(paths: paths, options: options)
     }
+
+    /// What the index records as this input's sources.
+    var recordedSources: [String] { recordedName.map { [$0] } ?? paths }
 }

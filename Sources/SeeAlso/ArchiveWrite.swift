@@ -73,7 +73,7 @@ struct ArchiveWrite {
             similarity.append(plan.matrix)
             similarity.lists = lists
             var contents = IndexContents(model: existing.model(), articles: existing.allMetadata() + plan.articles, index: similarity,
-                                         method: manifest.method, sources: manifest.sources + plan.paths)
+                                         method: manifest.method, sources: manifest.sources.addingNew(plan.paths))
             contents.measuredRecall = manifest.measuredRecall
             contents.addedSinceFit = addedSinceFit
             contents.addedOutOfVocabularyRate = rate
@@ -95,7 +95,7 @@ struct ArchiveWrite {
             generation = try IndexWriter.writeTail(tail, lists: lists, over: existing, session: session, record: record) { manifest in
                 manifest.addedSinceFit = addedSinceFit
                 manifest.addedOutOfVocabularyRate = rate
-                manifest.sources += plan.paths
+                manifest.sources = manifest.sources.addingNew(plan.paths)
                 manifest.buildSeconds = [changes.operation: clock.seconds]
             }
         }
@@ -144,7 +144,7 @@ struct ArchiveWrite {
             plan.articles += fit.articles
             plan.matrix.append(fit.matrix)
             plan.texts?.append(fit.texts)
-            plan.paths += reader.paths
+            plan.paths += input.recordedSources
             plan.skipped += fit.skipped.count
             plan.outOfVocabularyWeight += (fit.outOfVocabularyRate ?? 0) * Double(fit.articles.count)
         }

@@ -41,7 +41,7 @@ extension SeeAlsoEngine {
                 carriedClusters(stored, from: existing, to: articles, firstNewRow: firstNewRow, matrix: matrix, lists: lists)
             }
         }
-        let report = try build(&fit, sources: manifest.sources + changed.paths, session: session, record: record, options: settings,
+        let report = try build(&fit, sources: manifest.sources.addingNew(changed.paths), session: session, record: record, options: settings,
                                stages: stages, clusters: clusters, progress: progress)
         return WriteReport(index: existing.path, operation: record.operation, generation: report.generation ?? 0,
                            added: changed.added.count, updated: changed.updated.count, deleted: changes.delete.count,
@@ -65,7 +65,7 @@ extension SeeAlsoEngine {
             result.skipped += skipped.count
             for (position, article) in articles.enumerated() { try ids.check(article.id, kind, file: reader.path, position: position) }
             if kind == "add" { result.added = articles } else { result.updated = articles }
-            result.paths += reader.paths
+            result.paths += input.recordedSources
         }
         for (position, id) in changes.delete.enumerated() { try ids.check(id, "delete", file: "the ids to delete", position: position) }
         return result

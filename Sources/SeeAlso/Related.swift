@@ -56,6 +56,15 @@ extension SeeAlsoEngine {
         return list(query: index.metadata(row), row: row, RelatedSearch(index: index).related(toRow: row, options: options))
     }
 
+    /// The list of the indexed article `id` from its stored list (the k neighbours computed when it
+    /// was written, kept current by every write): the filters of `options` apply to those k only, so the
+    /// list may be shorter than `related(toArticleWithID:)`'s, and on a partitioned index it is the
+    /// build's approximation. O(k) — what a page view needs. Throws `IndexError.unknownArticle`.
+    public func storedRelated(toArticleWithID id: String, options: RelatedOptions = RelatedOptions()) throws -> RelatedList {
+        guard let row = index.row(ofId: id) else { throw IndexError.unknownArticle(id: id) }
+        return list(query: index.metadata(row), row: row, RelatedSearch(index: index).relatedFromStoredList(row: row, options: options))
+    }
+
     /// The list of a new text (not in the index), vectorized with the index's frozen model; its `date`
     /// places it in time for the date filters and decay.
     public func related(to article: Article, options: RelatedOptions = RelatedOptions()) throws -> RelatedList {
@@ -116,7 +125,7 @@ extension SeeAlsoEngine {
     }
 
     /// The story of a row when it has more than one article (a described story).
-    private func describedStory(_ row: Int) -> Int? {
+    func describedStory(_ row: Int) -> Int? {
         guard let id = index.story(row), story(id) != nil else { return nil }
         return id
     }

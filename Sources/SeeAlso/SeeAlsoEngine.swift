@@ -29,6 +29,15 @@ public final class SeeAlsoEngine: Sendable {
     public var path: String { index.path }
     /// The live generation's folder when this engine opened it.
     public var generationPath: String { index.generationPath }
+    /// The number of the generation this engine opened (it grows by one with every publish).
+    public var generation: Int { IndexDirectory.number(ofGeneration: index.generationPath) ?? 0 }
+
+    /// The number of the live generation of the index at `path` (reads only its `CURRENT` file), or nil
+    /// when the directory holds no index yet: cheap enough to poll for a writer's publish.
+    public static func liveGeneration(ofIndexAt path: String) throws -> Int? {
+        try IndexDirectory(path: path).liveGeneration().flatMap(IndexDirectory.number(ofGeneration:))
+    }
+
     /// Counts, configuration, build figures and every file's size and checksum.
     public var manifest: IndexManifest { index.manifest }
     /// Articles in the index (deleted ones not counted).
@@ -45,6 +54,19 @@ public final class SeeAlsoEngine: Sendable {
 
     /// The metadata of the article with `id`, or nil when the index has none. O(log n).
     public func article(withID id: String) -> ArticleMetadata? { index.row(ofId: id).map(index.metadata) }
+
+    /// The topic and story of the article `id` (nil when not stored, and the story nil when it holds
+    /// only this article), as its `RelatedList` gives them.
+    public func clusters(ofArticleWithID id: String) -> (topic: Int?, story: Int?) {
+        guard let row = index.row(ofId: id) else { return (nil, nil) }
+        return (index.topic(row), describedStory(row))
+    }
+
+    /// The articles of story `id`, in index order (empty when no stored story has that id). O(n).
+    public func articles(inStory id: Int) -> [ArticleMetadata] {
+        guard story(id) != nil else { return [] }
+        return (0..<index.articleCount).filter { !index.isDeleted($0) && index.story($0) == id }.map(index.metadata)
+    }
 
     /// The stored description of topic `id` (nil when topics are not stored).
     public func topic(_ id: Int) -> IndexClusters.Description? { descriptions.topics[id] }

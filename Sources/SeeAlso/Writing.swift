@@ -9,11 +9,15 @@ public struct ArchiveChanges: Sendable {
     public var update: ArchiveInput?
     /// Ids of articles to remove.
     public var delete: [String]
+    /// Articles to add or replace, decided under the writer lock: an id the index holds is updated,
+    /// a new id is added (what a CMS's "save" means). Not combined with `add` or `update`.
+    public var upsert: [Article]
 
-    public init(add: ArchiveInput? = nil, update: ArchiveInput? = nil, delete: [String] = []) {
+    public init(add: ArchiveInput? = nil, update: ArchiveInput? = nil, delete: [String] = [], upsert: [Article] = []) {
         self.add = add
         self.update = update
         self.delete = delete
+        self.upsert = upsert
     }
 
     /// The ids listed in a text file, one per line (surrounding spaces and blank lines ignored); throws
@@ -131,11 +135,16 @@ extension SeeAlsoEngine {
     /// rows when the tail outgrows an eighth of the base or deleted rows pass a tenth of all rows.
     public static func write(_ changes: ArchiveChanges, to directory: String, options: WriteOptions = WriteOptions(),
                              progress: any ProgressReporter = SilentProgress()) throws -> WriteReport {
-        try IndexDirectory(path: directory).withWriter(waitSeconds: options.waitSeconds, purpose: .change) { session in
+        guard changes.upsert.isEmpty || (changes.add == nil && changes.update == nil) else {
+            throw IndexError.invalid("upserted articles cannot be combined with an add or update input")
+        }
+        return try IndexDirectory(path: directory).withWriter(waitSeconds: options.waitSeconds, purpose: .change) { session in
             let existing = try Index(path: directory)
-            return options.refit
-                ? try refit(existing, applying: changes, options: options, session: session, progress: progress)
-                : try ArchiveWrite(existing: existing, changes: changes, options: options, session: session, progress: progress).run()
+            return try UpsertFiles.resolving(changes, present: { existing.row(ofId: $0) != nil }) { changes in
+                options.refit
+                    ? try refit(existing, applying: changes, options: options, session: session, progress: progress)
+                    : try ArchiveWrite(existing: existing, changes: changes, options: options, session: session, progress: progress).run()
+            }
         }
     }
 

@@ -63,3 +63,23 @@ public struct ArticleMetadata: Sendable, Hashable {
         self.language = language
     }
 }
+
+/// An article encodes as one JSON Lines record of the input format (`id`, `title`, `body`, `date`,
+/// `url`, `label`, `event`, `lang`; absent fields omitted), so the readers read it back unchanged.
+extension Article: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case id, title, body, date, url, label, event, language = "lang"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(title, forKey: .title)
+        try container.encode(body, forKey: .body)
+        try container.encodeIfPresent(date, forKey: .date)
+        try container.encodeIfPresent(url, forKey: .url)
+        try container.encodeIfPresent(label, forKey: .label)
+        try container.encodeIfPresent(event, forKey: .event)
+        try container.encodeIfPresent(language, forKey: .language)
+    }
+}

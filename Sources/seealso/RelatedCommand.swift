@@ -54,6 +54,9 @@ struct RelatedCommand: ParsableCommand {
     @Option(help: "Labels to leave out (comma-separated).")
     var excludeLabel: String?
 
+    @Flag(help: "With --id: answer from the article's stored list (O(k), what `serve` answers with stored=true) instead of scoring the archive.")
+    var stored = false
+
     @Option(help: "Show the N terms that contribute most to each item's similarity.")
     var explain = 0
 
@@ -75,6 +78,7 @@ struct RelatedCommand: ParsableCommand {
         let sources = [id != nil, textFile != nil, stdin, all].filter { $0 }.count
         guard sources == 1 else { throw ValidationError("give exactly one of --id, --text-file, --stdin, --all") }
         guard !(before && after) else { throw ValidationError("--before and --after exclude each other") }
+        guard !stored || id != nil else { throw ValidationError("--stored needs --id (a new text has no stored list)") }
         guard k >= 1 else { throw ValidationError("-k must be at least 1") }
         guard (0...1).contains(mmrLambda) else { throw ValidationError("--mmr-lambda must be in [0, 1], got \(mmrLambda)") }
     }
@@ -86,7 +90,10 @@ struct RelatedCommand: ParsableCommand {
         let printer = RelatedPrinter(engine: engine, dateFormat: dateFormat)
         let show = { (list: RelatedList) in print(format == .text ? printer.box(list) : list.json()) }
         if all { return engine.forEachStoredList(options: options, progress: progress, show) }
-        show(try id.map { try engine.related(toArticleWithID: $0, options: options) } ?? engine.related(to: try newArticle(), options: options))
+        if let id {
+            return show(stored ? try engine.storedRelated(toArticleWithID: id, options: options) : try engine.related(toArticleWithID: id, options: options))
+        }
+        show(try engine.related(to: try newArticle(), options: options))
     }
 
     private func relatedOptions() throws -> RelatedOptions {

@@ -3,13 +3,13 @@ import Foundation
 import SeeAlso
 
 @main
-struct SeeAlsoCommand: ParsableCommand {
+struct SeeAlsoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seealso",
         abstract: "Related-story lists and topic/story clusters for news archives.",
         subcommands: [BuildCommand.self, RelatedCommand.self, ArchiveWriteCommand<AddChange>.self, ArchiveWriteCommand<UpdateChange>.self, DeleteCommand.self,
                       RefitCommand.self, ChangesCommand.self, InfoCommand.self, EvalCommand.self, ClusterCommand.self,
-                      VectorizeCommand.self, SynthCommand.self, BenchCommand.self]
+                      ServeCommand.self, KeysCommand.self, VectorizeCommand.self, SynthCommand.self, BenchCommand.self]
     )
 }
 
