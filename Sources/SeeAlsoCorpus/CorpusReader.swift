@@ -240,15 +240,17 @@ extension Article {
     public static func decodeJSON(_ text: String, source: String) throws -> Article {
         var bytes = Array(text.utf8)
         while let last = bytes.last, last == 0x0A || last == 0x0D || last == 0x20 { bytes.removeLast() }
-        let record = bytes.withUnsafeBufferPointer { JSONRecordDecoder(file: source).decode($0, line: 1) }
-        switch record {
+        func decode(_ bytes: [UInt8]) -> DecodedRecord {
+            bytes.withUnsafeBufferPointer { JSONRecordDecoder(file: source).decode($0, line: 1) }
+        }
+        switch decode(bytes) {
         case .article(let article, _): return article
         case .invalid(let error):
-            if error.kind == .missingField, error.field == "id" {
-                let patched = "{\"id\":\"query\"," + String(decoding: bytes.drop { $0 != UInt8(ascii: "{") }.dropFirst(), as: UTF8.self)
-                return try decodeJSON(patched, source: source)
-            }
-            throw error
+            guard error.kind == .missingField, error.field == "id" else { throw error }
+            // No id: decode again with one. An empty id (which the added one does not replace) stays an error.
+            let patched = Array("{\"id\":\"query\",".utf8) + bytes.drop { $0 != UInt8(ascii: "{") }.dropFirst()
+            guard case .article(let article, _) = decode(patched) else { throw error }
+            return article
         }
     }
 }

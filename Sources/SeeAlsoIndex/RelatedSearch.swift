@@ -88,6 +88,10 @@ package struct RelatedSearch {
         var copies: [Int] = []
         var kept: [RelatedItem] = []
         var vectors: [SparseVector] = []
+        // Ranked by score alone, only the first k kept items are shown: a later candidate matters only
+        // if it folds into one of them, so it is compared with those k and otherwise dropped
+        // (pool × k dot products instead of pool²/2; the answer is the same).
+        let shownOnly = options.mmrLambda >= 1 ? options.k : Int.max
         for candidate in pool {
             if candidate.similarity >= options.duplicateThreshold {
                 copies.append(candidate.row)
@@ -105,6 +109,7 @@ package struct RelatedSearch {
                 }
                 continue
             }
+            guard kept.count < shownOnly else { continue }
             kept.append(RelatedItem(row: candidate.row, similarity: candidate.similarity, score: candidate.score))
             vectors.append(vector)
         }

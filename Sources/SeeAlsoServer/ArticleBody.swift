@@ -24,7 +24,7 @@ enum ArticleBody {
         return try items.enumerated().map { position, item in
             let source = "\(key)[\(position)]"
             guard let object = item as? [String: Any] else { throw RequestError.badBody("\(source): expected an article object") }
-            if requireIDs && object["id"] == nil { throw RequestError.badBody("\(source): missing field \"id\"") }
+            if requireIDs && (object["id"] as? String ?? "").isEmpty { throw RequestError.badBody("\(source): missing or empty field \"id\"") }
             return try article(try JSONSerialization.data(withJSONObject: object), source: source)
         }
     }

@@ -60,7 +60,7 @@ struct RelatedParameters {
 
     private static func flag(_ name: String, _ value: String) throws -> Bool {
         switch value {
-        case "", "true", "1": return true
+        case "true", "1": return true
         case "false", "0": return false
         default: throw RequestError.badParameter(name, "expected true or false, got \"\(value)\"")
         }

@@ -23,7 +23,8 @@ public enum SeeAlsoServer {
                             readKeys: try options.readKeysFile.map(APIKeys.init(file:)), readOnly: options.readOnly)
         let writes = WriteQueue(live: live, options: options, logger: logger, metrics: metrics)
         let router = Router(context: ServiceContext.self)
-        router.add(middleware: ServiceMiddleware(live: live, metrics: metrics, logger: logger))
+        router.add(middleware: ServiceMiddleware(live: live, metrics: metrics, logger: logger,
+                                                 routes: RouteTable(openAPI: PackageResources.openapi_json)))
         Routes(live: live, writes: writes, access: access, options: options, metrics: metrics).register(on: router)
         let idle = TimeAmount.milliseconds(Int64(options.requestTimeoutSeconds * 1000))
         return Application(

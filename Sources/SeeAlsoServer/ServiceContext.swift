@@ -31,6 +31,7 @@ struct ServiceMiddleware: RouterMiddleware {
     let live: LiveEngine
     let metrics: ServerMetrics
     let logger: Logger
+    let routes: RouteTable
 
     func handle(_ request: Request, context: ServiceContext,
                 next: (Request, ServiceContext) async throws -> Response) async throws -> Response {
@@ -41,6 +42,11 @@ struct ServiceMiddleware: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound
+                                              && !routes.methods(for: request.uri.path).isEmpty {
+            let allowed = routes.methods(for: request.uri.path)
+            response = jsonResponse(["error": ["message": "\(request.method) is not allowed on \(request.uri.path); allowed: \(allowed.joined(separator: ", "))"]],
+                                    status: .methodNotAllowed, headers: [.allow: allowed.joined(separator: ", ")])
         } catch {
             response = Self.errorResponse(error, logger: logger)
         }

@@ -69,6 +69,16 @@ import SeeAlsoTestSupport
         #expect(error?.message.contains("at byte") == true)
     }
 
+    /// One object as a query (`related --stdin`, the service): an absent id becomes "query"; an empty
+    /// id is an error naming the field (it recursed without end and crashed the process).
+    @Test func oneObjectWithoutOrWithAnEmptyID() throws {
+        #expect(try Article.decodeJSON("{\"body\": \"text\"}", source: "q").id == "query")
+        #expect(try Article.decodeJSON("{\"id\": \"a1\", \"body\": \"text\"}\n", source: "q").id == "a1")
+        for text in ["{\"id\": \"\", \"body\": \"text\"}", "{\"id\": \"\", \"title\": \"\", \"body\": \"\", \"text\": \"\", \"date\": \"\"}"] {
+            #expect { try Article.decodeJSON(text, source: "request body") } throws: { "\($0)".contains("id") }
+        }
+    }
+
     @Test func invalidUTF8InBody() throws {
         let bytes = Array(#"{"id":"x","body":"abc"#.utf8) + [0xFF, 0xFE] + Array(#"def"}"#.utf8)
         let error = try expectBadLine(bytes, .invalidUTF8, field: "body")

@@ -221,6 +221,37 @@ private final class GeneratedIndex: @unchecked Sendable {
         #expect(withCopy.copiesOfQuery.contains(5))
     }
 
+    /// A short list is the head of a long one, folded copies included: `finish` stops keeping items
+    /// after the k shown but still folds later candidates into them.
+    @Test func aShortListIsTheHeadOfALongOneWithItsFolds() throws {
+        let fixture = try Self.fixture()
+        let index = fixture.index
+        let search = RelatedSearch(index: index)
+        var folds = 0
+        for row in 0..<index.articleCount {
+            for threshold: Float in [0.25, 0.4] {
+                var long = RelatedOptions()
+                long.k = 60
+                long.minScore = 0.05
+                long.duplicateThreshold = threshold
+                let longItems = search.related(toRow: row, options: long).items
+                let longStored = search.relatedFromStoredList(row: row, options: long).items
+                for k in [1, 3, 5] {
+                    var short = long
+                    short.k = k
+                    for (items, reference) in [(search.related(toRow: row, options: short).items, longItems),
+                                               (search.relatedFromStoredList(row: row, options: short).items, longStored)] {
+                        #expect(items.map(\.row) == reference.prefix(k).map(\.row), "row \(row), k \(k)")
+                        #expect(items.map(\.folded) == reference.prefix(k).map(\.folded), "row \(row), k \(k)")
+                        #expect(items.map(\.score) == reference.prefix(k).map(\.score), "row \(row), k \(k)")
+                        folds += items.reduce(0) { $0 + $1.folded.count }
+                    }
+                }
+            }
+        }
+        #expect(folds > 100, "the fixture must fold copies for this test to mean anything (\(folds))")
+    }
+
     @Test func storedListAnswersAreConsistentWithFullSearch() throws {
         let fixture = try Self.fixture()
         let index = fixture.index

@@ -127,6 +127,9 @@ import Testing
                 (.post, "/v1/related/batch", "{\"articles\": [" + Array(repeating: "{\"body\": \"a\"}", count: 4).joined(separator: ",") + "]}",
                  .badRequest, "more than the 3"),
                 (.post, "/v1/related/batch", "[]", .badRequest, "object"),
+                (.patch, "/v1/articles/\(id)", nil, .methodNotAllowed, "DELETE, GET, PUT"),
+                (.trace, "/healthz", nil, .methodNotAllowed, "allowed: GET"),
+                (.get, "/v1/articles/batch", nil, .methodNotAllowed, "allowed: POST"),
             ]
             for (method, uri, body, status, named) in cases {
                 let response = try await client.send(method, uri, json: body)
