@@ -18,6 +18,10 @@ Stages (--stages, default all):
                (--churn-sizes) beside a full rebuild: time, CPU, peak RSS, lists changed; recall@10 after 10%
                churn (updates, deletes, adds in 10 rounds) of an index of --churn-recall-size articles beside a
                fresh build of the surviving articles (SeeAlso only: no baseline has update/delete)
+  serve        `seealso serve` under wrk on loopback (Benchmarks/serve_load.py): related-by-id (stored list and scored),
+               new-text related, stored reads under one write per second, beside the CLI's per-process cost for the
+               same work, on the sample archive (newsarticles) and indexes of --serve-sizes; then schemathesis from the
+               service's OpenAPI document for --serve-fuzz-seconds (scripts/serve/fuzz.py): requests tried, failures
   kmeans       `seealso cluster` k-means vs scikit-learn KMeans (TF-IDF rows, LSA) and scikit-learn /
                FAISS k-means on SeeAlso's LSA vectors, through peers/kmeans_peers.py (SeeAlso's rows only
                when it is missing or fails): NMI/ARI, time, RSS
@@ -67,14 +71,16 @@ QUICK_ADD_SIZES = "10k"
 DEFAULT_CHURN_SIZES = "1m"
 QUICK_CHURN_SIZES = "20k"
 DEFAULT_CHURN_RECALL_SIZE = "200k"
+DEFAULT_SERVE_SIZES = "1m"
+QUICK_SERVE_SIZES = "10k"
 QUICK_CHURN_RECALL_SIZE = "20k"
 DENSE_DIMENSIONS = [128, 256]
 REFERENCE_FLAGS = ["--preset", "sklearn", "--sublinear-tf", "--min-df", "2", "--max-df", "0.5", "--stop-words", "english"]
 # Stages that run no SeeAlso command of their own, hence no baseline either.
 WITHOUT_SEEALSO = {"realism"}
 # Stages no baseline runs: those above, and those of commands no baseline has (update, delete); a note says so.
-WITHOUT_BASELINE = WITHOUT_SEEALSO | {"churn"}
-STAGE_ORDER = ["tfidf", "exact", "quality", "dense", "partitioned", "add", "churn", "realism", "kmeans", "minibatch", "stories", "limits"]
+WITHOUT_BASELINE = WITHOUT_SEEALSO | {"churn", "serve"}
+STAGE_ORDER = ["tfidf", "exact", "quality", "dense", "partitioned", "add", "churn", "serve", "realism", "kmeans", "minibatch", "stories", "limits"]
 TITLES = {
     "tfidf": "TF-IDF: SeeAlso vs scikit-learn",
     "exact": "Exact all-pairs top-10: SeeAlso vs sparse_dot_topn and scikit-learn",
@@ -83,6 +89,7 @@ TITLES = {
     "partitioned": "Approximate and exact builds on synthetic archives",
     "add": "Adding 1,000 articles to a partitioned index",
     "churn": "Live archive: updating and deleting articles of a partitioned index",
+    "serve": "The HTTP service under load: seealso serve vs a CLI process per request",
     "realism": "How realistic the synthetic archives are",
     "kmeans": "Topic k-means: SeeAlso vs scikit-learn and FAISS",
     "minibatch": "Mini-batch k-means on the largest synthetic archive",
@@ -1239,6 +1246,56 @@ def stage_stories(args, corpora):
 
 
 # ---------------------------------------------------------------------------------------------
+# Stage: serve (the HTTP service)
+
+
+def serve_index(args, notes, n):
+    """The index the serve stage loads: WORK/serve/synth-N.index, kept between runs (reused when it still holds n
+    articles and no writes), else built with `seealso build` defaults from `seealso synth --articles N --seed 1`."""
+    archive = synth_archive(args, n)
+    index = WORK / "serve" / f"synth-{size_label(n)}.index"
+    if (index / "CURRENT").exists():
+        try:
+            info = json.loads(run_measured([args.new.path, "info", "--index", str(index), "--format", "json"])["stdout"])
+            if info.get("articleCount") == n and info.get("deletedRows", 0) == 0 and info.get("addedSinceFit", 0) == 0:
+                notes.append(f"{size_label(n)}: the index {display_path(index)} of an earlier run reused")
+                return archive, index
+        except (RuntimeError, ValueError) as error:
+            log(f"serve {size_label(n)}: not reusing {index}: {failure_text(error)}")
+    index.parent.mkdir(parents=True, exist_ok=True)
+    build = run_measured([args.new.path, "build", "--input", str(archive), "--index", str(index), "--force", "--quiet", "--format", "json"])
+    log(f"serve {size_label(n)}: built {display_path(index)} in {build['wall']:.1f} s")
+    return archive, index
+
+
+def stage_serve(args, corpora):
+    """`seealso serve` under wrk (Benchmarks/serve_load.py) on the sample archive and on synthetic archives of
+    --serve-sizes, each beside the CLI's per-process cost; then scripts/serve/fuzz.py for --serve-fuzz-seconds."""
+    import serve_load
+    rows, notes = [], []
+    sample = plain_copy(corpora_dir() / "newsarticles.jsonl.gz")
+    sample_index = WORK / "serve" / "newsarticles.index"
+    sample_index.parent.mkdir(parents=True, exist_ok=True)
+    run_measured([args.new.path, "build", "--input", str(sample), "--index", str(sample_index), "--force", "--quiet"])
+    cases = [("newsarticles (sample)", 3824, sample, sample_index)]
+    for n in args.serve_size_list:
+        archive, index = serve_index(args, notes, n)
+        cases.append((f"synth-{size_label(n)}", n, archive, index))
+    seconds = 5 if args.quick else 20
+    for name, n, archive, index in cases:
+        figures = serve_load.load_test(args.new.path, index, archive, seconds=seconds, cli_repeats=5 if args.quick else 10, log=log)
+        rows.append({"case": "load", "archive": name, "n": n, **figures})
+    fuzz = subprocess.run([PYTHON, str(ROOT / "scripts" / "serve" / "fuzz.py"), "--seealso", args.new.path,
+                           "--seconds", str(args.serve_fuzz_seconds)], capture_output=True, text=True)
+    summary = last_json(fuzz.stdout) if fuzz.stdout.strip() else {}
+    rows.append({"case": "fuzz", "exit": fuzz.returncode, **summary})
+    log(f"serve fuzz: {summary}")
+    if fuzz.returncode != 0:
+        notes.append(f"the schemathesis run failed: {fuzz.stderr[-1500:]}")
+    return {"rows": rows, "notes": notes}
+
+
+# ---------------------------------------------------------------------------------------------
 # Stage: limits
 
 
@@ -1280,7 +1337,7 @@ def stage_limits(args, corpora):
 
 
 STAGES = {"tfidf": stage_tfidf, "exact": stage_exact, "quality": stage_quality, "dense": stage_dense,
-          "partitioned": stage_partitioned, "add": stage_add, "churn": stage_churn, "realism": stage_realism, "kmeans": stage_kmeans,
+          "partitioned": stage_partitioned, "add": stage_add, "churn": stage_churn, "serve": stage_serve, "realism": stage_realism, "kmeans": stage_kmeans,
           "minibatch": stage_minibatch, "stories": stage_stories,
           "limits": stage_limits}
 
@@ -1852,6 +1909,8 @@ def render(stored, everything):
         lines += render_add(rows, baseline)
     elif stage == "churn":
         lines += render_churn(rows)
+    elif stage == "serve":
+        lines += render_serve(rows)
     elif stage == "limits":
         lines += render_limits(rows[0], everything, baseline)
     for note in stored.get("notes", []):
@@ -1903,6 +1962,44 @@ def render_add(rows, baseline):
         lines.append(f"\nIndex of the first {r['n']} articles of {r['archive']}: built in {b['wall']:.1f} s (lists "
                      f"{b['lists_seconds']:.1f} s, CPU {b['cpu']:.1f} s, peak RSS {mib(b['rss'])} MiB), measured recall@10 "
                      f"{recall}.")
+    return lines
+
+
+def render_serve(rows):
+    lines = ["| index | articles | request | SeeAlso serve req/s | p50 ms | p99 ms | failed (non-2xx, socket) | "
+             "CLI process per request, s | serve vs CLI (req/s × CLI s) |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if r.get("case") != "load":
+            continue
+        cli = r["cli"]
+        for key, label, cli_key in [("stored", "GET /v1/articles/{id}/related?stored=true (page view)", "stored_seconds"),
+                                    ("scored", "GET /v1/articles/{id}/related (scored)", "scored_seconds"),
+                                    ("text", "POST /v1/related (new text)", "text_seconds"),
+                                    ("stored_under_writes", "stored reads while 1 write/s", "stored_seconds")]:
+            f = r[key]
+            lines.append(f"| {r['archive']} | {r['n']:,} | {label} | {f['rps']:,.0f} | {f['p50_ms']:.2f} | {f['p99_ms']:.2f} | "
+                         f"{f['non2xx']}, {f['errors']} | {cli[cli_key]:.3f} | ×{f['rps'] * cli[cli_key]:,.0f} |")
+    for r in rows:
+        if r.get("case") == "load":
+            w = r["writes"]
+            lines.append(f"\n{r['archive']}: server start {r['startup_seconds']:.1f} s; during the write run {w['count']} PUTs "
+                         f"({w['failures']} failed) published {w['generations']} generations, median {seconds_text(w['median_seconds'], 3)} s "
+                         f"and at most {seconds_text(w['max_seconds'], 3)} s from request to published answer.")
+    for r in rows:
+        if r.get("case") == "fuzz":
+            lines.append(f"\nschemathesis from the OpenAPI document (`scripts/serve/fuzz.py --seconds N`, every check, a write key): "
+                         f"{r.get('requests', '–')} requests in {r.get('seconds', '–')} s, server alive: {r.get('server_alive')}, "
+                         f"failures that count (5xx, answers outside the document): {r.get('fatal', {}) or 'none'}; reported only: "
+                         f"{r.get('failures', {})} (schema-valid requests refused by rule, e.g. before=true with after=true, and "
+                         "lenient parsing the reader shares with `build`).")
+    lines += ["", "`seealso serve --index INDEX --port 0 --api-keys KEYS --log-level warning` (release build); wrk 4 on loopback, "
+              "1 thread, 16 connections, 20 s per row after a 3 s warm-up, the ids of 2,000 articles drawn at random from the "
+              "archive (k = 5); new texts are 200 of those articles sent as drafts. Server and wrk share the machine's cores. "
+              "The write run PUTs an update of a random article every second (Python urllib) during the stored-read run. The CLI "
+              "column is the median wall time of one `seealso related --index INDEX --id ID -k 5 --format json` process "
+              "(`--stored`, or `--stdin` for the text), which opens the index each time; \"serve vs CLI\" is how many times more "
+              "requests the service answers in the time of one CLI process."]
     return lines
 
 
@@ -2083,6 +2180,9 @@ def main():
                         f"(default {DEFAULT_CHURN_SIZES}; quick {QUICK_CHURN_SIZES})")
     parser.add_argument("--churn-recall-size", help=f"index size for churn's recall after {round(CHURN_FRACTION * 100)}%% churn "
                         f"(default {DEFAULT_CHURN_RECALL_SIZE}; quick {QUICK_CHURN_RECALL_SIZE})")
+    parser.add_argument("--serve-sizes", help=f"synthetic index sizes for serve besides the sample archive "
+                        f"(default {DEFAULT_SERVE_SIZES}; quick {QUICK_SERVE_SIZES})")
+    parser.add_argument("--serve-fuzz-seconds", type=int, default=None, help="serve: schemathesis time budget (default 300; quick 30)")
     parser.add_argument("--peer-max", type=parse_size, default=200_000, help="skip the Python peers above this many articles")
     parser.add_argument("--exact-max", type=parse_size, default=200_000, help="partitioned stage: skip exact builds above this size")
     parser.add_argument("--dense-max", type=parse_size, default=300_000,
@@ -2101,6 +2201,9 @@ def main():
                             .split(",") if s.strip()]
     args.churn_recall_size = parse_size(args.churn_recall_size or (QUICK_CHURN_RECALL_SIZE if args.quick
                                                                    else DEFAULT_CHURN_RECALL_SIZE))
+    args.serve_size_list = [parse_size(s) for s in (args.serve_sizes or (QUICK_SERVE_SIZES if args.quick else DEFAULT_SERVE_SIZES))
+                            .split(",") if s.strip()]
+    args.serve_fuzz_seconds = args.serve_fuzz_seconds or (30 if args.quick else 300)
     out_dir = Path(args.output).resolve() if args.output else (WORK / "quick" if args.quick else BENCH)
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
     unknown = [s for s in stages if s not in STAGES]
