@@ -87,47 +87,54 @@ package struct RelatedSearch {
     private func finish(query: SparseVector, pool: [(row: Int, similarity: Float, score: Float)], options: RelatedOptions) -> RelatedResult {
         var copies: [Int] = []
         var kept: [RelatedItem] = []
-        var vectors: [SparseVector] = []
+        // The row each kept item is compared as (the earliest-published copy of its group).
+        var keptRows: [Int] = []
         // Ranked by score alone, only the first k kept items are shown: a later candidate matters only
         // if it folds into one of them, so it is compared with those k and otherwise dropped
         // (pool × k dot products instead of pool²/2; the answer is the same).
         let shownOnly = options.mmrLambda >= 1 ? options.k : Int.max
-        for candidate in pool {
-            if candidate.similarity >= options.duplicateThreshold {
-                copies.append(candidate.row)
-                continue
-            }
-            let vector = index.vector(candidate.row)
-            if let twin = vectors.firstIndex(where: { $0.dot(vector) >= options.duplicateThreshold }) {
-                // Fold into the earlier-published of the two; the group keeps the better rank.
-                if isEarlier(candidate.row, than: kept[twin].row) {
-                    kept[twin].folded.append(kept[twin].row)
-                    kept[twin].row = candidate.row
-                    vectors[twin] = vector
-                } else {
-                    kept[twin].folded.append(candidate.row)
-                }
-                continue
-            }
-            guard kept.count < shownOnly else { continue }
-            kept.append(RelatedItem(row: candidate.row, similarity: candidate.similarity, score: candidate.score))
-            vectors.append(vector)
-        }
         var chosen: [Int] = []
-        if options.mmrLambda < 1 {
-            var remaining = Array(kept.indices)
-            while chosen.count < options.k, !remaining.isEmpty {
-                var best = 0
-                var bestValue = -Float.infinity
-                for (position, candidate) in remaining.enumerated() {
-                    let redundancy = chosen.map { vectors[$0].dot(vectors[candidate]) }.max() ?? 0
-                    let value = options.mmrLambda * kept[candidate].score - (1 - options.mmrLambda) * redundancy
-                    if value > bestValue { bestValue = value; best = position }
-                }
-                chosen.append(remaining.remove(at: best))
+        index.rowStorage.withRows { rows in
+            // The canonical score of two indexed rows, read in place (no copy of either vector).
+            func dot(_ a: Int, _ b: Int) -> Float {
+                let first = rows.row(a), second = rows.row(b)
+                return CanonicalScores.dot(columns: first.columns, values: first.values, columns: second.columns, values: second.values)
             }
-        } else {
-            chosen = Array(kept.indices.prefix(options.k))
+            for candidate in pool {
+                if candidate.similarity >= options.duplicateThreshold {
+                    copies.append(candidate.row)
+                    continue
+                }
+                if let twin = keptRows.firstIndex(where: { dot($0, candidate.row) >= options.duplicateThreshold }) {
+                    // Fold into the earlier-published of the two; the group keeps the better rank.
+                    if isEarlier(candidate.row, than: kept[twin].row) {
+                        kept[twin].folded.append(kept[twin].row)
+                        kept[twin].row = candidate.row
+                        keptRows[twin] = candidate.row
+                    } else {
+                        kept[twin].folded.append(candidate.row)
+                    }
+                    continue
+                }
+                guard kept.count < shownOnly else { continue }
+                kept.append(RelatedItem(row: candidate.row, similarity: candidate.similarity, score: candidate.score))
+                keptRows.append(candidate.row)
+            }
+            if options.mmrLambda < 1 {
+                var remaining = Array(kept.indices)
+                while chosen.count < options.k, !remaining.isEmpty {
+                    var best = 0
+                    var bestValue = -Float.infinity
+                    for (position, candidate) in remaining.enumerated() {
+                        let redundancy = chosen.map { dot(keptRows[$0], keptRows[candidate]) }.max() ?? 0
+                        let value = options.mmrLambda * kept[candidate].score - (1 - options.mmrLambda) * redundancy
+                        if value > bestValue { bestValue = value; best = position }
+                    }
+                    chosen.append(remaining.remove(at: best))
+                }
+            } else {
+                chosen = Array(kept.indices.prefix(options.k))
+            }
         }
         var items = chosen.map { kept[$0] }
         if options.explainTerms > 0 {
