@@ -135,6 +135,47 @@ import Testing
         #expect(statuses.allSatisfy { $0.0 == .ok || $0.0 == .tooManyRequests }, "\(statuses.map(\.0))")
     }
 
+    /// Readers never fail while generations change under them: concurrent reads during HTTP writes and
+    /// CLI writes (each a publish and a reload) all answer 200.
+    @Test func readsNeverFailWhileGenerationsChange() async throws {
+        let fixture = try ServerFixture("serve-reads")
+        defer { fixture.remove() }
+        let key = fixture.writeKey
+        let ids = fixture.articles.prefix(40).map(\.id)
+        let updates = Self.world.articles(count: 6, seed: 51, idPrefix: "w")
+        let cliInput = try writeJSONL(Self.world.articles(count: 3, seed: 52, idPrefix: "cli"), to: fixture.scratch.path("cli.jsonl"))
+        let first = try SeeAlsoEngine(path: fixture.index).generation
+        let (statuses, generations) = try await fixture.withServer(fixture.options(), .ahc(.http)) { client in
+            try await withThrowingTaskGroup(of: [(HTTPResponse.Status, Int?)].self) { group in
+                for reader in 0..<4 {
+                    group.addTask {
+                        var seen: [(HTTPResponse.Status, Int?)] = []
+                        for round in 0..<60 {
+                            let id = ids[(reader * 7 + round) % ids.count]
+                            let response = try await client.send(.get, "/v1/articles/\(pathComponent(id))/related?k=5")
+                            seen.append((response.status, response.generation))
+                        }
+                        return seen
+                    }
+                }
+                group.addTask {
+                    for article in updates {
+                        _ = try await client.send(.put, "/v1/articles/\(pathComponent(article.id))", key: key, json: jsonBody(article))
+                    }
+                    _ = try SeeAlsoExecutable.output(["add", "--index", fixture.index, "--input", cliInput, "--quiet"])
+                    return []
+                }
+                var all: [(HTTPResponse.Status, Int?)] = []
+                for try await seen in group { all += seen }
+                return (all.map(\.0), Set(all.compactMap(\.1)))
+            }
+        }
+        #expect(statuses.count == 240)
+        #expect(statuses.allSatisfy { $0 == .ok }, "\(statuses.filter { $0 != .ok })")
+        #expect(generations.count > 1, "the reads should span several generations: \(generations.sorted())")
+        #expect(try SeeAlsoEngine(path: fixture.index).generation > first)
+    }
+
     @Test func aCLIWriterIsPickedUpLive() async throws {
         let fixture = try ServerFixture("serve-live")
         defer { fixture.remove() }
