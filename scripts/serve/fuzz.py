@@ -44,7 +44,7 @@ def main():
         run = subprocess.run([str(ROOT / ".venv/bin/schemathesis"), "run", f"http://127.0.0.1:{port}/openapi.json",
                               "-H", f"Authorization: Bearer {key}", "--checks", "all", "--max-time", str(args.seconds),
                               "--request-timeout", "30", "--report", "ndjson", "--report-ndjson-path", str(report), "--no-color"],
-                             capture_output=True, text=True)
+                             capture_output=True, text=True, cwd=work)
         seconds = time.time() - started
         alive = server.poll() is None
         failures, requests, examples = {}, 0, []
