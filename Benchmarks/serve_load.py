@@ -140,7 +140,7 @@ def load_test(seealso, index, archive, seconds=15, connections=16, cli_repeats=1
         for name, script in [("stored", stored), ("scored", scored), ("text", texts)]:
             run_wrk(base, script, 3, connections)  # warm the pages and the connection pool
             result[name] = run_wrk(base, script, seconds, connections)
-            log(f"serve {Path(index).name} {name}: {result[name]['rps']:.0f} req/s, p50 {result[name]['p50_ms']:.2f} ms, "
+            log(f"serve {name}: {result[name]['rps']:.0f} req/s, p50 {result[name]['p50_ms']:.2f} ms, "
                 f"p99 {result[name]['p99_ms']:.2f} ms, non-2xx {result[name]['non2xx']}, errors {result[name]['errors']}")
         writer = Writer(base, key, articles)
         writer.start()
@@ -150,7 +150,7 @@ def load_test(seealso, index, archive, seconds=15, connections=16, cli_repeats=1
         result["writes"] = {"count": len(writer.latencies), "failures": writer.failures, "generations": len(writer.generations),
                             "median_seconds": statistics.median(writer.latencies) if writer.latencies else None,
                             "max_seconds": max(writer.latencies) if writer.latencies else None}
-        log(f"serve {Path(index).name} stored reads under 1 write/s: {result['stored_under_writes']['rps']:.0f} req/s, "
+        log(f"serve stored reads under 1 write/s: {result['stored_under_writes']['rps']:.0f} req/s, "
             f"p99 {result['stored_under_writes']['p99_ms']:.2f} ms, non-2xx {result['stored_under_writes']['non2xx']}, "
             f"errors {result['stored_under_writes']['errors']}; writes {result['writes']}")
     finally:
@@ -164,7 +164,7 @@ def load_test(seealso, index, archive, seconds=15, connections=16, cli_repeats=1
         "text_seconds": median_seconds([seealso, "related", "--index", str(index), "--stdin", "-k", "5", "--format", "json"], cli_repeats,
                                        stdin=json.dumps({k: v for k, v in drafts[0].items() if v})),
     }
-    log(f"serve {Path(index).name}: CLI per process: {result['cli']}")
+    log(f"serve: CLI per process: {result['cli']}")
     result["connections"] = connections
     result["seconds"] = seconds
     return result
