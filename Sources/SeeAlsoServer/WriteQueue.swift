@@ -128,12 +128,18 @@ actor WriteQueue {
         queuedArticles -= articles
         metrics.queued(queuedArticles)
         if case .written = outcome { metrics.wroteGroup(articles: articles, duration: duration) }
-        if case .failed = outcome, group.count > 1 {
+        // A busy index (another writer held its lock for the whole wait) is no request's fault: no retry.
+        if case .failed(let error) = outcome, group.count > 1, !Self.isBusy(error) {
             logger.warning("a group write failed; writing its requests one by one", metadata: ["requests": "\(group.count)"])
             for job in group { answer(job, await apply([job])) }
             return
         }
         for job in group { answer(job, outcome) }
+    }
+
+    private static func isBusy(_ error: any Error) -> Bool {
+        if case IndexError.busy = error { return true }
+        return false
     }
 
     private enum GroupOutcome {
