@@ -6,26 +6,6 @@ import SeeAlsoTestSupport
 /// Wrong contents in the dense and clusters sections, with every checksum made to match (as for files
 /// over 64 MiB, or a careful forgery): reported as a corrupt index naming the file, never a trap.
 @Suite struct SectionContentTests {
-    /// A partitioned index with topics and stories, a tail and a deleted row, and its live generation.
-    static func makeIndex(_ scratch: TemporaryDirectory) throws -> (index: String, generation: String, articles: [Article]) {
-        let world = NewsWorld(seed: 95, topicCount: 4, storiesPerTopic: 3)
-        let articles = world.articles(count: 120, seed: 1)
-        var options = EngineFixtures.options(k: 5, method: .partitioned)
-        options.partitioned.candidates = .partitions(count: 3, probes: 2)
-        options.partitioned.dimensions = 8
-        options.recallSample = 0
-        try EngineFixtures.build(articles, in: scratch, options: options)
-        let index = scratch.path("index")
-        var clusterOptions = ClusterOptions()
-        clusterOptions.topics.clusterCount = 3
-        _ = try SeeAlsoEngine(path: index).cluster(options: clusterOptions)
-        clusterOptions.kind = .stories
-        _ = try SeeAlsoEngine(path: index).cluster(options: clusterOptions)
-        let added = try writeJSONL(world.articles(count: 6, seed: 2, idPrefix: "n"), to: scratch.path("added.jsonl"))
-        _ = try SeeAlsoEngine.write(ArchiveChanges(add: ArchiveInput(added), delete: [articles[4].id]), to: index)
-        return (index, try #require(try IndexDirectory(path: index).liveGeneration()), articles)
-    }
-
     /// Changes element `element` of section `section` of `file` in `generation` to `value`.
     static func overwrite<Value: BitwiseCopyable>(_ file: String, _ section: String, element: Int, with value: Value,
                                                   in generation: String) throws {
@@ -83,7 +63,7 @@ import SeeAlsoTestSupport
     @Test(arguments: [("dense.sal", "partitionOfRow"), ("dense.tail.sal", "partitionOfRow")])
     func aPartitionPastTheCentroidsIsRefusedOnOpen(_ file: String, _ section: String) throws {
         try withTemporaryDirectory("dense-partition") { scratch in
-            let (index, generation, _) = try Self.makeIndex(scratch)
+            let (index, generation, _) = try EngineFixtures.clusteredPartitionedIndex(in: scratch)
             try Self.overwrite(file, section, element: 1, with: Int32(1_000_000), in: generation)
             Self.expectCorrupt(file) { _ = try SeeAlsoEngine(path: index) }
         }
@@ -92,7 +72,7 @@ import SeeAlsoTestSupport
     @Test(arguments: [("dense.sal", "centroids"), ("dense.sal", "projection"), ("dense.sal", "vectors"), ("dense.tail.sal", "vectors")])
     func aNonFiniteDenseValueIsRefusedWhereItIsUsed(_ file: String, _ section: String) throws {
         try withTemporaryDirectory("dense-finite") { scratch in
-            let (index, generation, _) = try Self.makeIndex(scratch)
+            let (index, generation, _) = try EngineFixtures.clusteredPartitionedIndex(in: scratch)
             try Self.overwrite(file, section, element: 2, with: Float.nan, in: generation)
             let more = try writeJSONL(NewsWorld(seed: 95, topicCount: 4, storiesPerTopic: 3).articles(count: 3, seed: 3, idPrefix: "m"),
                                       to: scratch.path("more.jsonl"))
@@ -105,7 +85,7 @@ import SeeAlsoTestSupport
     @Test(arguments: [("topics", Int32(-7)), ("stories", Int32.max), ("stories", Int32.min)])
     func aClusterNumberOutOfRangeIsRefusedOnOpen(_ section: String, _ value: Int32) throws {
         try withTemporaryDirectory("cluster-range") { scratch in
-            let (index, generation, _) = try Self.makeIndex(scratch)
+            let (index, generation, _) = try EngineFixtures.clusteredPartitionedIndex(in: scratch)
             try Self.overwrite("clusters.sal", section, element: 3, with: value, in: generation)
             Self.expectCorrupt("clusters.sal") { _ = try SeeAlsoEngine(path: index) }
         }
@@ -115,7 +95,7 @@ import SeeAlsoTestSupport
     @Test(arguments: ["topics", "stories"])
     func clusterAssignmentsForTooFewArticlesAreRefusedOnOpen(_ section: String) throws {
         try withTemporaryDirectory("cluster-count") { scratch in
-            let (index, generation, _) = try Self.makeIndex(scratch)
+            let (index, generation, _) = try EngineFixtures.clusteredPartitionedIndex(in: scratch)
             try Self.shorten("clusters.sal", section, in: generation)
             Self.expectCorrupt("clusters.sal") { _ = try SeeAlsoEngine(path: index) }
         }
