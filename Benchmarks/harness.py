@@ -26,7 +26,7 @@ Stages (--stages, default all):
                (Benchmarks/limits/stream.c, compiled here with gcc -O2)
   fuzz         the libFuzzer targets (JSON Lines, CSV and folder readers, opening and querying an index) with
                AddressSanitizer, each for --fuzz-seconds (default 600; quick 60) through `scripts/fuzz`:
-               executions, corpus files, crashes
+               executions, inputs in the final corpus, crashes
 
 --quick: small corpora and sizes, one repeat (a few minutes); its results go to Benchmarks/work/quick/
 so that quick runs never overwrite the committed Benchmarks/results, RESULTS.md and plots.
@@ -1288,7 +1288,7 @@ def stage_limits(args, corpora):
 # Stage: fuzz
 
 FUZZ_LINE = re.compile(r"^(?P<target>fuzz-[a-z]+): (?P<seconds>\d+) s, (?P<executions>\d+) executions, "
-                       r"(?P<corpus>\d+) corpus files, (?P<crashes>\d+) crashes")
+                       r"(?P<corpus>\d+) corpus inputs, (?P<crashes>\d+) crashes")
 
 
 def fuzz_rows(output):
@@ -1886,7 +1886,7 @@ def render(stored, everything):
     elif stage == "fuzz":
         lines += [f"Commit {stored['commit'][:12]}; one target at a time, niced, each with its own generated seeds "
                   "(`TARGET --write-seeds`) and the corpus kept in `.build-fuzz/corpus/`.", "",
-                  "| target | seconds | executions | executions/s | corpus files | crashes |", "|---|---|---|---|---|---|"]
+                  "| target | seconds | executions | executions/s | corpus inputs | crashes |", "|---|---|---|---|---|---|"]
         lines += [f"| {r['target']} | {r['seconds']} | {r['executions']:,} | {r['executions'] / r['seconds']:.0f} | "
                   f"{r['corpus']} | {r['crashes']} |" for r in rows]
     for note in stored.get("notes", []):
