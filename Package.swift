@@ -110,3 +110,19 @@ let package = Package(
                                                                .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ]
 )
+
+// libFuzzer targets (Fuzz/), declared only when SEEALSO_FUZZ is set: they link only with
+// `-sanitize=fuzzer`, so a plain `swift build` must not see them. Built and run by `scripts/fuzz`.
+if Context.environment["SEEALSO_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "SeeAlsoFuzzSupport", dependencies: ["SeeAlsoTestSupport"], path: "Fuzz/Support"),
+        .executableTarget(name: "fuzz-jsonl", dependencies: ["SeeAlsoFuzzSupport", "SeeAlsoCorpus", "SeeAlsoTestSupport"],
+                          path: "Fuzz/JSONLines"),
+        .executableTarget(name: "fuzz-csv", dependencies: ["SeeAlsoFuzzSupport", "SeeAlsoCorpus", "SeeAlsoTestSupport"],
+                          path: "Fuzz/CSV"),
+        .executableTarget(name: "fuzz-folder", dependencies: ["SeeAlsoFuzzSupport", "SeeAlsoCorpus", "SeeAlsoTestSupport"],
+                          path: "Fuzz/Folder"),
+        .executableTarget(name: "fuzz-index", dependencies: ["SeeAlsoFuzzSupport", "SeeAlso", "SeeAlsoTestSupport"],
+                          path: "Fuzz/Index"),
+    ]
+}

@@ -28,6 +28,9 @@ Stages (--stages, default all):
   stories      `seealso cluster --method stories` on the gold-story corpora: NMI/ARI, time
   limits       OpenBLAS sgemm GFLOP/s for SeeAlso's tile shapes and STREAM-like memory bandwidth
                (Benchmarks/limits/stream.c, compiled here with gcc -O2)
+  fuzz         the libFuzzer targets (JSON Lines, CSV and folder readers, opening and querying an index) with
+               AddressSanitizer, each for --fuzz-seconds (default 600; quick 60) through `scripts/fuzz`:
+               executions, inputs in the final corpus, crashes
 
 --quick: small corpora and sizes, one repeat (a few minutes); its results go to Benchmarks/work/quick/
 so that quick runs never overwrite the committed Benchmarks/results, RESULTS.md and plots.
@@ -43,6 +46,7 @@ import json
 import math
 import os
 import random
+import re
 import shlex
 import shutil
 import statistics
@@ -77,10 +81,11 @@ QUICK_CHURN_RECALL_SIZE = "20k"
 DENSE_DIMENSIONS = [128, 256]
 REFERENCE_FLAGS = ["--preset", "sklearn", "--sublinear-tf", "--min-df", "2", "--max-df", "0.5", "--stop-words", "english"]
 # Stages that run no SeeAlso command of their own, hence no baseline either.
-WITHOUT_SEEALSO = {"realism"}
+WITHOUT_SEEALSO = {"realism", "fuzz"}
 # Stages no baseline runs: those above, and those of commands no baseline has (update, delete); a note says so.
 WITHOUT_BASELINE = WITHOUT_SEEALSO | {"churn", "serve"}
-STAGE_ORDER = ["tfidf", "exact", "quality", "dense", "partitioned", "add", "churn", "serve", "realism", "kmeans", "minibatch", "stories", "limits"]
+STAGE_ORDER = ["tfidf", "exact", "quality", "dense", "partitioned", "add", "churn", "serve", "realism", "kmeans", "minibatch", "stories", "limits",
+               "fuzz"]
 TITLES = {
     "tfidf": "TF-IDF: SeeAlso vs scikit-learn",
     "exact": "Exact all-pairs top-10: SeeAlso vs sparse_dot_topn and scikit-learn",
@@ -95,6 +100,7 @@ TITLES = {
     "minibatch": "Mini-batch k-means on the largest synthetic archive",
     "stories": "Story clustering",
     "limits": "Physical limits of this machine",
+    "fuzz": "Fuzzing: libFuzzer with AddressSanitizer",
 }
 
 
@@ -1341,10 +1347,34 @@ def stage_limits(args, corpora):
     return {"rows": [{**row, "bandwidth": bandwidth}], "notes": notes}
 
 
+# ---------------------------------------------------------------------------------------------
+# Stage: fuzz
+
+FUZZ_LINE = re.compile(r"^(?P<target>fuzz-[a-z]+): (?P<seconds>\d+) s, (?P<executions>\d+) executions, "
+                       r"(?P<corpus>\d+) corpus inputs, (?P<crashes>\d+) crashes")
+
+
+def fuzz_rows(output):
+    """The per-target lines `scripts/fuzz` prints, as rows."""
+    return [{key: value if key == "target" else int(value) for key, value in match.groupdict().items()}
+            for match in map(FUZZ_LINE.match, output.splitlines()) if match]
+
+
+def stage_fuzz(args, corpora):
+    """Each libFuzzer target for --fuzz-seconds, one after the other (`scripts/fuzz`, which builds them)."""
+    seconds = args.fuzz_seconds or (60 if args.quick else 600)
+    result = subprocess.run([str(ROOT / "scripts" / "fuzz"), "--seconds", str(seconds)], cwd=ROOT, capture_output=True, text=True)
+    rows = fuzz_rows(result.stdout)
+    for r in rows:
+        log(f"fuzz: {r['target']}: {r['executions']} executions in {r['seconds']} s, {r['crashes']} crashes")
+    notes = [] if result.returncode == 0 else [f"scripts/fuzz exited {result.returncode}: {result.stderr.strip()[-500:]}"]
+    return {"rows": rows, "notes": notes, "commit": git("rev-parse", "HEAD")}
+
+
 STAGES = {"tfidf": stage_tfidf, "exact": stage_exact, "quality": stage_quality, "dense": stage_dense,
           "partitioned": stage_partitioned, "add": stage_add, "churn": stage_churn, "serve": stage_serve, "realism": stage_realism, "kmeans": stage_kmeans,
           "minibatch": stage_minibatch, "stories": stage_stories,
-          "limits": stage_limits}
+          "limits": stage_limits, "fuzz": stage_fuzz}
 
 
 def machine():
@@ -1918,6 +1948,12 @@ def render(stored, everything):
         lines += render_serve(rows)
     elif stage == "limits":
         lines += render_limits(rows[0], everything, baseline)
+    elif stage == "fuzz":
+        lines += [f"Commit {stored['commit'][:12]}; one target at a time, niced, each with its own generated seeds "
+                  "(`TARGET --write-seeds`) and the corpus kept in `.build-fuzz/corpus/`.", "",
+                  "| target | seconds | executions | executions/s | corpus inputs | crashes |", "|---|---|---|---|---|---|"]
+        lines += [f"| {r['target']} | {r['seconds']} | {r['executions']:,} | {r['executions'] / r['seconds']:.0f} | "
+                  f"{r['corpus']} | {r['crashes']} |" for r in rows]
     for note in stored.get("notes", []):
         lines.append(f"\nNote: {note}")
     lines.append("")
@@ -2202,6 +2238,7 @@ def main():
     parser.add_argument("--exact-max", type=parse_size, default=200_000, help="partitioned stage: skip exact builds above this size")
     parser.add_argument("--dense-max", type=parse_size, default=300_000,
                         help="partitioned stage: skip dense (exhaustive) builds above this size (quadratic: ~1.5 h at 1m)")
+    parser.add_argument("--fuzz-seconds", type=int, help="fuzz stage: seconds per target (default 600; quick 60)")
     parser.add_argument("--repeats", type=int, default=None, help="repeats per measurement (default 3; quick 1; one from 100k items up)")
     parser.add_argument("--output", help="folder for results/, RESULTS.md and plots/ (default Benchmarks; quick Benchmarks/work/quick)")
     parser.add_argument("--report-only", action="store_true", help="only regenerate RESULTS.md and the plots from stored results")

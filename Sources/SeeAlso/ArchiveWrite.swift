@@ -130,12 +130,20 @@ struct ArchiveWrite {
         for (kind, input) in [("add", changes.add), ("update", changes.update)] {
             guard let input else { continue }
             let reader = try input.reader()
-            let fit = try SeeAlsoEngine.vectorize(reader, model: model, tfidf: model.configuration, keepTexts: plan.texts != nil,
+            var fit = try SeeAlsoEngine.vectorize(reader, model: model, tfidf: model.configuration, keepTexts: plan.texts != nil,
                                                   label: kind == "add" ? "read and vectorize new articles" : "read and vectorize updated articles",
                                                   progress: progress)
-            for (position, article) in fit.articles.enumerated() {
-                try ids.check(article.id, kind, file: reader.path, position: position)
-                if kind == "update", let row = existing.row(ofId: article.id) {
+            let refused = try ids.check(fit.articles.map(\.id), kind, file: reader.path, skipInvalid: input.options.skipInvalid,
+                                        progress: progress)
+            if !refused.isEmpty {
+                let left = RowSet(refused)
+                let kept = fit.articles.indices.filter { !left.contains($0) }
+                fit.articles = kept.map { fit.articles[$0] }
+                fit.matrix = fit.matrix.selectingRows(kept)
+                if plan.texts != nil { fit.texts = try fit.texts.removing(left) }
+            }
+            for article in fit.articles where kind == "update" {
+                if let row = existing.row(ofId: article.id) {
                     plan.deletedRows.append(row)
                     plan.updatedIDs.append(article.id)
                 }
@@ -145,7 +153,7 @@ struct ArchiveWrite {
             plan.matrix.append(fit.matrix)
             plan.texts?.append(fit.texts)
             plan.paths += input.recordedSources
-            plan.skipped += fit.skipped.count
+            plan.skipped += fit.skipped.count + refused.count
             plan.outOfVocabularyWeight += (fit.outOfVocabularyRate ?? 0) * Double(fit.articles.count)
         }
         for (position, id) in changes.delete.enumerated() {

@@ -63,8 +63,11 @@ extension SeeAlsoEngine {
             let (articles, skipped) = try reader.readAll()
             if skipped.count > 0 { progress.note("seealso: " + skipped.summary()) }
             result.skipped += skipped.count
-            for (position, article) in articles.enumerated() { try ids.check(article.id, kind, file: reader.path, position: position) }
-            if kind == "add" { result.added = articles } else { result.updated = articles }
+            let refused = Set(try ids.check(articles.map(\.id), kind, file: reader.path, skipInvalid: input.options.skipInvalid,
+                                            progress: progress))
+            result.skipped += refused.count
+            let kept = articles.indices.filter { !refused.contains($0) }.map { articles[$0] }
+            if kind == "add" { result.added = kept } else { result.updated = kept }
             result.paths += input.recordedSources
         }
         for (position, id) in changes.delete.enumerated() { try ids.check(id, "delete", file: "the ids to delete", position: position) }

@@ -111,8 +111,11 @@ final class CSVSplitter {
         pending = []
         consumed = 0
         if state == .quoted {
+            // The rest of the input was read as this record: name the lines lost with it.
+            let lastLine = line + newlines - (record.last == 0x0A ? 1 : 0)
+            let lost = lastLine > line ? ", so lines \(line)–\(lastLine) are lost" : ""
             return ([], line, CorpusError(.malformedCSV, file: source.path, line: line,
-                                          "unterminated quoted field (a '\"' opened here is never closed)"))
+                                          "unterminated quoted field (a '\"' opened here is never closed\(lost))"))
         }
         if record.last == 0x0D { record.removeLast() }
         return tooLarge || record.count > maxRecordBytes ? ([], line, oversize(line)) : (record, line, nil)

@@ -48,11 +48,22 @@ package struct SkippedRecords: Sendable {
 
     package var count: Int { errors.count }
 
-    /// "skipped 3 invalid records (lines 4, 17, 90): first: data.jsonl:4: …", listing at most `limit` lines.
+    package init() {}
+
+    /// Records one more skipped record (the next in input order).
+    package mutating func append(_ error: CorpusError) { errors.append(error) }
+
+    /// "skipped 3 invalid records (lines 4, 17, 90): first: data.jsonl:4: …", listing at most `limit` lines;
+    /// records of several files (a folder, several inputs) are listed as FILE:LINE, records without a
+    /// line (articles refused by a write's id rules) not at all.
     package func summary(limit: Int = 20) -> String {
         guard let first = errors.first else { return "no invalid records" }
-        let lines = errors.prefix(limit).map { $0.line.map(String.init) ?? "?" }.joined(separator: ", ")
+        let oneFile = errors.allSatisfy { $0.file == first.file }
+        let places = errors.prefix(limit).map { error in
+            (oneFile ? "" : error.file + ":") + (error.line.map(String.init) ?? "?")
+        }.joined(separator: ", ")
         let more = errors.count > limit ? ", …" : ""
-        return "skipped \(errors.count) invalid record\(errors.count == 1 ? "" : "s") (lines \(lines)\(more)); first: \(first)"
+        let listed = errors.contains { $0.line != nil } ? " (\(oneFile ? "lines " : "")\(places)\(more))" : ""
+        return "skipped \(errors.count) invalid record\(errors.count == 1 ? "" : "s")\(listed); first: \(first)"
     }
 }

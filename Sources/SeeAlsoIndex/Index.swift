@@ -191,15 +191,12 @@ package final class Index: @unchecked Sendable {
         guard manifest.method != "exact", let dense = opened.segments[0].dense else {
             return ExactIndex(storage: rowStorage, lists: lists, deleted: deleted)
         }
-        let projection: UnsafeBufferPointer<Float> = try dense.array("projection")
-        let singularValues: UnsafeBufferPointer<Float> = try dense.array("singularValues")
-        let centroids: UnsafeBufferPointer<Float> = try dense.array("centroids")
+        // Sizes and partition numbers were checked on open; the coordinates are checked here, where they are read.
+        let projection = try Self.finite(dense, "projection")
+        let singularValues = try Self.finite(dense, "singularValues")
+        let centroids = try Self.finite(dense, "centroids")
         let d = singularValues.count
         var partitionOfRow = try reducedRows(dimension: d, segments: opened.segments[...], loadVectors: false).partitionOfRow
-        guard d > 0, projection.count == opened.vocabulary.count * d, centroids.count % d == 0,
-              partitionOfRow.isEmpty || partitionOfRow.count == articleCount else {
-            throw IndexError.corrupt(path: generationPath + "/dense.sal", reason: "sections disagree with the index's terms")
-        }
         // Deleted rows belong to no partition (the base segment's file still names theirs).
         if !partitionOfRow.isEmpty { for row in deleted.sorted { partitionOfRow[row] = -1 } }
         var options = manifest.partitioned ?? PartitionedIndex.Options(k: k)
@@ -211,29 +208,34 @@ package final class Index: @unchecked Sendable {
         let svd = RandomizedSVD(singularValues: Array(singularValues),
                                 rightSingularVectors: DenseMatrix(rowCount: opened.vocabulary.count, columnCount: d, values: Array(projection)),
                                 fittedRowCount: manifest.modelDocumentCount)
-        // The vectors' sizes were checked above: loading them later cannot fail.
+        // The vectors were checked above: loading them later cannot fail.
         return PartitionedIndex(storage: rowStorage, lists: lists, options: options, svd: svd,
                                 vectors: { (try? self.reducedRows(dimension: d, segments: self.opened.segments[...]).vectors) ?? DenseMatrix(rowCount: 0, columnCount: d) },
                                 partitions: partitions, deleted: deleted)
     }
 
-    /// The reduced vectors (rows × d; none unless `loadVectors`) and partitions (empty in the exhaustive
-    /// mode) of `segments`, from their `dense` files, whose sizes are checked.
+    /// The reduced vectors (rows × d; none unless `loadVectors`, but checked to be finite) and partitions
+    /// (empty in the exhaustive mode) of `segments`, from their `dense` files (sizes checked on open).
     private func reducedRows(dimension d: Int, segments chosen: ArraySlice<IndexSegment>,
                              loadVectors: Bool = true) throws -> (vectors: DenseMatrix, partitionOfRow: [Int32]) {
         var vectors = DenseMatrix(rowCount: 0, columnCount: d)
         var partitionOfRow: [Int32] = []
         for segment in chosen {
             guard let dense = segment.dense else { continue }
-            let values: UnsafeBufferPointer<Float> = try dense.array("vectors")
-            let partitions: UnsafeBufferPointer<Int32> = try dense.array("partitionOfRow")
-            guard values.count == segment.count * d, partitions.isEmpty || partitions.count == segment.count else {
-                throw IndexError.corrupt(path: dense.path, reason: "sections disagree with the \(segment.count) articles of the segment")
-            }
-            partitionOfRow += partitions
+            let values = try Self.finite(dense, "vectors")
+            partitionOfRow += try dense.array("partitionOfRow", as: Int32.self)
             if loadVectors { vectors.append(DenseMatrix(rowCount: segment.count, columnCount: d, values: Array(values))) }
         }
         return (vectors, partitionOfRow)
+    }
+
+    /// Section `name` of a dense file, after checking that every value is finite.
+    private static func finite(_ file: SectionFileReader, _ name: String) throws -> UnsafeBufferPointer<Float> {
+        let values: UnsafeBufferPointer<Float> = try file.array(name)
+        if let position = values.firstIndex(where: { !$0.isFinite }) {
+            throw IndexError.corrupt(path: file.path, reason: "\(name) value \(position) is \(values[position])")
+        }
+        return values
     }
 
     /// The tail segment's reduced vectors and partitions.

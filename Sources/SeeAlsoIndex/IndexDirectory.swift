@@ -86,6 +86,11 @@ package struct IndexDirectory: Sendable {
                 }
                 Thread.sleep(forTimeInterval: 0.02)
             }
+            // The folders a publish writes into are made now, so that a failure names them before any work.
+            var isFolder: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: changesFolder, isDirectory: &isFolder) || !isFolder.boolValue {
+                try System.makeDirectory(changesFolder)
+            }
         } catch let error as SystemError {
             throw IndexError(error)
         }
@@ -139,14 +144,13 @@ package struct IndexDirectory: Sendable {
         let partial = path + "/" + name + ".partial"
         try? FileManager.default.removeItem(atPath: partial)
         do {
-            try FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: false)
+            try System.makeDirectory(partial)
             try write(partial)
             try System.syncDirectory(partial)
             try System.rename(partial, to: path + "/" + name)
             try System.syncDirectory(path)
             if var record {
                 record.generation = number
-                try FileManager.default.createDirectory(atPath: changesFolder, withIntermediateDirectories: true)
                 try AtomicFileWriter.write(Array(try record.encoded()), to: changesFolder + "/" + name + ".json")
             }
             try AtomicFileWriter.write(Array((name + "\n").utf8), to: currentFile)

@@ -94,11 +94,16 @@ struct OpenedGeneration {
                   json.withUnsafeBytes({ CRC32.checksum($0) }) == manifest.files["clusters.json"]!.crc32 else {
                 throw IndexError.corrupt(path: jsonPath, reason: "missing or checksum mismatch")
             }
+            let stored: IndexClusters
             do {
-                clusters = try JSONDecoder().decode(IndexClusters.self, from: json)
+                stored = try JSONDecoder().decode(IndexClusters.self, from: json)
             } catch {
                 throw IndexError.corrupt(path: jsonPath, reason: "unreadable (\(error))")
             }
+            let rows = segments.last!.range.upperBound
+            try Self.checkAssignments(topicAssignments, stored: stored.topics != nil, "topics", articleCount: rows, file: clusterFile)
+            try Self.checkAssignments(storyAssignments, stored: stored.stories != nil, "stories", articleCount: rows, file: clusterFile)
+            clusters = stored
         } else {
             topicAssignments = UnsafeBufferPointer(start: nil, count: 0)
             storyAssignments = UnsafeBufferPointer(start: nil, count: 0)
@@ -132,6 +137,45 @@ struct OpenedGeneration {
         let count = Int32(articleCount)
         if let slot = listIds.firstIndex(where: { $0 < -1 || $0 >= count }) {
             throw IndexError.corrupt(path: lists.path, reason: "list entry \(slot) names article \(listIds[slot]) of \(articleCount)")
+        }
+        try Self.checkDense(segments, terms: vocabulary.count)
+    }
+
+    /// A clustering's assignments: one per article when it is stored (none otherwise), each −1 (none) or
+    /// 0..<Int32.max (`add` numbers a new story from the largest one plus one).
+    private static func checkAssignments(_ assignments: UnsafeBufferPointer<Int32>, stored: Bool, _ name: String,
+                                         articleCount: Int, file: SectionFileReader) throws {
+        guard assignments.count == (stored ? articleCount : 0) else {
+            throw IndexError.corrupt(path: file.path, reason: "\(assignments.count) \(name) assignments for \(articleCount) articles")
+        }
+        if let row = assignments.firstIndex(where: { $0 < -1 || $0 == Int32.max }) {
+            throw IndexError.corrupt(path: file.path, reason: "article \(row) is in \(name) cluster \(assignments[row])")
+        }
+    }
+
+    /// The dense sections of the approximate methods: sizes agree with the terms and each segment's
+    /// articles, every segment has partitions or none does, and each partition number names a centroid
+    /// (or is −1). Sizes and one pass over the partitions; the coordinates are checked where they are
+    /// read (`Index.similarityIndex()`).
+    private static func checkDense(_ segments: [IndexSegment], terms: Int) throws {
+        guard let base = segments[0].dense else { return }
+        let dimensions = try base.array("singularValues", as: Float.self).count
+        let centroids = try base.array("centroids", as: Float.self).count
+        guard dimensions > 0, try base.array("projection", as: Float.self).count == terms * dimensions, centroids % dimensions == 0 else {
+            throw IndexError.corrupt(path: base.path, reason: "the projection or centroids disagree with \(terms) terms")
+        }
+        let partitionCount = Int32(clamping: centroids / dimensions)
+        let partitioned = try !base.array("partitionOfRow", as: Int32.self).isEmpty
+        for segment in segments {
+            guard let dense = segment.dense else { continue }
+            let partitions = try dense.array("partitionOfRow", as: Int32.self)
+            guard try dense.array("vectors", as: Float.self).count == segment.count * dimensions,
+                  partitions.count == (partitioned ? segment.count : 0) else {
+                throw IndexError.corrupt(path: dense.path, reason: "sections disagree with the \(segment.count) articles of the segment")
+            }
+            if let row = partitions.firstIndex(where: { $0 < -1 || $0 >= partitionCount }) {
+                throw IndexError.corrupt(path: dense.path, reason: "row \(row) names partition \(partitions[row]) of \(partitionCount)")
+            }
         }
     }
 }

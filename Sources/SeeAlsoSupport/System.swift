@@ -94,6 +94,11 @@ package enum System {
         guard Foundation.link(existing, newName) == 0 else { throw SystemError(path: newName, operation: "link to \(existing)") }
     }
 
+    /// Creates a directory (its parent must exist); an existing file or directory of that name is an error.
+    package static func makeDirectory(_ path: String) throws {
+        guard Foundation.mkdir(path, 0o755) == 0 else { throw SystemError(path: path, operation: "create the directory") }
+    }
+
     /// Removes a file name, ignoring a missing file.
     package static func unlink(_ path: String) { _ = Foundation.unlink(path) }
 

@@ -70,7 +70,7 @@ enum AddChange: ArchiveChange {
         discussion: """
         Terms the fitted model has never seen are ignored and idf is not updated; on an exact index the
         result equals a full build with the same model. Ids already in the index are refused (`update`
-        replaces articles); stored topics and stories are kept and the new articles join them. `add`
+        replaces articles; with --skip-invalid they are skipped and reported); stored topics and stories are kept and the new articles join them. `add`
         advises a refit above 25% of the fitted article count added or 10% unknown tokens; `--refit`
         refits vocabulary and idf on the index's stored articles plus the new ones.
         """)

@@ -10,11 +10,6 @@ import SeeAlsoTestSupport
 @Suite struct ReaderMutationTests {
     static let articles = NewsWorld(seed: 98).articles(count: 12, seed: 1)
 
-    static func csv(_ articles: [Article]) -> String {
-        func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        return "id,title,body,date\n" + articles.map { [quoted($0.id), quoted($0.title), quoted($0.body), $0.date?.description ?? ""].joined(separator: ",") + "\n" }.joined()
-    }
-
     static func mutate(_ bytes: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
         var bytes = bytes
         for _ in 0..<1 + random.nextIndex(below: 4) where !bytes.isEmpty {
@@ -33,7 +28,7 @@ import SeeAlsoTestSupport
     @Test(arguments: ["jsonl", "csv", "folder"])
     func mutatedInputNeverCrashesAReader(_ format: String) throws {
         try withTemporaryDirectory("reader-mutation") { dir in
-            let plain: [UInt8] = format == "csv" ? Array(Self.csv(Self.articles).utf8)
+            let plain: [UInt8] = format == "csv" ? Array(csvText(Self.articles).utf8)
                 : Array((try String(contentsOfFile: try writeJSONL(Self.articles, to: dir.path("seed.jsonl")), encoding: .utf8)).utf8)
             let compressed = try Array(Data(contentsOf: URL(fileURLWithPath: try dir.gzip(try dir.write("seed." + (format == "csv" ? "csv" : "txt"), bytes: plain)))))
             var random = SplitMix64(seed: format == "jsonl" ? 11 : format == "csv" ? 12 : 13)

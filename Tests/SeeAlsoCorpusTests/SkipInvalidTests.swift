@@ -82,6 +82,27 @@ import SeeAlsoTestSupport
         }
     }
 
+    /// Records of several files (a folder: one record per file) are listed as FILE:LINE, not as lines alone.
+    @Test func summaryNamesEachFileOfAFolder() throws {
+        try withTemporaryDirectory { dir in
+            _ = try dir.write("folder/a.txt", "Good\nbody")
+            let bad = try ["folder/b.txt", "folder/d.txt", "folder/sub/c.md"].map { try dir.write($0, bytes: [0x54, 0x0A, 0xFF]) }
+            let skipped = try CorpusReader(path: dir.path("folder"), options: options(skipInvalid: true)).readAll().skipped
+            #expect(skipped.summary().hasPrefix("skipped 3 invalid records (\(bad.map { $0 + ":1" }.joined(separator: ", "))); first: \(bad[0]):1: "),
+                    "\(skipped.summary())")
+        }
+    }
+
+    /// An unterminated quote makes the rest of a CSV file one bad record: its message names the lines lost.
+    @Test func anUnterminatedQuoteNamesTheLinesItSwallows() throws {
+        try withTemporaryDirectory { dir in
+            let path = try dir.write("quote.csv", "id,title,body\n1,t,good one\n2,\"bad,body\n3,t,lost\n4,t,lost too\n")
+            let result = try CorpusReader(path: path, options: options(skipInvalid: true)).readAll()
+            #expect(result.articles.map(\.id) == ["1"])
+            #expect(result.skipped.errors.map(\.message) == ["unterminated quoted field (a '\"' opened here is never closed, so lines 3–5 are lost)"])
+        }
+    }
+
     @Test func summaryOfOneRecordIsSingular() throws {
         try withTemporaryDirectory { dir in
             let path = try dir.write("one.jsonl", jsonl([#"{"id":"a","body":"x"}"#, #"{"id":"a","body":"x"}"#]))

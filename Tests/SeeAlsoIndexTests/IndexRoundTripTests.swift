@@ -256,10 +256,10 @@ import SeeAlsoVectorize
         let world = NewsWorld(seed: 21)
         let indexPath = scratch.path("idx")
         try IndexFixtures.build(world.articles(count: 120, seed: 1), in: scratch, indexPath: indexPath, k: 4)
-        #expect(scratch.entries("idx") == ["CURRENT", "LOCK", "generation-000001"])
+        #expect(scratch.entries("idx") == ["CURRENT", "LOCK", "changes", "generation-000001"])
         let second = try IndexFixtures.build(world.articles(count: 90, seed: 2), in: scratch, indexPath: indexPath, k: 5)
         // The generation replaced is kept until the next publish, for readers that were opening it.
-        #expect(scratch.entries("idx") == ["CURRENT", "LOCK", "generation-000001", "generation-000002"])
+        #expect(scratch.entries("idx") == ["CURRENT", "LOCK", "changes", "generation-000001", "generation-000002"])
         let current = try String(contentsOfFile: indexPath + "/CURRENT", encoding: .utf8)
         #expect(current.trimmingCharacters(in: .whitespacesAndNewlines) == "generation-000002")
         let index = try Index(path: indexPath, verify: true)
@@ -268,7 +268,7 @@ import SeeAlsoVectorize
         for (count, number) in [(60, 3), (70, 4)] {
             try IndexFixtures.build(world.articles(count: count, seed: UInt64(number)), in: scratch, indexPath: indexPath, k: 3)
         }
-        #expect(scratch.entries("idx") == ["CURRENT", "LOCK", "generation-000003", "generation-000004"])
+        #expect(scratch.entries("idx") == ["CURRENT", "LOCK", "changes", "generation-000003", "generation-000004"])
         // A reader that opened generation 2 keeps reading it after its folder is removed: its files are mapped.
         #expect(index.lists() == second.lists && index.title(89) == index.metadata(89).title)
     }

@@ -81,6 +81,12 @@ package struct NewsWorld: Sendable {
     }
 }
 
+/// `articles` as CSV with a header row: id, title, body and date, every text field quoted.
+package func csvText(_ articles: [Article]) -> String {
+    func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+    return "id,title,body,date\n" + articles.map { [quoted($0.id), quoted($0.title), quoted($0.body), $0.date?.description ?? ""].joined(separator: ",") + "\n" }.joined()
+}
+
 /// Writes `articles` as JSON Lines (every present field, keys sorted) and returns the path.
 @discardableResult
 package func writeJSONL(_ articles: [Article], to path: String) throws -> String {

@@ -51,4 +51,36 @@ import SeeAlsoTestSupport
         let missing = try SeeAlsoExecutable.run(["add", "--input", input, "--index", scratch.path("nowhere"), "--quiet"])
         #expect(missing.status == 1 && !FileManager.default.fileExists(atPath: scratch.path("nowhere")))
     }
+
+    /// Builds an index of 40 articles of `world` at `scratch/index` with the CLI and returns its path.
+    static func builtIndex(_ world: NewsWorld, in scratch: TemporaryDirectory) throws -> String {
+        let input = try writeJSONL(world.articles(count: 40, seed: 1), to: scratch.path("in.jsonl"))
+        try SeeAlsoExecutable.output(["build", "--input", input, "--index", scratch.path("index"), "--quiet"])
+        return scratch.path("index")
+    }
+
+    /// A directory the writer cannot create (here `changes` is a file) is reported with its path before
+    /// any work, not as a raw Foundation error after it.
+    @Test func anUncreatableFolderIsNamedBeforeTheWork() throws {
+        let scratch = try TemporaryDirectory("uncreatable")
+        defer { scratch.remove() }
+        let world = NewsWorld(seed: 83)
+        let index = try Self.builtIndex(world, in: scratch)
+        try FileManager.default.removeItem(atPath: index + "/changes")
+        try Data().write(to: URL(fileURLWithPath: index + "/changes"))
+        let added = try writeJSONL(world.articles(count: 3, seed: 2, idPrefix: "n"), to: scratch.path("added.jsonl"))
+        let run = try SeeAlsoExecutable.run(["add", "--input", added, "--index", index])
+        #expect(run.exited && run.status == 1 && run.error.contains(index + "/changes: cannot create the directory"), "\(run.error)")
+        #expect(!run.error.contains("NSCocoaErrorDomain") && !run.error.contains("related lists"), "\(run.error)")
+    }
+
+    /// A temporary CURRENT file left by a writer killed while publishing is removed by the next writer.
+    @Test func aStaleTemporaryCurrentFileIsRemovedByTheNextWriter() throws {
+        let scratch = try TemporaryDirectory("stale-current")
+        defer { scratch.remove() }
+        let index = try Self.builtIndex(NewsWorld(seed: 84), in: scratch)
+        try Data("generation-000001\n".utf8).write(to: URL(fileURLWithPath: index + "/.CURRENT.tmp-4242-17"))
+        try SeeAlsoExecutable.output(["delete", "--id", "a3", "--index", index, "--quiet"])
+        #expect(!scratch.entries("index").contains { $0.hasPrefix(".CURRENT.tmp-") }, "\(scratch.entries("index"))")
+    }
 }

@@ -4,28 +4,14 @@ import Testing
 import SeeAlsoTestSupport
 
 /// A seeded mutation test of index bytes: random bytes of random files of a partitioned index with
-/// clusters, a tail, deleted rows and texts are changed, with the manifest's sizes and checksums made
-/// to match (the default path for files over 64 MiB), and the index is opened and queried. Each try must
-/// work or report a corrupt index; a trap would end the test run.
+/// topics and stories, a tail, a deleted row and texts are changed, with the manifest's sizes and
+/// checksums made to match (the default path for files over 64 MiB), and the index is opened and
+/// queried. Each try must work or report a corrupt index; a trap would end the test run.
 @Suite struct IndexMutationTests {
     @Test func mutatedIndexBytesNeverCrash() throws {
         let scratch = try TemporaryDirectory("index-mutation")
         defer { scratch.remove() }
-        let world = NewsWorld(seed: 99, topicCount: 6, storiesPerTopic: 5)
-        let articles = world.articles(count: 400, seed: 1)
-        var options = EngineFixtures.options(k: 6, method: .partitioned)
-        options.partitioned.candidates = .partitions(count: 4, probes: 2)
-        options.partitioned.dimensions = 16
-        options.recallSample = 0
-        _ = try EngineFixtures.build(articles, in: scratch, options: options)
-        let index = scratch.path("index")
-        var topics = ClusterOptions()
-        topics.topics.clusterCount = 4
-        _ = try SeeAlsoEngine(path: index).cluster(options: topics)
-        _ = try SeeAlsoEngine.write(ArchiveChanges(add: ArchiveInput(try writeJSONL(world.articles(count: 20, seed: 2, idPrefix: "n"),
-                                                                                    to: scratch.path("n.jsonl"))),
-                                                   delete: [articles[3].id, articles[5].id]), to: index)
-        let generation = try #require(try IndexDirectory(path: index).liveGeneration())
+        let (index, generation, articles) = try EngineFixtures.clusteredPartitionedIndex(in: scratch)
         let manifestData = try Data(contentsOf: URL(fileURLWithPath: generation + "/manifest.json"))
         let files = try JSONDecoder().decode(IndexManifest.self, from: manifestData).files.keys.sorted().filter { $0.hasSuffix(".sal") }
         let originals = try Dictionary(uniqueKeysWithValues: files.map { ($0, try Data(contentsOf: URL(fileURLWithPath: generation + "/" + $0))) })
@@ -47,7 +33,7 @@ import SeeAlsoTestSupport
             try Data(IndexManifest.checksumText(of: encoded).utf8).write(to: URL(fileURLWithPath: generation + "/" + IndexManifest.checksumFile))
             do {
                 let engine = try SeeAlsoEngine(path: index)
-                for id in [articles[0].id, articles[7].id, "n0"] { _ = try? engine.related(toArticleWithID: id) }
+                for id in [articles[0].id, articles[4].id, articles[7].id, "n0"] { _ = try? engine.related(toArticleWithID: id) }
                 _ = try engine.related(to: articles[9])
                 var lists = 0
                 engine.forEachStoredList { _ in lists += 1 }

@@ -23,6 +23,27 @@ import SeeAlsoTestSupport
         }
     }
 
+    /// With --skip-invalid, an added article whose id the index already holds is skipped and reported
+    /// like any invalid record, by `add` and by `add --refit`; the other articles are added.
+    @Test func skipInvalidSkipsAnAddedIDTheIndexHolds() throws {
+        try withTemporaryDirectory("skip-present") { dir in
+            let world = NewsWorld(seed: 98)
+            let old = world.articles(count: 30, seed: 1)
+            let index = dir.path("index")
+            try SeeAlsoExecutable.output(["build", "--input", try writeJSONL(old, to: dir.path("old.jsonl")), "--index", index, "--quiet"])
+            var new = world.articles(count: 3, seed: 2, idPrefix: "n")
+            new[1].id = old[2].id
+            let input = try writeJSONL(new, to: dir.path("new.jsonl"))
+            for command in [["add"], ["add", "--refit"]] {
+                let run = try SeeAlsoExecutable.run(command + ["--input", input, "--index", index, "--skip-invalid", "--quiet", "--format", "json"])
+                #expect(run.status == 0 && run.error.contains("skipped 1 invalid record; first: ") && run.error.contains("\"\(old[2].id)\" is already in the index"),
+                        "\(command): \(run.error)")
+                #expect(run.output.contains("\"skippedRecords\":1") && run.output.contains("\"added\":2"), "\(command): \(run.output)")
+                try SeeAlsoExecutable.output(["delete", "--id", "n0,n2", "--index", index, "--quiet"])
+            }
+        }
+    }
+
     @Test func inputMistakesAreNamedForWhatTheyAre() throws {
         try withTemporaryDirectory("messages") { dir in
             let input = try writeJSONL(NewsWorld(seed: 96).articles(count: 20, seed: 1), to: dir.path("in.jsonl"))
