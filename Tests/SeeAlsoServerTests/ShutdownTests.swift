@@ -11,7 +11,8 @@ import SeeAlsoTestSupport
 import Testing
 
 /// `seealso serve` as a user runs it: the listening line on standard output, and SIGTERM while a write
-/// is queued — the write is answered and published, then the process exits 0.
+/// is queued — the write is answered and published, then the process exits 0. The test holds the
+/// index's writer lock (as a CLI writer would) so that the write is certainly still queued at SIGTERM.
 @Suite struct ShutdownTests {
     @Test func sigtermFinishesTheQueuedWritesThenExits() async throws {
         let fixture = try ServerFixture("serve-sigterm", count: 120)
@@ -39,9 +40,28 @@ import Testing
         request.httpMethod = "POST"
         request.setValue("Bearer " + fixture.writeKey, forHTTPHeaderField: "Authorization")
         request.httpBody = Data(("{\"upsert\":[" + articles.map(jsonBody).joined(separator: ",") + "]}").utf8)
+        let held = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let index = fixture.index
+        Thread.detachNewThread {
+            _ = try? IndexDirectory(path: index).withWriter(waitSeconds: 10, purpose: .change) { _ in
+                held.signal()
+                release.wait()
+            }
+        }
+        held.wait()
         async let answer = URLSession.shared.data(for: request)
-        try await Task.sleep(for: .milliseconds(30))
+        // Queued: the server's writer waits for the lock the test holds.
+        var queued = false
+        for _ in 0..<400 where !queued {
+            try await Task.sleep(for: .milliseconds(10))
+            let (metrics, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+            queued = String(decoding: metrics, as: UTF8.self).contains("seealso_write_queue_articles 3.0")
+        }
+        #expect(queued)
         kill(process.processIdentifier, SIGTERM)
+        try await Task.sleep(for: .milliseconds(100))
+        release.signal()
         let (body, response) = try await answer
         #expect((response as? HTTPURLResponse)?.statusCode == 200, "\(String(decoding: body, as: UTF8.self))")
         process.waitUntilExit()
