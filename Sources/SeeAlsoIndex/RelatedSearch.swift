@@ -100,12 +100,18 @@ package struct RelatedSearch {
                 let first = rows.row(a), second = rows.row(b)
                 return CanonicalScores.dot(columns: first.columns, values: first.values, columns: second.columns, values: second.values)
             }
+            // Whether two indexed rows are near-duplicates: dot(a, b) ≥ the threshold, decided early when possible.
+            func twins(_ a: Int, _ b: Int) -> Bool {
+                let first = rows.row(a), second = rows.row(b)
+                return CanonicalScores.dotReaches(options.duplicateThreshold, columns: first.columns, values: first.values,
+                                                  columns: second.columns, values: second.values)
+            }
             for candidate in pool {
                 if candidate.similarity >= options.duplicateThreshold {
                     copies.append(candidate.row)
                     continue
                 }
-                if let twin = keptRows.firstIndex(where: { dot($0, candidate.row) >= options.duplicateThreshold }) {
+                if let twin = keptRows.firstIndex(where: { twins($0, candidate.row) }) {
                     // Fold into the earlier-published of the two; the group keeps the better rank.
                     if isEarlier(candidate.row, than: kept[twin].row) {
                         kept[twin].folded.append(kept[twin].row)

@@ -96,6 +96,53 @@ package enum CanonicalScores {
     }
 }
 
+extension CanonicalScores {
+    /// Whether the canonical score of two sparse vectors is at least `threshold`: the same answer as
+    /// `dot(…) >= threshold`, bit for bit, usually after a part of the merge. It sums in the same order
+    /// and stops as soon as the remaining columns cannot move the sum across the threshold by
+    /// Cauchy–Schwarz (|rest of a·b| ≤ ‖rest of a‖·‖rest of b‖) with a margin of 1e-4 for rounding;
+    /// within the margin it finishes the sum. For near-duplicate tests, where most pairs are far below.
+    /// O(|a| + |b|), typically a third of the merge.
+    package static func dotReaches(_ threshold: Float, columns aColumns: UnsafeBufferPointer<Int32>, values aValues: UnsafeBufferPointer<Float>,
+                                   columns bColumns: UnsafeBufferPointer<Int32>, values bValues: UnsafeBufferPointer<Float>) -> Bool {
+        var restA: Double = 0
+        var restB: Double = 0
+        for value in aValues { restA += Double(value) * Double(value) }
+        for value in bValues { restB += Double(value) * Double(value) }
+        let below = Double(threshold) - 1e-4
+        let above = Double(threshold) + 1e-4
+        var i = 0
+        var j = 0
+        var steps = 0
+        var sum: Double = 0
+        while i < aColumns.count && j < bColumns.count {
+            let a = aColumns[i]
+            let b = bColumns[j]
+            if a == b {
+                let x = Double(aValues[i]), y = Double(bValues[j])
+                sum += x * y
+                restA -= x * x
+                restB -= y * y
+                i += 1
+                j += 1
+            } else if a < b {
+                restA -= Double(aValues[i]) * Double(aValues[i])
+                i += 1
+            } else {
+                restB -= Double(bValues[j]) * Double(bValues[j])
+                j += 1
+            }
+            steps += 1
+            if steps & 15 == 0 {
+                let bound = (max(0, restA) * max(0, restB)).squareRoot()
+                if sum + bound < below { return false }
+                if sum - bound >= above { return true }
+            }
+        }
+        return Float(sum) >= threshold
+    }
+}
+
 /// One sparse row scattered into a dense Float row plus a bitmap of its columns, for scoring it
 /// against many rows: `dot` reads only the shared columns' values, so the random accesses touch a
 /// bitmap of V/8 bytes instead of the whole dense row. Terms it skips would add +0 to the Double sum,

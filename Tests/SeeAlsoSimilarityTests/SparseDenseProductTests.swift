@@ -1,5 +1,6 @@
 import Testing
 import SeeAlsoSimilarity
+import SeeAlsoSupport
 import SeeAlsoTestSupport
 import SeeAlsoVectorize
 
@@ -82,5 +83,45 @@ private func maxAbsDifference(_ a: [Float], _ b: [Double]) -> Double {
             #expect(picked.row(position).columns.elementsEqual(x.row(row).columns))
             #expect(picked.row(position).values.elementsEqual(x.row(row).values))
         }
+    }
+}
+
+/// `CanonicalScores.dotReaches` gives `dot >= threshold` exactly, early exits included.
+@Suite struct DotReachesTests {
+    @Test func equalsTheFullComparisonAtEveryThreshold() {
+        var random = SplitMix64(seed: 77)
+        func vector(_ columns: [Int32], normalized: Bool) -> [Float] {
+            var values = columns.map { _ in Float.random(in: 0.01...1, using: &random) }
+            if normalized {
+                let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                values = values.map { $0 / norm }
+            }
+            return values
+        }
+        var decided = 0
+        var early = 0
+        for trial in 0..<3_000 {
+            let vocabulary = Int32([50, 400, 5_000][trial % 3])
+            let a = Array(Set((0..<Int.random(in: 1...300, using: &random)).map { _ in Int32.random(in: 0..<vocabulary, using: &random) })).sorted()
+            // b shares a random part of a's columns (near-duplicates at high overlap), plus its own.
+            let shared = a.filter { _ in Double.random(in: 0..<1, using: &random) < [0.0, 0.3, 0.9, 1.0][trial % 4] }
+            let own = (0..<Int.random(in: 0...200, using: &random)).map { _ in Int32.random(in: 0..<vocabulary, using: &random) }
+            let b = Array(Set(shared + own)).sorted()
+            guard !b.isEmpty else { continue }
+            let normalized = trial % 5 != 0
+            let aValues = vector(a, normalized: normalized), bValues = vector(b, normalized: normalized)
+            a.withUnsafeBufferPointer { ac in aValues.withUnsafeBufferPointer { av in
+                b.withUnsafeBufferPointer { bc in bValues.withUnsafeBufferPointer { bv in
+                    let exact = CanonicalScores.dot(columns: ac, values: av, columns: bc, values: bv)
+                    for threshold: Float in [0.05, 0.3, 0.8, 0.95, exact, exact.nextUp, exact.nextDown, exact + 2e-4, exact - 2e-4] {
+                        let reaches = CanonicalScores.dotReaches(threshold, columns: ac, values: av, columns: bc, values: bv)
+                        #expect(reaches == (exact >= threshold), "trial \(trial): dot \(exact), threshold \(threshold)")
+                        decided += 1
+                        if abs(exact - threshold) > 0.05 { early += 1 }
+                    }
+                } }
+            } }
+        }
+        #expect(decided > 20_000 && early > 5_000)
     }
 }
