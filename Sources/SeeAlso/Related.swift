@@ -20,7 +20,11 @@ public struct RelatedList: Sendable, Codable, Equatable {
     public var storySize: Int?
 
     /// One line of compact JSON with sorted keys.
-    public func json() -> String { JSONLine.encode(self) }
+    public func json() -> String {
+        var text = JSONText()
+        text.write(self)
+        return text.string
+    }
 }
 
 /// One item of a "See also" list.

@@ -49,7 +49,7 @@ struct Routes {
             try Self.refuseStored(parameters)
             let articles = try ArticleBody.articles(try await body(request), key: "articles", requireIDs: false,
                                                     maximum: options.maxBatchArticles)
-            return jsonResponse(["lists": try engine.related(to: articles, options: parameters.options)])
+            return jsonResponse(lists: try engine.related(to: articles, options: parameters.options))
         }
         router.get("/v1/articles/{id}") { request, context in
             try access.requireRead(request)
