@@ -26,8 +26,7 @@ struct Routes {
                             body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.text())))
         }
         router.get("/v1/articles/{id}/related") { request, context in
-            try access.requireRead(request)
-            let engine = try context.servedEngine()
+            let engine = try readableEngine(request, context)
             let id = try pathID(context)
             let parameters = try RelatedParameters(request.queryItems)
             let list = parameters.stored ? try engine.storedRelated(toArticleWithID: id, options: parameters.options)
@@ -35,16 +34,14 @@ struct Routes {
             return jsonResponse(list)
         }
         router.post("/v1/related") { request, context in
-            try access.requireRead(request)
-            let engine = try context.servedEngine()
+            let engine = try readableEngine(request, context)
             let parameters = try RelatedParameters(request.queryItems)
             try Self.refuseStored(parameters)
             let article = try ArticleBody.article(try await body(request), source: "request body")
             return jsonResponse(try engine.related(to: article, options: parameters.options))
         }
         router.post("/v1/related/batch") { request, context in
-            try access.requireRead(request)
-            let engine = try context.servedEngine()
+            let engine = try readableEngine(request, context)
             let parameters = try RelatedParameters(request.queryItems)
             try Self.refuseStored(parameters)
             let articles = try ArticleBody.articles(try await body(request), key: "articles", requireIDs: false,
@@ -52,8 +49,7 @@ struct Routes {
             return jsonResponse(lists: try engine.related(to: articles, options: parameters.options))
         }
         router.get("/v1/articles/{id}") { request, context in
-            try access.requireRead(request)
-            let engine = try context.servedEngine()
+            let engine = try readableEngine(request, context)
             let id = try pathID(context)
             guard let article = engine.article(withID: id) else { throw IndexError.unknownArticle(id: id) }
             return jsonResponse(ArticleRecord(article, in: engine))
@@ -82,18 +78,22 @@ struct Routes {
             return written(try await writes.submit(upserts: upserts, deletes: deletes), status: .ok)
         }
         router.get("/v1/topics") { request, context in
-            try access.requireRead(request)
-            let engine = try context.servedEngine()
+            let engine = try readableEngine(request, context)
             return jsonResponse(Topics(topics: engine.clusters?.topics?.clusters ?? []))
         }
         router.get("/v1/stories/{id}") { request, context in
-            try access.requireRead(request)
-            let engine = try context.servedEngine()
+            let engine = try readableEngine(request, context)
             let text = try pathID(context)
             guard let id = Int(text), id >= 0 else { throw RequestError.badParameter("id", "expected a story number, got \"\(text)\"") }
             guard let story = engine.story(id) else { throw RequestError.notFound("no story \(id) in the index") }
             return jsonResponse(StoryRecord(story: story, articles: engine.articles(inStory: id).map { ArticleSummary($0) }))
         }
+    }
+
+    /// The engine a read request queries, once its key (if reads need one) is checked.
+    private func readableEngine(_ request: Request, _ context: ServiceContext) throws -> SeeAlsoEngine {
+        try access.requireRead(request)
+        return try context.servedEngine()
     }
 
     /// The `{id}` path parameter, percent-decoded.
