@@ -47,15 +47,22 @@ public struct RecallMeasurement: Sendable, Codable, Equatable {
 extension SeeAlsoEngine {
     /// P@1, P@k, recall@k and MRR of the stored lists against `gold` (an item is relevant when it
     /// shares the query's gold value), and NMI, ARI, V-measure, purity and B-cubed of the stored topics
-    /// and stories. Throws when `k` exceeds the stored list length.
-    public func evaluate(gold: GoldField, k: Int = 10) throws -> Evaluation {
+    /// and stories. `filters` leave items out of the lists as `related` does (the page's box with them).
+    /// Throws when `k` exceeds the stored list length or no live article has a `gold` value.
+    public func evaluate(gold: GoldField, k: Int = 10, filters: [FieldFilter] = []) throws -> Evaluation {
         guard k >= 1, k <= index.k else {
             throw IndexError.invalid("-k \(k) must be between 1 and the index's stored list length \(index.k)")
         }
         // Deleted rows are in no list; they are left out of the queries and the cluster scores.
         let live = (0..<index.articleCount).filter { !index.isDeleted($0) }
         let goldValues = (0..<index.articleCount).map { index.isDeleted($0) ? nil : index.gold(gold, $0) }
-        let lists = (0..<index.articleCount).map { index.storedList($0).map(\.row) }
+        guard goldValues.contains(where: { $0 != nil }) else {
+            throw IndexError.invalid("\(index.path): no article has a '\(gold.rawValue)' value, so there is nothing to measure against; "
+                                     + "build from input with that field, or choose the other gold field (--gold label|event)")
+        }
+        let lists = (0..<index.articleCount).map { row in
+            index.storedList(row).map(\.row).filter { filters.isEmpty || index.passes(filters, row: $0) }
+        }
         var evaluation = Evaluation(gold: gold, lists: RankingMetrics.evaluate(lists: lists, gold: goldValues, k: k))
         let liveGold = live.map { goldValues[$0] }
         if let topics = index.clusters?.topics {

@@ -225,10 +225,12 @@ struct CSVRecordDecoder: Sendable {
                                         "\(values.count) fields, but the header has \(header.count)"))
         }
         func value(_ field: ArticleField) -> String? { columns[field].map { values[$0] } }
+        func list(_ field: ArticleField) -> [String] { value(field).map(ArticleTaxonomy.values(ofList:)) ?? [] }
         let fields = RecordFields(
             id: value(.id), title: value(.title), body: value(.body), text: nil, date: value(.date),
             url: value(.url), label: value(.label).flatMap { $0.isEmpty ? nil : $0 },
-            event: value(.event).flatMap { $0.isEmpty ? nil : $0 }, lang: value(.lang))
+            event: value(.event).flatMap { $0.isEmpty ? nil : $0 }, lang: value(.lang),
+            taxonomy: ArticleTaxonomy(categories: list(.categories), tags: list(.tags), section: list(.section), author: list(.author)))
         return fields.article(file: file, line: line)
     }
 

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Hand-written because reading is on the hot path of every build: it scans the bytes once,
 /// materializes only the fields SeeAlso uses (`id`, `title`, `body` or `text`, `date`, `url`,
-/// `label`, `event`, `lang`) and validates but skips every other value. It accepts exactly RFC 8259
+/// `label`, `event`, `lang`, `categories`, `tags`, `section`, `author`) and validates but skips every other value. It accepts exactly RFC 8259
 /// JSON; on bad input it reports the line and, where known, the field.
 struct JSONRecordDecoder {
     let file: String
@@ -24,6 +24,8 @@ struct JSONRecordDecoder {
                 case "label": fields.label = try scanner.parseScalarText(field: key)
                 case "event": fields.event = try scanner.parseScalarText(field: key)
                 case "lang": fields.lang = try scanner.parseOptionalString(field: key)
+                case "categories", "tags", "section", "author":
+                    fields.taxonomy[TaxonomyField(rawValue: key)!] = try scanner.parseStringList(field: key)
                 default: try scanner.skipValue()
                 }
             }
@@ -47,6 +49,7 @@ struct RecordFields {
     var label: String?
     var event: String?
     var lang: String?
+    var taxonomy = ArticleTaxonomy()
 
     /// Checks the required fields and the date, then builds the article.
     func article(file: String, line: Int) -> DecodedRecord {
@@ -67,7 +70,7 @@ struct RecordFields {
         return .article(Article(
             id: id, title: title ?? "", body: body, date: parsedDate,
             url: url.flatMap { $0.isEmpty ? nil : $0 }, label: label, event: event,
-            language: lang.flatMap { $0.isEmpty ? nil : $0 }), line: line)
+            language: lang.flatMap { $0.isEmpty ? nil : $0 }, taxonomy: taxonomy), line: line)
     }
 }
 
@@ -151,6 +154,30 @@ struct JSONScanner {
         case UInt8(ascii: "n"): try expectLiteral("null", field: field); return nil
         case nil: throw fail("missing value", field: field)
         default: throw fail("must be a string, found \(describeCurrent())", field: field, kind: .type)
+        }
+    }
+
+    /// An array of strings, or one comma-separated string (`ArticleTaxonomy.values(ofList:)`), or `null` (no values).
+    /// Values are trimmed; empty ones are dropped.
+    mutating func parseStringList(field: String) throws -> [String] {
+        guard current == UInt8(ascii: "[") else {
+            return try parseOptionalString(field: field).map(ArticleTaxonomy.values(ofList:)) ?? []
+        }
+        position += 1
+        var values: [String] = []
+        skipWhitespace()
+        if current == UInt8(ascii: "]") { position += 1; return values }
+        while true {
+            skipWhitespace()
+            guard current == UInt8(ascii: "\"") else {
+                throw fail("must be an array of strings, found \(describeCurrent()) in it", field: field, kind: .type)
+            }
+            let value = try parseString(field: field).trimmingCharacters(in: .whitespaces)
+            if !value.isEmpty { values.append(value) }
+            skipWhitespace()
+            if current == UInt8(ascii: ",") { position += 1; continue }
+            if current == UInt8(ascii: "]") { position += 1; return values }
+            throw fail("expected ',' or ']' in the array, found \(describeCurrent())", field: field)
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import SeeAlsoCorpus
 
 /// The articles' metadata read in place from `articles.sal`: id, title, url, label, event and language
@@ -11,6 +12,8 @@ struct ArticleTable: @unchecked Sendable {
     }
 
     private let strings: [StringTable]
+    /// The taxonomy fields present in this segment, each row's values joined by `valueSeparator`.
+    private let taxonomy: [TaxonomyField: StringTable]
     /// Seconds since 1970 (Int64.min: undated).
     let dates: UnsafeBufferPointer<Int64>
     private let dateHasTime: UnsafeBufferPointer<UInt8>
@@ -18,10 +21,13 @@ struct ArticleTable: @unchecked Sendable {
 
     init(_ file: SectionFileReader) throws {
         strings = try Field.allCases.map { try file.strings($0.section) }
+        var taxonomy: [TaxonomyField: StringTable] = [:]
+        for field in TaxonomyField.allCases where file.hasStrings(field.rawValue) { taxonomy[field] = try file.strings(field.rawValue) }
+        self.taxonomy = taxonomy
         dates = try file.array("date")
         dateHasTime = try file.array("dateHasTime")
         idOrder = try file.array("idOrder")
-        guard strings.allSatisfy({ $0.count == count }), dates.count == count, dateHasTime.count == count, idOrder.count == count else {
+        guard strings.allSatisfy({ $0.count == count }), taxonomy.values.allSatisfy({ $0.count == count }), dates.count == count, dateHasTime.count == count, idOrder.count == count else {
             throw IndexError.corrupt(path: file.path, reason: "sections disagree on the number of articles")
         }
         let rows = Int32(idOrder.count)
@@ -38,6 +44,30 @@ struct ArticleTable: @unchecked Sendable {
     func optional(_ field: Field, _ row: Int) -> String? {
         let value = self[field, row]
         return value.isEmpty ? nil : value
+    }
+
+    /// The values of a taxonomy field (empty when the segment stores none).
+    func values(_ field: TaxonomyField, _ row: Int) -> [String] {
+        guard let table = taxonomy[field] else { return [] }
+        let text = table[row]
+        return text.isEmpty ? [] : text.split(separator: Self.valueSeparator).map(String.init)
+    }
+
+    /// Whether any of the row's values of `field` is in `wanted`, without splitting into new strings
+    /// when the row holds one value.
+    func hasAnyValue(_ field: TaxonomyField, _ row: Int, in wanted: Set<String>) -> Bool {
+        guard let table = taxonomy[field] else { return false }
+        let text = table[row]
+        guard !text.isEmpty else { return false }
+        return text.split(separator: Self.valueSeparator).contains { wanted.contains(String($0)) }
+    }
+
+    /// Between the values of one row's field: the unit separator (U+001F), which `joined` keeps out of values.
+    static let valueSeparator: Character = "\u{1F}"
+
+    /// The stored form of a field's values.
+    static func joined(_ values: [String]) -> String {
+        values.map { $0.replacingOccurrences(of: String(valueSeparator), with: " ") }.joined(separator: String(valueSeparator))
     }
 
     func date(_ row: Int) -> ArticleDate? {

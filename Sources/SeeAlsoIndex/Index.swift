@@ -74,6 +74,29 @@ package final class Index: @unchecked Sendable {
     package func label(_ row: Int) -> String? { optionalField(.label, row) }
     package func event(_ row: Int) -> String? { optionalField(.event, row) }
     package func language(_ row: Int) -> String? { optionalField(.language, row) }
+    package func taxonomy(_ row: Int) -> ArticleTaxonomy {
+        let segment = segment(row)
+        let local = row - segment.firstRow
+        var taxonomy = ArticleTaxonomy()
+        for field in TaxonomyField.allCases { taxonomy[field] = segment.articles.values(field, local) }
+        return taxonomy
+    }
+
+    /// Whether `row` passes every filter (see `FieldFilter`).
+    package func passes(_ filters: [FieldFilter], row: Int) -> Bool {
+        filters.allSatisfy { hasAnyValue(of: $0.field, in: $0.values, row: row) == ($0.kind == .include) }
+    }
+
+    /// Whether `row` has a value of `field` in `values`. O(the row's values).
+    package func hasAnyValue(of field: FilterField, in values: Set<String>, row: Int) -> Bool {
+        switch field {
+        case .label: return label(row).map(values.contains) ?? false
+        case .language: return language(row).map(values.contains) ?? false
+        case .taxonomy(let field):
+            let segment = segment(row)
+            return segment.articles.hasAnyValue(field, row - segment.firstRow, in: values)
+        }
+    }
 
     /// Seconds since 1970 of `row`'s date (Int64.min: undated), without building an `ArticleDate`.
     package func dateSeconds(_ row: Int) -> Int64 { let segment = segment(row); return segment.articles.dates[row - segment.firstRow] }
@@ -99,7 +122,7 @@ package final class Index: @unchecked Sendable {
 
     package func metadata(_ row: Int) -> ArticleMetadata {
         ArticleMetadata(id: id(row), title: title(row), date: date(row), url: url(row), label: label(row),
-                        event: event(row), language: language(row))
+                        event: event(row), language: language(row), taxonomy: taxonomy(row))
     }
 
     /// Row `row` of the TF-IDF matrix.
@@ -171,7 +194,7 @@ package final class Index: @unchecked Sendable {
         return (0..<articleCount).filter { !isDeleted($0) }.map { row in
             let meta = metadata(row)
             return Article(id: meta.id, title: meta.title, body: bodies[row], date: meta.date, url: meta.url, label: meta.label,
-                           event: meta.event, language: meta.language)
+                           event: meta.event, language: meta.language, taxonomy: meta.taxonomy)
         }
     }
 

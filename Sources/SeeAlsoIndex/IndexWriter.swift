@@ -296,6 +296,10 @@ package enum IndexWriter {
         writer.addStrings("label", articles.map { $0.label ?? "" })
         writer.addStrings("event", articles.map { $0.event ?? "" })
         writer.addStrings("lang", articles.map { $0.language ?? "" })
+        // Taxonomy sections only where some article has values (an index without them reads as empty).
+        for field in TaxonomyField.allCases where articles.contains(where: { !$0.taxonomy[field].isEmpty }) {
+            writer.addStrings(field.rawValue, articles.map { ArticleTable.joined($0.taxonomy[field]) })
+        }
         writer.add("date", articles.map { $0.date?.secondsSinceEpoch ?? Int64.min })
         writer.add("dateHasTime", articles.map { UInt8($0.date?.hasTime == true ? 1 : 0) })
         // Rows sorted by id bytes, for binary search by id.

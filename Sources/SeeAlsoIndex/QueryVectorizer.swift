@@ -8,7 +8,7 @@ import SeeAlsoVectorize
 package struct QueryVectorizer {
     private let index: Index
     private var analyzer: Analyzer
-    private var terms: [Int32] = []
+    private var document = WeightedTerms()
 
     package init(index: Index) throws {
         self.index = index
@@ -18,11 +18,11 @@ package struct QueryVectorizer {
     /// The L2-normalised (or as configured) TF-IDF vector of `article`.
     package mutating func vector(for article: Article) -> SparseVector {
         let configuration = index.manifest.configuration
-        let titleOnly = analyzer.analyze(title: article.title, body: article.body, languageCode: article.language, into: &terms)
+        document.analyze(article, with: &analyzer, configuration: configuration)
         var counts: [Int32: Float] = [:]
-        for (position, term) in terms.enumerated() {
-            guard let column = analyzer.terms.withBytes(of: Int(term), { index.column(ofTerm: $0) }) else { continue }
-            counts[Int32(column), default: 0] += position < titleOnly ? configuration.titleWeight : 1
+        document.forEach { term, weight in
+            guard let column = analyzer.terms.withBytes(of: Int(term), { index.column(ofTerm: $0) }) else { return }
+            counts[Int32(column), default: 0] += weight
         }
         let columns = counts.keys.sorted()
         var weights = columns.map { column -> Double in

@@ -27,7 +27,8 @@ public struct RelatedOptions: Sendable {
     /// 1 = rank by score alone.
     public var mmrLambda: Float = 1
     public var excludedIds: Set<String> = []
-    public var excludedLabels: Set<String> = []
+    /// Include and exclude filters on labels, languages and taxonomy fields (all must pass; see `FieldFilter`).
+    public var filters: [FieldFilter] = []
     /// Terms to explain each item with (0 = no explanation).
     public var explainTerms = 0
     /// How many of the best-scoring candidates the folding and MMR steps look at.

@@ -61,7 +61,7 @@ package struct RelatedSearch {
     /// The decayed score of a candidate, or nil when a filter rejects it.
     private func rankingScore(row: Int, similarity: Float, queryDate: Int64?, options: RelatedOptions) -> Float? {
         if !options.excludedIds.isEmpty && options.excludedIds.contains(index.id(row)) { return nil }
-        if !options.excludedLabels.isEmpty, let label = index.label(row), options.excludedLabels.contains(label) { return nil }
+        if !options.filters.isEmpty && !index.passes(options.filters, row: row) { return nil }
         let needsDate = options.direction != .any || options.withinSeconds != nil || options.halfLifeSeconds != nil
         guard needsDate else { return similarity }
         guard let queryDate else {

@@ -210,6 +210,9 @@ final class SectionFileReader: @unchecked Sendable {
     }
 
     func has(_ name: String) -> Bool { sections[name] != nil }
+
+    /// Whether the file holds the string table `name` (or a part of it).
+    func hasStrings(_ name: String) -> Bool { has(name + ".offsets") || has(name + ".bytes") }
 }
 
 /// A table of strings read in place from a section file.

@@ -2,7 +2,8 @@ import SeeAlso
 
 /// The query parameters of the related endpoints, named as `seealso related`'s options (with `_` for
 /// `-`): `k`, `min_score`, `before`, `after`, `within`, `half_life`, `duplicate_threshold`,
-/// `mmr_lambda`, `exclude_id`, `exclude_label` (comma-separated or repeated), `explain`, and `stored`
+/// `mmr_lambda`, `exclude_id`, `exclude_label` (comma-separated or repeated), `include` and `exclude`
+/// (`FIELD=V1,V2` or `FIELD:V1,V2`, repeated for several fields), `explain`, and `stored`
 /// (answer from the stored list, as `related --stored`). Defaults are the CLI's.
 struct RelatedParameters {
     var options = RelatedOptions()
@@ -11,7 +12,7 @@ struct RelatedParameters {
     static let maximumK = 1_000
     static let maximumExplain = 100
     static let names: Set<String> = ["k", "min_score", "before", "after", "within", "half_life", "duplicate_threshold", "mmr_lambda",
-                                     "exclude_id", "exclude_label", "explain", "stored"]
+                                     "exclude_id", "exclude_label", "include", "exclude", "explain", "stored"]
 
     /// Parses `query` (name, value pairs in order); throws `RequestError.badParameter` naming the first
     /// unknown parameter or bad value.
@@ -34,7 +35,13 @@ struct RelatedParameters {
                 guard seconds > 0 else { throw RequestError.badParameter(name, "must be longer than 0 s") }
                 options.halfLifeSeconds = seconds
             case "exclude_id": options.excludedIds.formUnion(Self.list(value))
-            case "exclude_label": options.excludedLabels.formUnion(Self.list(value))
+            case "exclude_label": options.filters.append(FieldFilter(.exclude, .label, values: Set(Self.list(value))))
+            case "include", "exclude":
+                do {
+                    options.filters.append(try FieldFilter(name == "include" ? .include : .exclude, parsing: value))
+                } catch {
+                    throw RequestError.badParameter(name, "\(error)")
+                }
             default:
                 throw RequestError.badParameter(name, "unknown parameter; known: " + Self.names.sorted().joined(separator: ", "))
             }

@@ -145,6 +145,10 @@ struct ArticleRecord: Encodable {
     var label: String?
     var event: String?
     var lang: String?
+    var categories: [String]?
+    var tags: [String]?
+    var section: [String]?
+    var author: [String]?
     var topic: Int?
     var topicTerms: [String]?
     var story: Int?
@@ -153,6 +157,8 @@ struct ArticleRecord: Encodable {
     init(_ article: ArticleMetadata, in engine: SeeAlsoEngine) {
         (id, title, date, url, label, event, lang) = (article.id, article.title, article.date, article.url, article.label, article.event,
                                                       article.language)
+        func values(_ field: TaxonomyField) -> [String]? { article.taxonomy[field].isEmpty ? nil : article.taxonomy[field] }
+        (categories, tags, section, author) = (values(.categories), values(.tags), values(.section), values(.author))
         (topic, story) = engine.clusters(ofArticleWithID: article.id)
         topicTerms = topic.flatMap { engine.topic($0)?.topTerms }
         storySize = story.flatMap { engine.story($0)?.size }

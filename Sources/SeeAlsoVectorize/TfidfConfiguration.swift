@@ -1,4 +1,5 @@
 import Foundation
+import SeeAlsoCorpus
 import SeeAlsoText
 
 /// A document-frequency limit, as scikit-learn's `min_df` / `max_df`: an integer count of
@@ -49,8 +50,8 @@ public enum RowNorm: String, Codable, Sendable, CaseIterable {
 /// TF-IDF settings with scikit-learn's `TfidfVectorizer` names and formulas.
 ///
 /// For term t in document d of a corpus of n documents, with df(t) documents containing t:
-/// - tf(t, d) = occurrences, title occurrences counting `titleWeight` times; `binary` → 1 if present;
-///   `sublinearTF` → 1 + ln(tf).
+/// - tf(t, d) = occurrences, title occurrences counting `titleWeight` times (and body and taxonomy
+///   occurrences as `fieldWeights` says); `binary` → 1 if present; `sublinearTF` → 1 + ln(tf).
 /// - idf(t) = ln((1 + n) / (1 + df(t))) + 1 with `smoothIDF`, ln(n / df(t)) + 1 without; 1 if not `useIDF`.
 /// - v(t, d) = tf(t, d) · idf(t), then the row is divided by its `norm`.
 /// Terms with df below `minDF` or above `maxDF` are dropped; `maxFeatures` keeps the most frequent
@@ -68,6 +69,8 @@ public struct TfidfConfiguration: Codable, Sendable, Equatable {
     /// How many times a title token counts (1 = title and body alike; then the result equals
     /// scikit-learn's on `title + "\n" + body`).
     public var titleWeight: Float = 1
+    /// The body's and the taxonomy fields' weights; nil = body 1, taxonomy fields not in the text.
+    public var fieldWeights: FieldWeights?
 
     /// scikit-learn's `TfidfVectorizer()` defaults.
     public static let scikitLearn = TfidfConfiguration()
@@ -101,6 +104,11 @@ public struct TfidfConfiguration: Codable, Sendable, Equatable {
         }
         guard titleWeight.isFinite, titleWeight >= 0 else {
             throw VectorizerError.invalidParameter(name: "title_weight", value: String(titleWeight), expected: "a finite number ≥ 0")
+        }
+        for (name, weight) in [("body", fieldWeights?.body)] + TaxonomyField.allCases.map({ ($0.rawValue, fieldWeights?[$0]) }) {
+            if let weight, !(weight.isFinite && weight >= 0) {
+                throw VectorizerError.invalidParameter(name: "field_weight", value: "\(name)=\(weight)", expected: "a finite number ≥ 0")
+            }
         }
         guard analyzer.ngramMin >= 1, analyzer.ngramMin <= analyzer.ngramMax else {
             throw VectorizerError.invalidParameter(

@@ -187,8 +187,7 @@ final class CountingWorker: @unchecked Sendable {
     private var state: CountingState?
 
     init(configuration: TfidfConfiguration) throws {
-        state = CountingState(analyzer: try Analyzer(configuration: configuration.analyzer),
-                              titleWeight: configuration.titleWeight)
+        state = CountingState(analyzer: try Analyzer(configuration: configuration.analyzer), configuration: configuration)
     }
 
     /// The worker's term dictionary (after counting).
@@ -206,16 +205,16 @@ final class CountingWorker: @unchecked Sendable {
 /// term to find repeats in O(1) without hashing.
 struct CountingState {
     var analyzer: Analyzer
-    let titleWeight: Float
+    let configuration: TfidfConfiguration
     /// For each thread-local term: the stamp of the last document that used it (high 32 bits) and
     /// its position in that row (low 32 bits), packed so one memory access serves both.
     private var lastUse: [UInt64] = []
     private var stamp: UInt64 = 0
-    private var documentTerms: [Int32] = []
+    private var document = WeightedTerms()
 
-    init(analyzer: Analyzer, titleWeight: Float) {
+    init(analyzer: Analyzer, configuration: TfidfConfiguration) {
         self.analyzer = analyzer
-        self.titleWeight = titleWeight
+        self.configuration = configuration
     }
 
     mutating func count(_ batch: DecodedBatch, worker: Int, keep: (metadata: Bool, texts: Bool)) -> CountedBatch {
@@ -240,8 +239,7 @@ struct CountingState {
     }
 
     private mutating func countArticle(_ article: Article, into counted: inout CountedBatch) {
-        let titleOnly = analyzer.analyze(title: article.title, body: article.body, languageCode: article.language,
-                                         into: &documentTerms)
+        document.analyze(article, with: &analyzer, configuration: configuration)
         if analyzer.terms.count > lastUse.count {
             let size = max(analyzer.terms.count, lastUse.count * 2, 1024)
             lastUse.append(contentsOf: repeatElement(0, count: size - lastUse.count))
@@ -249,19 +247,15 @@ struct CountingState {
         stamp += 1
         let rowStart = counted.terms.count
         let currentStamp = stamp << 32
-        let titleWeight = titleWeight
-        documentTerms.withUnsafeBufferPointer { terms in
-            lastUse.withUnsafeMutableBufferPointer { lastUse in
-                for (index, term) in terms.enumerated() {
-                    let weight: Float = index < titleOnly ? titleWeight : 1
-                    let use = lastUse[Int(term)]
-                    if use & 0xFFFF_FFFF_0000_0000 == currentStamp {
-                        counted.counts[rowStart + Int(use & 0xFFFF_FFFF)] += weight
-                    } else {
-                        lastUse[Int(term)] = currentStamp | UInt64(counted.terms.count - rowStart)
-                        counted.terms.append(term)
-                        counted.counts.append(weight)
-                    }
+        lastUse.withUnsafeMutableBufferPointer { lastUse in
+            document.forEach { term, weight in
+                let use = lastUse[Int(term)]
+                if use & 0xFFFF_FFFF_0000_0000 == currentStamp {
+                    counted.counts[rowStart + Int(use & 0xFFFF_FFFF)] += weight
+                } else {
+                    lastUse[Int(term)] = currentStamp | UInt64(counted.terms.count - rowStart)
+                    counted.terms.append(term)
+                    counted.counts.append(weight)
                 }
             }
         }

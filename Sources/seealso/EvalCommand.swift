@@ -22,6 +22,12 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "With --recall-sample: sample the articles from this row on (e.g. the first added one).")
     var recallFrom = 0
 
+    @Option(help: ArgumentHelp("Only list items with one of these values: FIELD=V1,V2 (categories, tags, section, author, label, lang); repeatable.", valueName: "field=values"))
+    var include: [String] = []
+
+    @Option(help: ArgumentHelp("Leave out list items with any of these values: FIELD=V1,V2; repeatable.", valueName: "field=values"))
+    var exclude: [String] = []
+
     @Option(help: "text or json.")
     var format: OutputFormat = .text
 
@@ -33,7 +39,7 @@ struct EvalCommand: ParsableCommand {
             return print(String(format: "%@: recall@%d against exact lists %.3f (%d articles from row %d)",
                                 index, measured.at, measured.recall, measured.rows, recallFrom))
         }
-        let evaluation = try engine.evaluate(gold: gold, k: k)
+        let evaluation = try engine.evaluate(gold: gold, k: k, filters: try FieldFilter.parse(include: include, exclude: exclude))
         if format == .json { return printJSON(evaluation) }
         let metrics = evaluation.lists
         print(String(format: "%@ against %@ (%d queries): P@1 %.3f, P@%d %.3f, recall@%d %.3f, MRR %.3f",

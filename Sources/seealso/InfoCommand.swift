@@ -30,7 +30,8 @@ struct InfoCommand: ParsableCommand {
                 + "; refit advised above \(SeeAlsoEngine.refitAdvicePoint)"
                 + (engine.refitAdvice.map { " — ADVISED: " + $0 } ?? ""),
             "tf-idf: min_df \(configuration.minDF), max_df \(configuration.maxDF), sublinear_tf \(configuration.sublinearTF), "
-                + "norm \(configuration.norm.rawValue), title weight \(configuration.titleWeight), stop words \(configuration.analyzer.stopWords), "
+                + "norm \(configuration.norm.rawValue), title weight \(configuration.titleWeight)"
+                + (configuration.fieldWeights.map { ", field weights " + $0.description } ?? "") + ", stop words \(configuration.analyzer.stopWords), "
                 + "stemming \(configuration.analyzer.stemming), ngram (\(configuration.analyzer.ngramMin), \(configuration.analyzer.ngramMax))",
             "sources: \(manifest.sources.joined(separator: ", "))",
         ]

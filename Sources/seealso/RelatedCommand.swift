@@ -51,8 +51,14 @@ struct RelatedCommand: ParsableCommand {
     @Option(help: "Ids to leave out (comma-separated).")
     var excludeId: String?
 
-    @Option(help: "Labels to leave out (comma-separated).")
+    @Option(help: "Labels to leave out (comma-separated); the same as --exclude label=….")
     var excludeLabel: String?
+
+    @Option(help: ArgumentHelp("Only articles with one of these values: FIELD=V1,V2 (categories, tags, section, author, label, lang); repeat for several fields.", valueName: "field=values"))
+    var include: [String] = []
+
+    @Option(help: ArgumentHelp("Leave out articles with any of these values: FIELD=V1,V2; repeatable.", valueName: "field=values"))
+    var exclude: [String] = []
 
     @Flag(help: "With --id: answer from the article's stored list (O(k), what `serve` answers with stored=true) instead of scoring the archive.")
     var stored = false
@@ -106,7 +112,7 @@ struct RelatedCommand: ParsableCommand {
         options.duplicateThreshold = duplicateThreshold
         options.mmrLambda = mmrLambda
         options.excludedIds = Set((excludeId ?? "").split(separator: ",").map { String($0) })
-        options.excludedLabels = Set((excludeLabel ?? "").split(separator: ",").map { String($0) })
+        options.filters = try FieldFilter.parse(include: include, exclude: exclude + (excludeLabel.map { ["label=" + $0] } ?? []))
         options.explainTerms = explain
         return options
     }

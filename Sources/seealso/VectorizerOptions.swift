@@ -58,6 +58,9 @@ struct VectorizerOptions: ParsableArguments {
     @Option(help: "How many times a title token counts; 1 treats title and body alike.")
     var titleWeight: Float?
 
+    @Option(help: ArgumentHelp("Weights of the fields in tf, e.g. title=2,tags=3,body=1 (title, body, categories, tags, section, author; unnamed taxonomy fields stay out of the text).", valueName: "field=weight,…"))
+    var fieldWeight: String?
+
     func configuration() throws -> TfidfConfiguration {
         var configuration: TfidfConfiguration = preset == .news ? .news : .scikitLearn
         if let lowercase { configuration.analyzer.lowercase = lowercase }
@@ -77,6 +80,7 @@ struct VectorizerOptions: ParsableArguments {
         if let sublinearTf { configuration.sublinearTF = sublinearTf }
         if let binary { configuration.binary = binary }
         if let titleWeight { configuration.titleWeight = titleWeight }
+        if let fieldWeight { try configuration.setFieldWeights(parsing: fieldWeight) }
         try configuration.validate()
         return configuration
     }

@@ -129,7 +129,7 @@ private final class GeneratedIndex: @unchecked Sendable {
             var options = Self.everything(n)
             let excludedRows = [all[0], all[2], all[all.count - 1]]
             options.excludedIds = Set(excludedRows.map(index.id)).union(["no-such-id"])
-            options.excludedLabels = ["topic-2", "topic-4"]
+            options.filters = [FieldFilter(.exclude, .label, values: ["topic-2", "topic-4"])]
             let rows = search.related(toRow: query, options: options).items.map(\.row)
             let expected = all.filter { row in
                 !excludedRows.contains(row) && !["topic-2", "topic-4"].contains(index.label(row) ?? "")

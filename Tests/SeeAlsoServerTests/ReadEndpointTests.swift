@@ -18,6 +18,9 @@ import Testing
         ("k=6&mmr_lambda=0.7&duplicate_threshold=0.5&exclude_label=topic-1", ["-k", "6", "--mmr-lambda", "0.7", "--duplicate-threshold", "0.5",
                                                                                "--exclude-label", "topic-1"]),
         ("k=3&stored=true", ["-k", "3", "--stored"]),
+        ("k=5&include=category%3DCategory%201,Category%202&exclude=tags:t3&exclude=section=Sport",
+         ["-k", "5", "--include", "category=Category 1,Category 2", "--exclude", "tags=t3", "--exclude", "section=Sport"]),
+        ("k=4&stored=true&include=tag=t1,t2", ["-k", "4", "--stored", "--include", "tag=t1,t2"]),
     ]
 
     @Test func relatedByIDEqualsTheCLI() async throws {
@@ -112,6 +115,8 @@ import Testing
                 (.get, "/v1/articles/\(id)/related?within=0x10d", nil, .badRequest, "within"),
                 (.get, "/v1/articles/\(id)/related?before=true&after=true", nil, .badRequest, "before"),
                 (.get, "/v1/articles/\(id)/related?colour=red", nil, .badRequest, "colour"),
+                (.get, "/v1/articles/\(id)/related?include=colour=red", nil, .badRequest, "unknown field 'colour'"),
+                (.get, "/v1/articles/\(id)/related?exclude=tags", nil, .badRequest, "exclude"),
                 (.get, "/v1/articles/no-such-id/related", nil, .notFound, "no-such-id"),
                 (.get, "/v1/articles/no-such-id", nil, .notFound, "no-such-id"),
                 (.get, "/v1/stories/abc", nil, .badRequest, "story number"),

@@ -19,7 +19,13 @@ struct ServerFixture {
     /// `count` generated articles, an exact index (k = 10) with topics and stories, and one write key.
     init(_ label: String, count: Int = 240) throws {
         let scratch = try TemporaryDirectory(label)
-        let articles = NewsWorld(seed: 11, topicCount: 4, storiesPerTopic: 5).articles(count: count, seed: 5)
+        // A CMS taxonomy drawn from the row, so that include/exclude filters have something to select.
+        let articles = NewsWorld(seed: 11, topicCount: 4, storiesPerTopic: 5).articles(count: count, seed: 5).enumerated().map { row, article in
+            var article = article
+            article.taxonomy = ArticleTaxonomy(categories: row % 4 == 0 ? [] : ["Category \(row % 3)"], tags: ["t\(row % 5)", "t\(row % 7)"],
+                                               section: [["News", "Sport"][row % 2]])
+            return article
+        }
         let index = scratch.path("index")
         let input = try writeJSONL(articles, to: scratch.path("archive.jsonl"))
         var options = BuildOptions()

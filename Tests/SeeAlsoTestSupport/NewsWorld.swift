@@ -98,6 +98,7 @@ package func writeJSONL(_ articles: [Article], to path: String) throws -> String
         if let label = article.label { object["label"] = label }
         if let event = article.event { object["event"] = event }
         if let language = article.language { object["lang"] = language }
+        for field in TaxonomyField.allCases where !article.taxonomy[field].isEmpty { object[field.rawValue] = article.taxonomy[field] }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         text += String(decoding: data, as: UTF8.self) + "\n"
     }
