@@ -8,9 +8,17 @@ import SeeAlsoVectorize
 public struct IndexManifest: Codable, Sendable {
     public static let formatName = "seealso-index"
     /// Version 2 added the tail segment (`tailRows`, files `*.tail.sal`), version 3 deleted rows
-    /// (`deletedRows`, `deleted.sal`); an index with neither is written as version 1, which earlier
-    /// releases read.
-    public static let currentVersion = 3
+    /// (`deletedRows`, `deleted.sal`), version 4 field weights (`configuration.fieldWeights`, which
+    /// earlier releases would ignore and so vectorize queries differently). An index is written with
+    /// the lowest version that describes it — version 1 without any of these — so earlier releases
+    /// read every index they can answer correctly.
+    public static let currentVersion = 4
+
+    /// The lowest format version that holds everything this manifest describes.
+    var lowestSufficientVersion: Int {
+        if configuration.fieldWeights != nil { return 4 }
+        return (tailRows ?? 0) == 0 && (deletedRows ?? 0) == 0 ? 1 : 3
+    }
 
     public struct FileRecord: Codable, Sendable {
         public var bytes: Int
@@ -25,6 +33,14 @@ public struct IndexManifest: Codable, Sendable {
     /// The manifest's own checksum: `manifest.crc32` beside it holds the CRC-32 of manifest.json's bytes
     /// as 8 hex digits (indexes written before it have none and are read without).
     package static let checksumFile = "manifest.crc32"
+
+    /// The fields read before the whole manifest, so that a newer format is reported as such even when the
+    /// rest of its manifest would not decode.
+    package struct Header: Decodable {
+        var format: String
+        var version: Int
+        var writtenBy: String?
+    }
 
     package static func checksumText(of data: Data) -> String {
         String(format: "%08x\n", data.withUnsafeBytes { CRC32.checksum($0) })
@@ -51,6 +67,8 @@ public struct IndexManifest: Codable, Sendable {
     public var format = IndexManifest.formatName
     public var version = IndexManifest.currentVersion
     public var created: String
+    /// The release that wrote this generation, e.g. "seealso 0.9.0" (absent in indexes of releases before 0.9).
+    public var writtenBy: String?
     /// Rows stored, deleted ones included (`SeeAlsoEngine.articleCount` counts the live articles).
     public var articleCount: Int
     /// Articles in the tail segment (added since the base segment was written); nil or 0: none.

@@ -262,7 +262,8 @@ package enum IndexWriter {
         // Version 1 without a tail segment and deleted rows: such an index stays readable by earlier releases.
         if (manifest.tailRows ?? 0) == 0 { manifest.tailRows = nil }
         if (manifest.deletedRows ?? 0) == 0 { manifest.deletedRows = nil }
-        manifest.version = manifest.tailRows == nil && manifest.deletedRows == nil ? 1 : IndexManifest.currentVersion
+        manifest.version = manifest.lowestSufficientVersion
+        manifest.writtenBy = "seealso " + SeeAlsoVersion.current
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data = try encoder.encode(manifest)

@@ -47,17 +47,24 @@ struct OpenedGeneration {
                                          + "\(IndexManifest.checksumFile) says \(String(decoding: recorded.prefix(16), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))")
             }
         }
+        let header: IndexManifest.Header
+        do {
+            header = try JSONDecoder().decode(IndexManifest.Header.self, from: data)
+        } catch {
+            throw IndexError.corrupt(path: manifestPath, reason: "unreadable manifest (\(error))")
+        }
+        guard header.format == IndexManifest.formatName else {
+            throw IndexError.notAnIndex(path: manifestPath, reason: "format \"\(header.format)\"")
+        }
+        guard header.version <= IndexManifest.currentVersion else {
+            throw IndexError.newerFormat(path: manifestPath, version: header.version, writtenBy: header.writtenBy,
+                                         readable: IndexManifest.currentVersion)
+        }
         let manifest: IndexManifest
         do {
             manifest = try JSONDecoder().decode(IndexManifest.self, from: data)
         } catch {
             throw IndexError.corrupt(path: manifestPath, reason: "unreadable manifest (\(error))")
-        }
-        guard manifest.format == IndexManifest.formatName else {
-            throw IndexError.notAnIndex(path: manifestPath, reason: "format \"\(manifest.format)\"")
-        }
-        guard manifest.version <= IndexManifest.currentVersion else {
-            throw IndexError.corrupt(path: manifestPath, reason: "version \(manifest.version) is newer than this seealso reads (\(IndexManifest.currentVersion))")
         }
         try manifest.checkBounds(path: manifestPath)
         self.manifest = manifest

@@ -156,7 +156,7 @@ final class SectionFileReader: @unchecked Sendable {
         }
         let version = bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self).littleEndian
         guard version <= SectionFile.version else {
-            throw IndexError.corrupt(path: path, reason: "format version \(version) is newer than this seealso reads (\(SectionFile.version))")
+            throw IndexError.newerFormat(path: path, version: Int(version), writtenBy: nil, readable: Int(SectionFile.version))
         }
         /// `start + size × count` when it fits in the file, else nil (overflow included).
         func end(_ start: UInt64, _ size: Int, _ count: UInt64) -> Int? {
@@ -276,6 +276,8 @@ public enum IndexError: Error, CustomStringConvertible {
     case unknownArticle(id: String)
     case busy(path: String, waitedSeconds: Double)
     case invalid(String)
+    /// Written by a later release in a format version this one cannot read (not damage).
+    case newerFormat(path: String, version: Int, writtenBy: String?, readable: Int)
 
     public var description: String {
         switch self {
@@ -287,6 +289,9 @@ public enum IndexError: Error, CustomStringConvertible {
             return "\(path): another seealso process held the writer lock (LOCK) for all of the \(String(format: "%.1f", waited)) s "
                 + "waited; nothing was written. Try again when it is done, or wait longer with --wait SECONDS"
         case .invalid(let message): return message
+        case .newerFormat(let path, let version, let writtenBy, let readable):
+            return "\(path): written in index format \(version)" + (writtenBy.map { " by \($0)" } ?? " by a newer release")
+                + "; this seealso \(SeeAlsoVersion.current) reads formats up to \(readable): upgrade seealso (the index is not damaged)"
         }
     }
 }

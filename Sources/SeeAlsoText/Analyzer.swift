@@ -35,14 +35,14 @@ package struct Analyzer {
         for (slot, language) in Language.allCases.enumerated() {
             switch configuration.stopWords {
             case .none: break
-            case .language(let fixed): stopLists[slot] = try StopWords.list(for: fixed)
-            case .perArticle: stopLists[slot] = try StopWords.list(for: language)
+            case .language(let fixed): stopLists[slot] = try configuration.stopWordList(for: fixed)
+            case .perArticle: stopLists[slot] = try configuration.stopWordList(for: language)
             case .custom(let words): stopLists[slot] = Set(words)
             }
             if configuration.stemming { stemmers[slot] = language.stemmer }
         }
         switch configuration.stopWords {
-        case .language(let fixed): stopLists[Analyzer.unsupportedSlot] = try StopWords.list(for: fixed)
+        case .language(let fixed): stopLists[Analyzer.unsupportedSlot] = try configuration.stopWordList(for: fixed)
         case .custom(let words): stopLists[Analyzer.unsupportedSlot] = Set(words)
         case .none, .perArticle: break
         }

@@ -35,8 +35,32 @@ public struct AnalyzerConfiguration: Codable, Sendable, Equatable {
     /// Smallest and largest n of word n-grams (scikit-learn's `ngram_range`), 1 ≤ min ≤ max.
     public var ngramMin = 1
     public var ngramMax = 1
+    /// The shipped stop-word lists `stopWords` resolved to (language code → words, sorted), kept with
+    /// a model or index so that it analyzes text alike on a machine without `Models/`; nil: read from
+    /// `Models/` when an analyzer is made (`resolveStopWordLists()` fills it).
+    public var stopWordLists: [String: [String]]?
 
     public init() {}
+
+    /// Reads the shipped lists `stopWords` names from `Models/` into `stopWordLists` (the one language's,
+    /// or every language's for `perArticle`; none for `none` and `custom`, which need no files).
+    public mutating func resolveStopWordLists() throws {
+        let languages: [Language]
+        switch stopWords {
+        case .language(let language): languages = [language]
+        case .perArticle: languages = Language.allCases
+        case .none, .custom: languages = []
+        }
+        var lists: [String: [String]] = [:]
+        for language in languages { lists[language.rawValue] = try StopWords.list(for: language).sorted() }
+        stopWordLists = lists.isEmpty ? nil : lists
+    }
+
+    /// The stop words of `language`: the stored list when there is one, else the shipped file.
+    func stopWordList(for language: Language) throws -> Set<String> {
+        if let stored = stopWordLists?[language.rawValue] { return Set(stored) }
+        return try StopWords.list(for: language)
+    }
 
     /// The language an article with `lang` field `code` is analyzed in, or nil for an unsupported one.
     public func language(forArticleCode code: String?) -> Language? {

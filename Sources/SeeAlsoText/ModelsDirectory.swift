@@ -2,10 +2,11 @@ import Foundation
 
 /// Where SeeAlso's language resources (the `Models/` folder: stop-word lists, …) are found.
 ///
-/// In order: the folder named by the environment variable `SEEALSO_MODELS`; a `Models` folder
-/// beside the executable or in `../share/seealso/` next to it (an installed copy); the source
-/// checkout's `Models/`, whose path `swift build` compiles in, so a built `seealso` works from any
-/// working directory.
+/// The folder named by the environment variable `SEEALSO_MODELS` when it is set (and only it); else,
+/// in order, a `Models` folder beside the executable or in `../share/seealso/` next to it (an
+/// installed copy), then the source checkout's `Models/`, whose path `swift build` compiles in, so a
+/// built `seealso` works from any working directory. Only `build`, `vectorize` and `--refit` of an
+/// index built before 0.9 read it: models and indexes keep the lists they were fitted with.
 package enum ModelsDirectory {
     package static let url: URL? = locate()
 
@@ -30,7 +31,7 @@ package enum ModelsDirectory {
     private static func candidates() -> [URL] {
         var urls: [URL] = []
         if let override = ProcessInfo.processInfo.environment["SEEALSO_MODELS"], !override.isEmpty {
-            urls.append(URL(fileURLWithPath: override))
+            return [URL(fileURLWithPath: override)]
         }
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
         urls.append(executable.appendingPathComponent("Models"))

@@ -4,10 +4,18 @@ import SeeAlsoSupport
 /// The standalone model file written by `seealso vectorize --output`: JSON with a format name and
 /// version, the configuration, n, the vocabulary (column order) and the idf vector.
 ///
-/// Version 1. Readers refuse other format names and newer versions with an error naming the file.
+/// Version 2 added field weights (`configuration.fieldWeights`); a model without them is written as
+/// version 1, which earlier releases read. Readers refuse other format names and newer versions with an
+/// error naming the file.
 package enum ModelFile {
     package static let formatName = "seealso-tfidf-model"
-    package static let version = 1
+    package static let version = 2
+
+    /// Read first, so that a newer version is reported as such even when the rest would not decode.
+    private struct Header: Decodable {
+        var format: String
+        var version: Int
+    }
 
     struct Contents: Codable {
         var format: String
@@ -20,7 +28,7 @@ package enum ModelFile {
 
     /// Writes `model` to `path` atomically.
     package static func save(_ model: TfidfModel, to path: String) throws {
-        let contents = Contents(format: formatName, version: version, configuration: model.configuration,
+        let contents = Contents(format: formatName, version: model.configuration.fieldWeights == nil ? 1 : version, configuration: model.configuration,
                                 documentCount: model.documentCount, vocabulary: model.vocabulary, idf: model.idf)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -32,17 +40,24 @@ package enum ModelFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw VectorizerError.badModelFile(path: path, reason: "cannot read the file")
         }
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: data)
+        } catch {
+            throw VectorizerError.badModelFile(path: path, reason: "not a SeeAlso model file (\(error))")
+        }
+        guard header.format == formatName else {
+            throw VectorizerError.badModelFile(path: path, reason: "format is \"\(header.format)\", expected \"\(formatName)\"")
+        }
+        guard header.version <= version else {
+            throw VectorizerError.badModelFile(path: path, reason: "version \(header.version) is newer than this seealso \(SeeAlsoVersion.current) reads "
+                                               + "(\(version)): upgrade seealso")
+        }
         let contents: Contents
         do {
             contents = try JSONDecoder().decode(Contents.self, from: data)
         } catch {
             throw VectorizerError.badModelFile(path: path, reason: "not a SeeAlso model file (\(error))")
-        }
-        guard contents.format == formatName else {
-            throw VectorizerError.badModelFile(path: path, reason: "format is \"\(contents.format)\", expected \"\(formatName)\"")
-        }
-        guard contents.version <= version else {
-            throw VectorizerError.badModelFile(path: path, reason: "version \(contents.version) is newer than this seealso reads (\(version))")
         }
         guard contents.vocabulary.count == contents.idf.count else {
             throw VectorizerError.badModelFile(path: path, reason: "vocabulary and idf differ in length")

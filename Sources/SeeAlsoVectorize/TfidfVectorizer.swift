@@ -70,6 +70,9 @@ package enum TfidfVectorizer {
         keep: (metadata: Bool, texts: Bool), progress: ProgressTask?, frozen: TfidfModel? = nil
     ) throws -> TfidfFit {
         try configuration.validate()
+        // The model carries the stop-word lists it was fitted with, so it needs no `Models/` later.
+        var configuration = configuration
+        if configuration.analyzer.stopWordLists == nil { try configuration.analyzer.resolveStopWordLists() }
         var timings = StageTimings()
         let workerCount = Parallelism.workerCount
         let workers = try (0..<workerCount).map { _ in try CountingWorker(configuration: configuration) }

@@ -7,6 +7,7 @@ struct SeeAlsoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seealso",
         abstract: "Related-story lists and topic/story clusters for news archives.",
+        version: "seealso " + SeeAlsoVersion.current,
         subcommands: [BuildCommand.self, RelatedCommand.self, ArchiveWriteCommand<AddChange>.self, ArchiveWriteCommand<UpdateChange>.self, DeleteCommand.self,
                       RefitCommand.self, ChangesCommand.self, InfoCommand.self, EvalCommand.self, ClusterCommand.self,
                       ServeCommand.self, KeysCommand.self, VectorizeCommand.self, SynthCommand.self, BenchCommand.self]

@@ -6,6 +6,7 @@ import SeeAlsoTestSupport
 import SeeAlsoSimilarity
 import SeeAlsoSupport
 import SeeAlsoVectorize
+import SeeAlsoText
 
 @Suite struct IndexRoundTripTests {
     /// Generated articles plus a few edge cases (a pre-1970 date-time, odd titles, ids in byte order traps).
@@ -36,7 +37,12 @@ import SeeAlsoVectorize
         #expect(index.k == 8)
         #expect(index.manifest.articleCount == articles.count)
         #expect(index.manifest.method == "exact")
-        #expect(index.manifest.configuration == TfidfConfiguration.news)
+        // The configuration as given, plus the stop-word lists it resolved to (every shipped language for per-article stop words).
+        var configuration = index.manifest.configuration
+        #expect(configuration.analyzer.stopWordLists?.keys.sorted() == Language.allCases.map(\.rawValue).sorted())
+        #expect(configuration.analyzer.stopWordLists?["en"]?.count == 318)
+        configuration.analyzer.stopWordLists = nil
+        #expect(configuration == TfidfConfiguration.news)
         #expect(index.manifest.modelDocumentCount == articles.count)
         #expect(index.generationPath.hasSuffix("/generation-000001"))
 
@@ -231,10 +237,18 @@ import SeeAlsoVectorize
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
         var object = try #require(json as? [String: Any])
         // An index without a tail segment or deleted rows is written as version 1, which releases before version 2 read.
-        #expect(object["version"] as? Int == 1 && IndexManifest.currentVersion == 3)
+        #expect(object["version"] as? Int == 1 && IndexManifest.currentVersion == 4)
+        #expect(object["writtenBy"] as? String == "seealso " + SeeAlsoVersion.current)
         object["version"] = IndexManifest.currentVersion + 1
+        object["writtenBy"] = "seealso 7.0.0"
+        // A later release may also change what the rest of the manifest holds: the version is read first.
+        object["configuration"] = "a shape this release does not know"
         try Self.writeManifest(JSONSerialization.data(withJSONObject: object), in: generation)
-        #expect { try Index(path: copy) } throws: { error in "\(error)".contains("newer") }
+        #expect { try Index(path: copy) } throws: { error in
+            guard case IndexError.newerFormat(_, let version, let writtenBy, let readable)? = error as? IndexError else { return false }
+            return version == IndexManifest.currentVersion + 1 && writtenBy == "seealso 7.0.0" && readable == IndexManifest.currentVersion
+                && "\(error)".contains("by seealso 7.0.0") && "\(error)".contains("upgrade seealso") && !"\(error)".contains("corrupt")
+        }
 
         // Another format name is not an index.
         object["version"] = IndexManifest.currentVersion
@@ -420,6 +434,10 @@ extension IndexCorruptionTests {
                     opened += 1
                 } catch IndexError.corrupt(let errorPath, _) {
                     #expect(errorPath.hasSuffix(file) || errorPath.hasSuffix(generation.split(separator: "/").last.map(String.init) ?? ""))
+                    refused += 1
+                } catch IndexError.newerFormat(let errorPath, _, _, _) where (16..<20).contains(position) {
+                    // The header's format version raised: reported as a newer format, not as damage.
+                    #expect(errorPath.hasSuffix(file))
                     refused += 1
                 }
             }

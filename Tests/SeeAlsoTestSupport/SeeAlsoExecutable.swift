@@ -38,11 +38,14 @@ package enum SeeAlsoExecutable {
         return url
     }
 
-    /// Runs seealso with `arguments` to completion.
-    package static func run(_ arguments: [String]) throws -> Run {
+    /// Runs seealso with `arguments` to completion; `environment` adds to (or replaces in) the inherited one.
+    package static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = try require()
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output

@@ -140,8 +140,8 @@ import SeeAlsoTestSupport
         try withTemporaryDirectory { dir in
             let json = try savedJSON(dir)
             #expect(json.contains(#""version":1"#))
-            let newer = try dir.write("newer.json", json.replacingOccurrences(of: #""version":1"#, with: #""version":2"#))
-            expectBadModelFile(newer, reasonContains: "version 2")
+            let newer = try dir.write("newer.json", json.replacingOccurrences(of: #""version":1"#, with: #""version":3"#))
+            expectBadModelFile(newer, reasonContains: "version 3 is newer")
         }
     }
 
