@@ -57,21 +57,25 @@ extension SeeAlsoEngine {
     /// scores plus O(n) for the selection; throws `IndexError.unknownArticle` for an unknown id.
     public func related(toArticleWithID id: String, options: RelatedOptions = RelatedOptions()) throws -> RelatedList {
         guard let row = index.row(ofId: id) else { throw IndexError.unknownArticle(id: id) }
+        try check(options, query: index.metadata(row))
         return list(query: index.metadata(row), row: row, RelatedSearch(index: index).related(toRow: row, options: options))
     }
 
     /// The list of the indexed article `id` from its stored list (the k neighbours computed when it
     /// was written, kept current by every write): the filters of `options` apply to those k only, so the
     /// list may be shorter than `related(toArticleWithID:)`'s, and on a partitioned index it is the
-    /// build's approximation. O(k) — what a page view needs. Throws `IndexError.unknownArticle`.
+    /// build's approximation. O(k) — what a page view needs. Throws `IndexError.unknownArticle`, and
+    /// `IndexError.invalid` when `options.k` exceeds the stored list length.
     public func storedRelated(toArticleWithID id: String, options: RelatedOptions = RelatedOptions()) throws -> RelatedList {
         guard let row = index.row(ofId: id) else { throw IndexError.unknownArticle(id: id) }
+        try check(options, query: index.metadata(row), stored: true)
         return list(query: index.metadata(row), row: row, RelatedSearch(index: index).relatedFromStoredList(row: row, options: options))
     }
 
     /// The list of a new text (not in the index), vectorized with the index's frozen model; its `date`
     /// places it in time for the date filters and decay.
     public func related(to article: Article, options: RelatedOptions = RelatedOptions()) throws -> RelatedList {
+        try check(options, query: ArticleMetadata(article))
         var vectorizer = try QueryVectorizer(index: index)
         return related(to: article, vectorizer: &vectorizer, options: options)
     }
@@ -79,6 +83,13 @@ extension SeeAlsoEngine {
     /// The lists of many new texts, answered in parallel on the worker threads (one analyzer each), in
     /// input order.
     public func related(to articles: [Article], options: RelatedOptions = RelatedOptions()) throws -> [RelatedList] {
+        for (position, article) in articles.enumerated() {
+            do {
+                try check(options, query: ArticleMetadata(article))
+            } catch {
+                throw IndexError.invalid("articles[\(position)]: \(error)")
+            }
+        }
         let results = Locked([RelatedList?](repeating: nil, count: articles.count))
         try Parallelism.forEachRange(articles.count) { range, _ in
             var vectorizer = try QueryVectorizer(index: index)
@@ -97,9 +108,12 @@ extension SeeAlsoEngine {
 
     /// Every article's list from the stored lists (no query-time scoring; the same filters, applied to
     /// the stored k neighbours only, so a list may hold fewer items than `related(toArticleWithID:)`),
-    /// in index order (deleted articles have none). O(n · k) plus the filters.
+    /// in index order (deleted articles have none). O(n · k) plus the filters. Throws `IndexError.invalid`
+    /// for options out of range or a `k` above the stored list length; an undated article's list is empty
+    /// under a direction or window.
     public func forEachStoredList(options: RelatedOptions = RelatedOptions(), progress: any ProgressReporter = SilentProgress(),
-                                  _ body: (RelatedList) throws -> Void) rethrows {
+                                  _ body: (RelatedList) throws -> Void) throws {
+        try check(options, query: nil, stored: true)
         let search = RelatedSearch(index: index)
         let task = progress.task("related lists", total: index.liveArticleCount)
         for row in 0..<index.articleCount where !index.isDeleted(row) {
@@ -107,6 +121,20 @@ extension SeeAlsoEngine {
             task.advance()
         }
         task.finish()
+    }
+
+    /// Refuses what would otherwise answer wrongly in silence: options out of range, more items than the
+    /// stored lists hold, a direction or window for an undated query.
+    private func check(_ options: RelatedOptions, query: ArticleMetadata?, stored: Bool = false) throws {
+        try options.validate()
+        if stored && options.k > index.k {
+            throw IndexError.invalid("k \(options.k) is above the index's stored list length \(index.k): stored lists hold at most "
+                                     + "\(index.k) items; ask for fewer, score the archive at query time (not stored), or rebuild with --k \(options.k)")
+        }
+        if let query, options.needsQueryDate, query.date == nil {
+            throw IndexError.invalid("the query \"\(query.id)\" has no date, so before/after/within cannot place it in time; "
+                                     + "give it a date (--date with --text-file, \"date\" in JSON) or leave those options out")
+        }
     }
 
     private func list(query: ArticleMetadata, row: Int?, _ result: RelatedResult) -> RelatedList {

@@ -36,6 +36,33 @@ public struct RelatedOptions: Sendable {
 
     public init() {}
 
+    /// The largest `k` and `explainTerms` a query may ask for.
+    public static let maximumK = 1_000
+    public static let maximumExplainTerms = 100
+
+    /// Whether the options place items relative to the query's date (a direction or a window): an
+    /// undated query cannot be answered with them.
+    public var needsQueryDate: Bool { direction != .any || withinSeconds != nil }
+
+    /// Throws `IndexError.invalid` naming the first option out of range (NaN included): k in
+    /// 1…`maximumK`, minScore in [−1, 1], duplicateThreshold ≥ 0, mmrLambda in [0, 1], explainTerms in
+    /// 0…`maximumExplainTerms`, candidatePool ≥ 1, within ≥ 0, halfLife > 0.
+    public func validate() throws {
+        func check(_ holds: Bool, _ name: String, _ value: Any, _ expected: String) throws {
+            let option = "--" + name.replacingOccurrences(of: "_", with: "-")
+            guard holds else { throw IndexError.invalid("\(name) (\(option)) must be \(expected), got \(value)") }
+        }
+        try check((1...Self.maximumK).contains(k), "k", k, "between 1 and \(Self.maximumK)")
+        try check(minScore.isFinite && (-1...1).contains(minScore), "min_score", minScore, "a number in [-1, 1]")
+        try check(duplicateThreshold.isFinite && duplicateThreshold >= 0, "duplicate_threshold", duplicateThreshold,
+                  "a number ≥ 0 (above 1 folds nothing)")
+        try check(mmrLambda.isFinite && (0...1).contains(mmrLambda), "mmr_lambda", mmrLambda, "a number in [0, 1]")
+        try check((0...Self.maximumExplainTerms).contains(explainTerms), "explain", explainTerms, "between 0 and \(Self.maximumExplainTerms)")
+        try check(candidatePool >= 1, "candidate_pool", candidatePool, "at least 1")
+        try check((withinSeconds ?? 0) >= 0, "within", withinSeconds ?? 0, "a duration ≥ 0")
+        try check((halfLifeSeconds ?? 1) > 0, "half_life", halfLifeSeconds ?? 0, "longer than 0 s")
+    }
+
     /// Parses a duration such as `365d`, `12h`, `2w`, `90m` or `3600s` (a bare number is days).
     package static func parseDuration(_ text: String) throws -> Int64 {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()

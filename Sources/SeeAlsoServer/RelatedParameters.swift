@@ -9,8 +9,6 @@ struct RelatedParameters {
     var options = RelatedOptions()
     var stored = false
 
-    static let maximumK = 1_000
-    static let maximumExplain = 100
     static let names: Set<String> = ["k", "min_score", "before", "after", "within", "half_life", "duplicate_threshold", "mmr_lambda",
                                      "exclude_id", "exclude_label", "include", "exclude", "explain", "stored"]
 
@@ -21,8 +19,8 @@ struct RelatedParameters {
         var after = false
         for (name, value) in query {
             switch name {
-            case "k": options.k = try Self.integer(name, value, 1...Self.maximumK)
-            case "explain": options.explainTerms = try Self.integer(name, value, 0...Self.maximumExplain)
+            case "k": options.k = try Self.integer(name, value, 1...RelatedOptions.maximumK)
+            case "explain": options.explainTerms = try Self.integer(name, value, 0...RelatedOptions.maximumExplainTerms)
             case "min_score": options.minScore = try Self.number(name, value, -1...1)
             case "duplicate_threshold": options.duplicateThreshold = try Self.number(name, value, 0...1.0001)
             case "mmr_lambda": options.mmrLambda = try Self.number(name, value, 0...1)

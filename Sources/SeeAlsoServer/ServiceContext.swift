@@ -78,6 +78,8 @@ struct ServiceMiddleware: RouterMiddleware {
             (status, message) = (.badRequest, error.description)
         case IndexError.unknownArticle(let id):
             (status, message) = (.notFound, "no article with id \"\(id)\" in the index")
+        case IndexError.invalid(let reason):
+            (status, message) = (.badRequest, reason)
         case let failure as WriteFailure:
             (status, message, headers) = describe(failure)
         case let error as HTTPError:

@@ -234,9 +234,15 @@ struct WriterService: Service {
 
     func run() async throws {
         let queue = self.queue
-        await withGracefulShutdownHandler {
-            await queue.runWriter()
-        } onGracefulShutdown: {
+        // Graceful shutdown and cancellation (a sibling service failed, or the group was cancelled) both
+        // close the queue: the writer publishes what is queued and returns instead of waiting for work forever.
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await queue.runWriter()
+            } onGracefulShutdown: {
+                Task { await queue.close() }
+            }
+        } onCancel: {
             Task { await queue.close() }
         }
     }

@@ -66,7 +66,7 @@ struct RelatedCommand: ParsableCommand {
     @Option(help: "Show the N terms that contribute most to each item's similarity.")
     var explain = 0
 
-    @Option(help: "Date of a --text-file query (ISO 8601), for --before/--after/--within.")
+    @Option(help: "Date of a --text-file or --stdin query (ISO 8601; overrides the JSON's), for --before/--after/--within.")
     var date: String?
 
     @Option(help: "Date display: iso, or a pattern such as \"d MMMM yyyy\" (the default).")
@@ -85,8 +85,10 @@ struct RelatedCommand: ParsableCommand {
         guard sources == 1 else { throw ValidationError("give exactly one of --id, --text-file, --stdin, --all") }
         guard !(before && after) else { throw ValidationError("--before and --after exclude each other") }
         guard !stored || id != nil else { throw ValidationError("--stored needs --id (a new text has no stored list)") }
-        guard k >= 1 else { throw ValidationError("-k must be at least 1") }
-        guard (0...1).contains(mmrLambda) else { throw ValidationError("--mmr-lambda must be in [0, 1], got \(mmrLambda)") }
+        guard date == nil || textFile != nil || stdin else {
+            throw ValidationError("--date dates a new text (--text-file or --stdin); an indexed article (--id, --all) has its own date")
+        }
+        try RelatedPrinter.checkDateFormat(dateFormat)
     }
 
     func run() throws {
@@ -95,7 +97,7 @@ struct RelatedCommand: ParsableCommand {
         let options = try relatedOptions()
         let printer = RelatedPrinter(engine: engine, dateFormat: dateFormat)
         let show = { (list: RelatedList) in print(format == .text ? printer.box(list) : list.json()) }
-        if all { return engine.forEachStoredList(options: options, progress: progress, show) }
+        if all { return try engine.forEachStoredList(options: options, progress: progress, show) }
         if let id {
             return show(stored ? try engine.storedRelated(toArticleWithID: id, options: options) : try engine.related(toArticleWithID: id, options: options))
         }
@@ -124,16 +126,24 @@ struct RelatedCommand: ParsableCommand {
             guard let text = String(data: data, encoding: .utf8) else {
                 throw IndexError.io(path: "<stdin>", reason: "not valid UTF-8 text")
             }
-            return try Article.decodeJSON(text, source: "<stdin>")
+            var article = try Article.decodeJSON(text, source: "<stdin>")
+            try applyDate(to: &article)
+            return article
         }
         var article = try Article(textFile: textFile!)
-        if let date {
-            guard let value = ArticleDate(iso: date) else {
-                throw ValidationError("--date: unparseable date \"\(date)\" (expected ISO 8601, e.g. 2017-02-07)")
-            }
-            article.date = value
-        }
+        try applyDate(to: &article)
         return article
+    }
+}
+
+extension RelatedCommand {
+    /// `--date`, when given, dates the new text.
+    private func applyDate(to article: inout Article) throws {
+        guard let date else { return }
+        guard let value = ArticleDate(iso: date) else {
+            throw ValidationError("--date: unparseable date \"\(date)\" (expected ISO 8601, e.g. 2017-02-07)")
+        }
+        article.date = value
     }
 }
 

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import SeeAlso
 
@@ -52,5 +53,23 @@ struct RelatedPrinter {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension RelatedPrinter {
+    /// Throws unless `pattern` is `iso` or a date pattern that shows two different dates differently
+    /// (an unknown letter or a pattern of literals alone would print blank or constant dates).
+    static func checkDateFormat(_ pattern: String) throws {
+        guard pattern != "iso" else { return }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = pattern
+        // 2017-02-08 and 2019-11-23: every field (day, month, year, weekday) differs.
+        let shown = [1_486_512_000.0, 1_574_467_200.0].map { formatter.string(from: Date(timeIntervalSince1970: $0)) }
+        guard !shown[0].trimmingCharacters(in: .whitespaces).isEmpty, shown[0] != shown[1] else {
+            throw ValidationError("--date-format \"\(pattern)\" shows no date (it printed \"\(shown[0])\"); "
+                                  + "use iso or a pattern such as \"d MMMM yyyy\" or \"yyyy-MM-dd\"")
+        }
     }
 }

@@ -14,6 +14,21 @@ import Testing
 /// is queued — the write is answered and published, then the process exits 0. The test holds the
 /// index's writer lock (as a CLI writer would) so that the write is certainly still queued at SIGTERM.
 @Suite struct ShutdownTests {
+    struct Planned: Error {}
+
+    /// When the services are cancelled (here: the test body fails), every service returns — the writer
+    /// used to wait for work forever, so a failing test hung the whole test run.
+    @Test(.timeLimit(.minutes(1))) func cancellationStopsEveryService() async throws {
+        let fixture = try ServerFixture("serve-cancel", count: 40)
+        defer { fixture.remove() }
+        await #expect(throws: Planned.self) {
+            try await fixture.withServer(fixture.options()) { client in
+                #expect(try await client.send(.get, "/healthz").status == .ok)
+                throw Planned()
+            }
+        }
+    }
+
     @Test func sigtermFinishesTheQueuedWritesThenExits() async throws {
         let fixture = try ServerFixture("serve-sigterm", count: 120)
         defer { fixture.remove() }

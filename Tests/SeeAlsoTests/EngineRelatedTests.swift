@@ -77,7 +77,7 @@ import SeeAlsoTestSupport
         options.minScore = 0
         options.duplicateThreshold = 1.01
         var lists: [RelatedList] = []
-        fixture.engine.forEachStoredList(options: options) { lists.append($0) }
+        try fixture.engine.forEachStoredList(options: options) { lists.append($0) }
         #expect(lists.map(\.id) == fixture.articles.map(\.id))
         let index = try Index(path: fixture.engine.path)
         for (row, list) in lists.enumerated() {

@@ -36,8 +36,8 @@ import Testing
         #expect(a.articleCount == b.articleCount)
         var listsA: [String] = []
         var listsB: [String] = []
-        a.forEachStoredList { listsA.append($0.json()) }
-        b.forEachStoredList { listsB.append($0.json()) }
+        try a.forEachStoredList { listsA.append($0.json()) }
+        try b.forEachStoredList { listsB.append($0.json()) }
         #expect(listsA == listsB)
         // The temporary files are gone, and the index records the source once, not their paths.
         #expect(a.manifest.sources.filter { $0 == "upsert" }.count == 1)

@@ -36,7 +36,7 @@ import SeeAlsoTestSupport
                 for id in [articles[0].id, articles[4].id, articles[7].id, "n0"] { _ = try? engine.related(toArticleWithID: id) }
                 _ = try engine.related(to: articles[9])
                 var lists = 0
-                engine.forEachStoredList { _ in lists += 1 }
+                try engine.forEachStoredList { _ in lists += 1 }
                 _ = try? engine.index.similarityIndex().lists(ofIndexedRows: [1, 2], k: 3)
                 _ = try? engine.index.liveArticles()
                 opened += 1

@@ -19,7 +19,7 @@ import Testing
             case 2: return Float.random(in: -1...0, using: &random)
             case 3: return Float.random(in: 0...1e-6, using: &random)
             case 4: return Float.random(in: 1e7...1e30, using: &random)
-            default: return [0, -0.0, 1e-45, .greatestFiniteMagnitude, 0.1, 100, 12345678.9][Int.random(in: 0..<7, using: &random)]
+            default: return [0, -0.0, Float.leastNonzeroMagnitude, .greatestFiniteMagnitude, 0.1, 100, 12345678.9][Int.random(in: 0..<7, using: &random)]
             }
         }
         func maybe(_ value: @autoclosure () -> Any) -> Any? { random.chance(0.5) ? value() : nil }
@@ -59,7 +59,7 @@ import Testing
         options.explainTerms = 3
         options.duplicateThreshold = 0.3
         var lists = 0
-        engine.forEachStoredList(options: options) { list in
+        try engine.forEachStoredList(options: options) { list in
             #expect(list.json() == JSONLine.encode(list))
             lists += 1
         }

@@ -121,7 +121,7 @@ import SeeAlsoTestSupport
         let engine = try SeeAlsoEngine(path: path)
         #expect(engine.articleCount == articles.count, sourceLocation: sourceLocation)
         var lists = 0
-        engine.forEachStoredList { _ in lists += 1 }
+        try engine.forEachStoredList { _ in lists += 1 }
         #expect(lists == articles.count, sourceLocation: sourceLocation)
     }
 
@@ -143,7 +143,7 @@ import SeeAlsoTestSupport
         }
         let gone = Set(victims)
         var listed = 0
-        engine.forEachStoredList { list in
+        try engine.forEachStoredList { list in
             listed += 1
             #expect(!gone.contains(list.id) && !list.related.contains { gone.contains($0.id) })
         }

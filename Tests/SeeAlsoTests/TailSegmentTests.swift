@@ -60,9 +60,9 @@ import SeeAlsoTestSupport
         let text = Article(id: "draft", title: "A draft", body: try #require(engine.article(withID: ids.last!)).title + " and more words")
         #expect(try engine.related(to: text) == rebuilt.related(to: text), sourceLocation: sourceLocation)
         var stored: [RelatedList] = []
-        engine.forEachStoredList { stored.append($0) }
+        try engine.forEachStoredList { stored.append($0) }
         var expected: [RelatedList] = []
-        rebuilt.forEachStoredList { expected.append($0) }
+        try rebuilt.forEachStoredList { expected.append($0) }
         #expect(stored == expected, sourceLocation: sourceLocation)
     }
 
