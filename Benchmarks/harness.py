@@ -154,6 +154,11 @@ def median_run(command, repeats, env=None, before=None, key=None):
             "cpu": best["cpu"], "rss": max(r["rss"] for r in runs), "stdout": best["stdout"]}
 
 
+def field(summary, key, old_key):
+    """summary[key], or summary[old_key] in the JSON of a binary older than the one JSON vocabulary (README "JSON output")."""
+    return summary[key] if key in summary else summary.get(old_key)
+
+
 def last_json(text):
     """The last line of a process's output that parses as a JSON object."""
     for line in reversed(text.strip().splitlines()):
@@ -337,15 +342,15 @@ def stage_tfidf(args, corpora):
             ours = vectorize(args.new)
             summary = json.loads(ours["stdout"])
             row = {"corpus": name, "config": config, "megabytes": round(megabytes, 2),
-                   "documents": summary["documents"], "terms": summary["vocabulary"],
+                   "documents": summary["articleCount"], "terms": summary["termCount"],
                    "seealso_wall": ours["wall"], "seealso_walls": ours["walls"], "seealso_cpu": ours["cpu"],
                    "seealso_rss": ours["rss"]}
             baseline = run_baseline(args, notes, f"tfidf {name} {config}", vectorize)
             if baseline:
                 row["baseline"] = {key: baseline[key] for key in ["wall", "walls", "cpu", "rss"]}
                 log(f"tfidf {name} {config}: {args.baseline.name} {baseline['wall']:.3f} s")
-            if summary["documents"] > args.peer_max:
-                note = f"scikit-learn skipped on {name} ({summary['documents']} documents > --peer-max {args.peer_max})"
+            if summary["articleCount"] > args.peer_max:
+                note = f"scikit-learn skipped on {name} ({summary['articleCount']} documents > --peer-max {args.peer_max})"
                 if note not in notes:
                     notes.append(note)
                 log(f"tfidf {name} {config}: SeeAlso {ours['wall']:.3f} s; {note}")
@@ -635,7 +640,8 @@ def build_figures(args, binary, data, method, n, k=10, index=None, repeats=None,
     return {"wall": run["wall"], "cpu": run["cpu"], "rss": run["rss"], "lists_seconds": run["seconds"], "lists_runs": run["runs"],
             "vectorize_seconds": summary["stageSeconds"].get("vectorize"), "write_seconds": summary.get("writeSeconds"),
             "recall_check_seconds": recall_check, "recall": summary.get("measuredRecall", 1.0 if method == "exact" else None),
-            "stage_seconds": summary["stageSeconds"], "vocabulary": summary["vocabulary"], "articles": summary["articles"]}
+            "stage_seconds": summary["stageSeconds"], "vocabulary": field(summary, "termCount", "vocabulary"),
+            "articles": field(summary, "articleCount", "articles")}
 
 
 def build_line(figures):
@@ -694,7 +700,7 @@ def sampled_recall(args, notes, index, first_row=None):
     rows = ["--recall-from", str(first_row)] if first_row is not None else []
     try:
         return last_json(run_measured([args.new.path, "eval", "--index", str(index), "--recall-sample", "200", *rows,
-                                       "--format", "json"])["stdout"])["recall"]
+                                       "--format", "json"])["stdout"])["measuredRecall"]
     except (RuntimeError, ValueError, KeyError) as error:
         note = f"no recall: `seealso eval --recall-sample` failed: {failure_text(error)}"
         if note not in notes:
@@ -715,7 +721,8 @@ def add_figures(args, notes, binary, index, newest, n):
                      repeats_for(args, n), before=fresh_copy)
     summary = json.loads(run["stdout"])
     figures = {"wall": run["wall"], "walls": run["walls"], "cpu": run["cpu"], "rss": run["rss"],
-               "seconds": summary.get("seconds"), "added": summary["added"], "articles": summary["articles"],
+               "seconds": field(summary, "wallSeconds", "seconds"), "added": field(summary, "addedCount", "added"),
+               "articles": field(summary, "articleCount", "articles"),
                "out_of_vocabulary_rate": summary.get("outOfVocabularyRate"), "refit": summary.get("refit"),
                "recall_added": sampled_recall(args, notes, copy, first_row=n), "recall_all": sampled_recall(args, notes, copy)}
     shutil.rmtree(copy, ignore_errors=True)
@@ -828,12 +835,13 @@ def live_summary(run):
     """The figures of one `seealso update / delete / add --format json` run (run_measured's or median_run's dict)."""
     summary = last_json(run["stdout"])
     changes = summary.get("changes") or {}
-    return {"wall": run["wall"], "cpu": run["cpu"], "rss": run["rss"], "seconds": summary.get("seconds"),
+    return {"wall": run["wall"], "cpu": run["cpu"], "rss": run["rss"], "seconds": field(summary, "wallSeconds", "seconds"),
             "operation": summary.get("operation"), "generation": summary.get("generation"),
-            "added": summary.get("added"), "updated": summary.get("updated"), "deleted": summary.get("deleted"),
-            "articles": summary.get("articles"), "compacted": summary.get("compacted"),
+            "added": field(summary, "addedCount", "added"), "updated": field(summary, "updatedCount", "updated"),
+            "deleted": field(summary, "deletedCount", "deleted"), "articles": field(summary, "articleCount", "articles"),
+            "compacted": summary.get("compacted"),
             "lists_changed": len(changes["listsChanged"]) if "listsChanged" in changes else None,
-            "stage_seconds": {stage["name"]: stage["seconds"] for stage in summary.get("stages", [])}}
+            "stage_seconds": {stage["name"]: field(stage, "wallSeconds", "seconds") for stage in summary.get("stages", [])}}
 
 
 def live_command(args, operation, index, payload):
@@ -850,8 +858,8 @@ def churn_index(args, notes, n, folder):
     if (shared / "CURRENT").exists():
         try:
             info = json.loads(run_measured([args.new.path, "info", "--index", str(shared), "--format", "json"])["stdout"])
-            if (info.get("method"), info.get("k"), info.get("articleCount"), info.get("deletedRows", 0),
-                    info.get("addedSinceFit", 0)) == ("partitioned", 10, n, 0, 0):
+            if (info.get("method"), info.get("k"), info.get("articleCount"), info.get("deletedRowCount"),
+                    info.get("addedSinceFitCount")) == ("partitioned", 10, n, 0, 0):
                 notes.append(f"{size_label(n)}: the add stage's index {display_path(shared)} reused (no build figures)")
                 return archive, shared, None
         except (RuntimeError, ValueError) as error:
@@ -995,7 +1003,7 @@ def churn_recall_row(args, notes, m, folder):
            "rss": max(s["rss"] for r in rounds for s in (r["update"], r["delete"], r["add"])),
            "lists_changed": sum(s["lists_changed"] or 0 for r in rounds for s in (r["update"], r["delete"], r["add"])),
            "compactions": sum(bool(s["compacted"]) for r in rounds for s in (r["update"], r["delete"], r["add"])),
-           "articles_after": rounds[-1]["add"]["articles"], "deleted_rows_after": info.get("deletedRows", 0),
+           "articles_after": rounds[-1]["add"]["articles"], "deleted_rows_after": info["deletedRowCount"],
            "recall_before": recall_before, "recall_after": recall_after, "index": build, "fresh": fresh}
     if recall_after is not None:
         notes.append(f"target, recall@10 ≥ {CHURN_RECALL_TARGET} after {CHURN_FRACTION:.0%} churn of {size_label(m)}"
@@ -1220,8 +1228,8 @@ def story_figures(binary, path, name, gold):
                            "--no-store", "--format", "json", "--quiet"])
     summary = json.loads(result["stdout"])
     metrics = summary["metrics"]
-    return {"n": summary["articles"], "stories": summary["clusters"],
-            "gold_stories": metrics.get("classes"), "multi_member": summary.get("multiMemberStories"),
+    return {"n": field(summary, "articleCount", "articles"), "stories": field(summary, "clusterCount", "clusters"),
+            "gold_stories": field(metrics, "classCount", "classes"), "multi_member": field(summary, "multiMemberStoryCount", "multiMemberStories"),
             "method": summary["method"], "seconds": summary["clusteringSeconds"], "wall": result["wall"],
             "cpu": result["cpu"], "rss": result["rss"],
             "build_lists_seconds": json.loads(build["stdout"])["stageSeconds"]["lists"],
@@ -1263,7 +1271,7 @@ def serve_index(args, notes, n):
     if (index / "CURRENT").exists():
         try:
             info = json.loads(run_measured([args.new.path, "info", "--index", str(index), "--format", "json"])["stdout"])
-            if info.get("articleCount") == n and info.get("deletedRows", 0) == 0:
+            if info.get("articleCount") == n and info.get("deletedRowCount") == 0:
                 notes.append(f"{size_label(n)}: the index {display_path(index)} of an earlier run reused")
                 return archive, index
         except (RuntimeError, ValueError) as error:

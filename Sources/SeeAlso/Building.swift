@@ -96,12 +96,25 @@ public struct BuildReport: Sendable, Codable {
     public var seconds: Double
     public var cpuSeconds: Double
     public var peakResidentBytes: Int
+
+    /// JSON keys (README "JSON output"): counts end in `Count`, durations in `Seconds`.
+    enum CodingKeys: String, CodingKey {
+        case index, generation, method, k, measuredRecall, stages, vectorizeStages, listStages, stageSeconds, writeSeconds, cpuSeconds,
+             peakResidentBytes
+        case articles = "articleCount", vocabulary = "termCount", storedEntries = "storedEntryCount",
+             skippedRecords = "skippedRecordCount", workers = "workerCount", seconds = "wallSeconds"
+    }
 }
 
 /// A named duration in seconds.
 public struct NamedSeconds: Sendable, Codable, Equatable {
     public var name: String
     public var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case name
+        case seconds = "wallSeconds"
+    }
 }
 
 extension SeeAlsoEngine {

@@ -46,8 +46,36 @@ public struct ClusterOptions: Sendable {
     public var exportVectorsPath: String?
     /// Seconds to wait for another writer of the index when storing (`WriteOptions.defaultWaitSeconds`).
     public var waitSeconds = WriteOptions.defaultWaitSeconds
+    /// Fill `ClusterReport.assignments` (one entry per article: `cluster --format jsonl`, `--assignments`).
+    public var reportAssignments = false
 
     public init() {}
+}
+
+/// One article's topic and story after a clustering: a line of `seealso cluster --format jsonl`.
+///
+/// Encodes as `{"id", "story", "topic"}` with `null` for an article without one. The clustered kind
+/// comes from this clustering; the other kind is the one stored in the index (none for an archive).
+/// A story is given only when it has more than one article, as `related` and the service show them.
+public struct ArticleClusters: Sendable, Codable, Equatable {
+    public var id: String
+    public var topic: Int?
+    public var story: Int?
+
+    public init(id: String, topic: Int?, story: Int?) {
+        self.id = id
+        self.topic = topic
+        self.story = story
+    }
+
+    enum CodingKeys: String, CodingKey { case id, topic, story }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(topic, forKey: .topic)
+        try container.encode(story, forKey: .story)
+    }
 }
 
 /// What a clustering found.
@@ -87,11 +115,16 @@ public struct ClusterReport: Sendable, Codable {
     public var descriptions: [IndexClusters.Description] = []
     /// The title of each description's representative article, by cluster id (not encoded).
     public var representativeTitles: [Int: String] = [:]
+    /// Every clustered article's topic and story, in article order, with `ClusterOptions.reportAssignments`
+    /// (not encoded: `cluster --format jsonl` writes them one per line).
+    public var assignments: [ArticleClusters] = []
 
+    /// JSON keys (README "JSON output"): counts end in `Count`, durations in `Seconds`.
     enum CodingKeys: String, CodingKey {
-        case kind, method, articles, clusters, multiMemberStories, objective, refinedObjective, restartObjectives, iterations,
-             kScores, gold, metrics, stored, exportedDimensions, loadSeconds, clusteringSeconds, seconds, stageSeconds,
-             peakResidentBytes, descriptions
+        case kind, method, objective, refinedObjective, restartObjectives, kScores, gold, metrics, stored, exportedDimensions,
+             loadSeconds, clusteringSeconds, stageSeconds, peakResidentBytes, descriptions
+        case articles = "articleCount", clusters = "clusterCount", multiMemberStories = "multiMemberStoryCount",
+             iterations = "iterationCount", seconds = "wallSeconds"
     }
 }
 
@@ -197,6 +230,7 @@ extension SeeAlsoEngine {
         for description in descriptions where description.representative >= 0 {
             report.representativeTitles[description.id] = source.title(description.representative)
         }
+        if options.reportAssignments { report.assignments = source.articleClusters(kind: options.kind, described: described) }
         if let gold = options.gold {
             report.gold = gold
             report.metrics = ClusterMetrics.evaluate(gold: (0..<source.matrix.rowCount).map { source.gold(gold, $0) },
@@ -278,6 +312,25 @@ private final class ClusterSource {
     func id(_ item: Int) -> String { index?.id(rows[item]) ?? fit!.articles[item].id }
     func title(_ item: Int) -> String { index?.title(rows[item]) ?? fit!.articles[item].title }
     func term(_ column: Int) -> String { index?.term(column) ?? fit!.model.vocabulary[column] }
+
+    /// Every item's id with its cluster of `kind` from `assignments` (stories: only those in `described`,
+    /// when given) and its stored cluster of the other kind (a story only when it is described).
+    func articleClusters(kind: ClusterOptions.Kind, described: [Int]?) -> [ArticleClusters] {
+        let listed = described.map(Set.init)
+        let storedStories = Set(index?.clusters?.stories?.clusters.map(\.id) ?? [])
+        return (0..<matrix.rowCount).map { item in
+            let cluster = Int(assignments[item])
+            let own = cluster >= 0 && (listed?.contains(cluster) ?? true) ? cluster : nil
+            guard let index else { return ArticleClusters(id: id(item), topic: own, story: nil) }
+            switch kind {
+            case .topics:
+                let story = index.story(rows[item]).flatMap { storedStories.contains($0) ? $0 : nil }
+                return ArticleClusters(id: id(item), topic: own, story: story)
+            case .stories:
+                return ArticleClusters(id: id(item), topic: index.topic(rows[item]), story: own)
+            }
+        }
+    }
 
     func gold(_ field: GoldField, _ item: Int) -> String? {
         if let index { return index.gold(field, rows[item]) }

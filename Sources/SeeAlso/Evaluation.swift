@@ -2,7 +2,7 @@ import SeeAlsoSupport
 
 /// The quality of an index's lists and stored clusters against a gold field.
 ///
-/// Encodes (JSON) as the list metrics' fields at the top level (`queries`, `precisionAt1`,
+/// Encodes (JSON) as `gold` and the list metrics' fields at the top level (`queryCount`, `precisionAt1`,
 /// `precisionAtK`, `recallAtK`, `meanReciprocalRank`, `k`) plus `topics` and `stories` objects (the
 /// cluster metrics and the clustering's `method`) when clusters are stored.
 public struct Evaluation: Sendable, Encodable {
@@ -28,11 +28,12 @@ public struct Evaluation: Sendable, Encodable {
     public func encode(to encoder: any Encoder) throws {
         try lists.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(gold, forKey: .gold)
         try container.encodeIfPresent(topics, forKey: .topics)
         try container.encodeIfPresent(stories, forKey: .stories)
     }
 
-    enum CodingKeys: String, CodingKey { case topics, stories }
+    enum CodingKeys: String, CodingKey { case gold, topics, stories }
 }
 
 /// recall@m of stored lists against exact lists on a sample of articles.
@@ -42,6 +43,11 @@ public struct RecallMeasurement: Sendable, Codable, Equatable {
     public var rows: Int
     /// The cut-off m.
     public var at: Int
+
+    /// JSON keys as in build and write reports.
+    enum CodingKeys: String, CodingKey {
+        case recall = "measuredRecall", rows = "recallArticleCount", at = "recallAt"
+    }
 }
 
 extension SeeAlsoEngine {

@@ -7,6 +7,11 @@ public struct StageFigure: Sendable, Codable, Equatable {
     public var seconds: Double
     public var cpuSeconds: Double
     public var peakResidentBytesAfter: Int
+
+    enum CodingKeys: String, CodingKey {
+        case name, cpuSeconds, peakResidentBytesAfter
+        case seconds = "wallSeconds"
+    }
 }
 
 /// Records consecutive stages (`lap` ends one and starts the next).

@@ -9,6 +9,12 @@ public struct VectorizeReport: Sendable, Codable {
     public var skipped: Int
     public var fitSeconds: Double
     public var peakResidentBytes: Int
+
+    /// JSON keys (README "JSON output"): counts end in `Count`.
+    enum CodingKeys: String, CodingKey {
+        case input, fitSeconds, peakResidentBytes
+        case documents = "articleCount", vocabulary = "termCount", storedEntries = "storedEntryCount", skipped = "skippedRecordCount"
+    }
 }
 
 /// Files `SeeAlsoEngine.vectorize` writes.

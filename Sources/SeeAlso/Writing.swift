@@ -81,6 +81,13 @@ public struct WriteReport: Sendable, Codable {
     /// Articles whose pages changed, for caches (also stored as the generation's change record).
     public var changes: ChangeRecord
     public var stages: [StageFigure]
+
+    /// JSON keys (README "JSON output"): counts end in `Count` (`changes` holds the ids), durations in `Seconds`.
+    enum CodingKeys: String, CodingKey {
+        case index, operation, generation, refit, compacted, outOfVocabularyRate, measuredRecall, refitAdvice, changes, stages
+        case added = "addedCount", updated = "updatedCount", deleted = "deletedCount", skippedRecords = "skippedRecordCount",
+             articles = "articleCount", seconds = "wallSeconds", recallRows = "recallArticleCount"
+    }
 }
 
 extension WriteReport {

@@ -38,6 +38,12 @@ public struct ClusterMetrics: Sendable, Codable, Equatable {
     public var bcubedRecall: Double
     public var bcubedF1: Double
 
+    enum CodingKeys: String, CodingKey {
+        case normalizedMutualInformation, adjustedRandIndex, homogeneity, completeness, vMeasure, purity, bcubedPrecision, bcubedRecall,
+             bcubedF1
+        case items = "itemCount", classes = "classCount", clusters = "clusterCount"
+    }
+
     /// Scores `assignments` (cluster per item; negative = none) against `gold` (class per item; nil = none).
     package static func evaluate<Gold: Hashable>(gold: [Gold?], assignments predicted: [Int32]) -> ClusterMetrics {
         precondition(gold.count == predicted.count, "ClusterMetrics: \(gold.count) gold labels for \(predicted.count) assignments")

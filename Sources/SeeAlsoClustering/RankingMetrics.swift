@@ -14,6 +14,11 @@ public struct RankingMetrics: Sendable, Codable, Equatable {
     public var meanReciprocalRank: Double
     public var k: Int
 
+    enum CodingKeys: String, CodingKey {
+        case precisionAt1, precisionAtK, recallAtK, meanReciprocalRank, k
+        case queries = "queryCount"
+    }
+
     /// `lists[q]` is q's ranked list of item indices; `gold[i]` is item i's group (nil: no gold, skipped).
     package static func evaluate(lists: [[Int]], gold: [String?], k: Int) -> RankingMetrics {
         var groupSizes: [String: Int] = [:]

@@ -65,7 +65,14 @@ public enum TopicClustering {
         package var method: String
     }
 
+    /// Clusters `matrix`'s rows into topics numbered by size, largest first (`ClusterNumbering`).
     package static func run(_ matrix: CSRMatrix, options: Options) throws -> Outcome {
+        var outcome = try cluster(matrix, options: options)
+        outcome.assignments = ClusterNumbering.bySize(outcome.assignments, clusterCount: outcome.clusterCount)
+        return outcome
+    }
+
+    private static func cluster(_ matrix: CSRMatrix, options: Options) throws -> Outcome {
         var seconds: [String: Double] = [:]
         var clock = Stopwatch()
         let rows: VectorRows

@@ -14,7 +14,7 @@ struct Routes {
     func register(on router: Router<ServiceContext>) {
         router.get("/healthz") { _, context in
             let engine = try context.servedEngine()
-            return jsonResponse(Health(status: "ok", generation: engine.generation, articles: engine.articleCount))
+            return jsonResponse(Health(status: "ok", generation: engine.generation, articleCount: engine.articleCount))
         }
         router.get("/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"],
@@ -129,7 +129,7 @@ extension Request {
 struct Health: Encodable {
     var status: String
     var generation: Int
-    var articles: Int
+    var articleCount: Int
 }
 
 struct Topics: Encodable {

@@ -14,6 +14,11 @@ struct WriteOutcome: Sendable, Encodable {
     var groupedRequests: Int
     /// Seconds from the request's arrival in the queue to the publish.
     var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case generation, added, updated, deleted
+        case groupedRequests = "groupedRequestCount", seconds = "wallSeconds"
+    }
 }
 
 /// Why a write request was not applied (or not in time).

@@ -16,6 +16,13 @@ package struct SynthSummary: Sendable, Encodable, Equatable {
     package var seconds: Double
     /// Most stories emitting articles at the same time: what bounds the generator's memory.
     package var peakActiveStories: Int
+
+    /// JSON keys (README "JSON output"): counts end in `Count`, sizes in `Bytes`, durations in `Seconds`.
+    enum CodingKeys: String, CodingKey {
+        case output, storedBytes
+        case articles = "articleCount", stories = "storyCount", topics = "topicCount", duplicates = "duplicateCount",
+             bytes = "uncompressedBytes", seconds = "wallSeconds", peakActiveStories = "peakActiveStoryCount"
+    }
 }
 
 /// A synthetic news archive: Zipfian background vocabulary, topics with their own words, and

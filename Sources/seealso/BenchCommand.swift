@@ -8,9 +8,10 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Reads and vectorizes the archive (TF-IDF options as for build), computes every article's related \
             list with --method, and optionally writes the index (--index DIR). Prints the build report as one \
-            JSON object on standard output: each stage's wall and CPU seconds and the peak resident memory \
-            after it (stages), the vectorizer's and the list method's own stage timings (vectorizeStages, \
-            listStages), articles, vocabulary, stored entries, measured recall, CPU seconds and peak memory. \
+            JSON object on standard output (Schemas/build-report.schema.json): each stage's wall and CPU \
+            seconds and the peak resident memory after it (stages), the vectorizer's and the list method's own \
+            stage timings (vectorizeStages, listStages), articleCount, termCount, storedEntryCount, \
+            measuredRecall, cpuSeconds and peakResidentBytes. \
             Kernel benchmarks against the machine's limits (dense all-pairs on given vectors, sgemm rates) \
             are `seealso-kernels`, beside the other benchmark code in Benchmarks/.
             """)

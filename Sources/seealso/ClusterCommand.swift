@@ -22,9 +22,16 @@ struct ClusterCommand: ParsableCommand {
             so `seealso related` shows each item's topic and story. --no-store only prints. \
             --export-vectors FILE writes the LSA vectors as raw little-endian float32, row-major n×d \
             (for comparisons with other tools; d is in the JSON summary).
+
+            Ids: topics and stories are numbered by size, largest first, ties by their first article in \
+            index order, so the same seed and input give the same ids. --format jsonl prints one line per \
+            article instead of the summary, {"id","topic","story"} (null when it has none; a story only when \
+            it has more than one article, as `related` shows it); --assignments FILE writes those lines to \
+            FILE and the summary to standard output. With --index the other kind is the stored one.
             """)
 
     enum Method: String, ExpressibleByArgument, CaseIterable { case kmeans, minibatch, stories }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, jsonl }
 
     @Option(help: "Index directory.")
     var index: String?
@@ -91,8 +98,11 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "Write the LSA vectors to this file (raw float32, row-major n×d).")
     var exportVectors: String?
 
-    @Option(help: "text or json.")
-    var format: OutputFormat = .text
+    @Option(help: "text, json (the summary) or jsonl (one line per article: id, topic, story).")
+    var format: Format = .text
+
+    @Option(help: ArgumentHelp("Also write one JSON line per article (id, topic, story) to this file.", valueName: "file"))
+    var assignments: String?
 
     @OptionGroup var writer: WriterOptions
     @OptionGroup var global: GlobalOptions
@@ -112,10 +122,21 @@ struct ClusterCommand: ParsableCommand {
     func run() throws {
         let progress = global.apply()
         let options = try clusterOptions()
+        // Opened first, so that an unwritable path fails before the clustering runs.
+        let assignmentsFile = try assignments.map { path in
+            do { return try AtomicFileWriter(path: path) } catch { throw OutputFileError(path: path, reason: "--assignments: \(error)") }
+        }
         let report = try index.map { try SeeAlsoEngine(path: $0).cluster(options: options, progress: progress) }
             ?? SeeAlsoEngine.cluster(ArchiveInput(input!), tfidf: try vectorizer.configuration(), options: options, progress: progress)
-        if format == .json { return printJSON(report) }
-        print(text(report))
+        if let assignmentsFile {
+            for line in report.assignments { try assignmentsFile.write(JSONLine.encode(line) + "\n") }
+            try assignmentsFile.commit()
+        }
+        switch format {
+        case .text: print(text(report))
+        case .json: printJSON(report)
+        case .jsonl: for line in report.assignments { print(JSONLine.encode(line)) }
+        }
     }
 
     private func clusterOptions() throws -> ClusterOptions {
@@ -143,6 +164,7 @@ struct ClusterCommand: ParsableCommand {
         options.store = !noStore
         options.waitSeconds = writer.wait
         options.exportVectorsPath = exportVectors
+        options.reportAssignments = format == .jsonl || assignments != nil
         return options
     }
 

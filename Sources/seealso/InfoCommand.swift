@@ -18,7 +18,7 @@ struct InfoCommand: ParsableCommand {
     func run() throws {
         let engine = try SeeAlsoEngine(path: index, verify: verify)
         let manifest = engine.manifest
-        if format == .json { return printJSON(manifest) }
+        if format == .json { return printJSON(engine.info) }
         let configuration = manifest.configuration
         var lines = [
             "index \(index) (\(URL(fileURLWithPath: engine.generationPath).lastPathComponent), format \(manifest.format) v\(manifest.version), created \(manifest.created))",

@@ -21,7 +21,7 @@ struct RelatedCommand: ParsableCommand {
     @Flag(help: "A new article as one JSON object on standard input (JSON Lines fields).")
     var stdin = false
 
-    @Flag(help: "Every article of the index, from the stored lists (one JSON line each with --format jsonl).")
+    @Flag(help: "Every article of the index, from the stored lists (--format json: one {\"lists\": [...]} document; jsonl: one line each).")
     var all = false
 
     @Option(name: [.short, .long], help: "Items in the list.")
@@ -97,11 +97,24 @@ struct RelatedCommand: ParsableCommand {
         let options = try relatedOptions()
         let printer = RelatedPrinter(engine: engine, dateFormat: dateFormat)
         let show = { (list: RelatedList) in print(format == .text ? printer.box(list) : list.json()) }
+        if all && format == .json { return try printAllLists(engine, options: options, progress: progress) }
         if all { return try engine.forEachStoredList(options: options, progress: progress, show) }
         if let id {
             return show(stored ? try engine.storedRelated(toArticleWithID: id, options: options) : try engine.related(toArticleWithID: id, options: options))
         }
         show(try engine.related(to: try newArticle(), options: options))
+    }
+
+    /// Every stored list as one JSON document, `{"lists":[...]}` (the shape of `POST /v1/related/batch`),
+    /// written list by list.
+    private func printAllLists(_ engine: SeeAlsoEngine, options: RelatedOptions, progress: any ProgressReporter) throws {
+        // The opening is printed with the first list, so that refused options print nothing on stdout.
+        var opened = false
+        try engine.forEachStoredList(options: options, progress: progress) { list in
+            print((opened ? "," : "{\"lists\":[") + list.json(), terminator: "")
+            opened = true
+        }
+        print(opened ? "]}" : "{\"lists\":[]}")
     }
 
     private func relatedOptions() throws -> RelatedOptions {

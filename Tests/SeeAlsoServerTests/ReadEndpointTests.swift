@@ -82,7 +82,7 @@ import Testing
         try await fixture.withServer(fixture.options()) { client in
             let health = try await client.send(.get, "/healthz")
             #expect(health.status == .ok)
-            #expect(health.object["articles"] as? Int == fixture.articles.count)
+            #expect(health.object["articleCount"] as? Int == fixture.articles.count)
             #expect(health.generation == engine.generation)
 
             let record = try await client.send(.get, "/v1/articles/\(pathComponent(article.id))")

@@ -14,12 +14,12 @@ import SeeAlsoTestSupport
             let build = try SeeAlsoExecutable.run(["build", "--input", input, "--index", dir.path("index"), "--skip-invalid", "--quiet",
                                                    "--format", "json"])
             #expect(build.status == 0 && build.error.contains("skipped 1") && build.error.contains("mixed.jsonl:31"), "\(build.error)")
-            #expect(build.output.contains("\"skippedRecords\":1"))
+            #expect(build.output.contains("\"skippedRecordCount\":1"))
             let extra = try dir.write("extra.jsonl", "{ also not json\n" + (try String(contentsOfFile: try writeJSONL(
                 NewsWorld(seed: 95).articles(count: 3, seed: 2, idPrefix: "x"), to: dir.path("x.jsonl")), encoding: .utf8)))
             let add = try SeeAlsoExecutable.run(["add", "--input", extra, "--index", dir.path("index"), "--skip-invalid", "--quiet",
                                                  "--format", "json"])
-            #expect(add.status == 0 && add.error.contains("skipped 1") && add.output.contains("\"skippedRecords\":1"), "\(add.error)")
+            #expect(add.status == 0 && add.error.contains("skipped 1") && add.output.contains("\"skippedRecordCount\":1"), "\(add.error)")
         }
     }
 
@@ -38,7 +38,7 @@ import SeeAlsoTestSupport
                 let run = try SeeAlsoExecutable.run(command + ["--input", input, "--index", index, "--skip-invalid", "--quiet", "--format", "json"])
                 #expect(run.status == 0 && run.error.contains("skipped 1 invalid record; first: ") && run.error.contains("\"\(old[2].id)\" is already in the index"),
                         "\(command): \(run.error)")
-                #expect(run.output.contains("\"skippedRecords\":1") && run.output.contains("\"added\":2"), "\(command): \(run.output)")
+                #expect(run.output.contains("\"skippedRecordCount\":1") && run.output.contains("\"addedCount\":2"), "\(command): \(run.output)")
                 try SeeAlsoExecutable.output(["delete", "--id", "n0,n2", "--index", index, "--quiet"])
             }
         }
