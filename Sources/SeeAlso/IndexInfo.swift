@@ -14,6 +14,8 @@ public struct IndexInfo: Sendable, Encodable {
     public var format: String
     public var version: Int
     public var created: String
+    /// The release that wrote the generation ("seealso 0.9.0"); absent for indexes of earlier releases.
+    public var writtenBy: String?
     /// Live articles (deleted rows not counted).
     public var articleCount: Int
     /// Rows of deleted articles still stored, until compaction.
@@ -25,7 +27,10 @@ public struct IndexInfo: Sendable, Encodable {
     public var measuredRecall: Double?
     public var dimensions: Int?
     public var partitionCount: Int?
+    /// The TF-IDF and analyzer settings (the stored stop-word lists themselves left out: see `stopWordLanguages`).
     public var configuration: TfidfConfiguration
+    /// The languages whose stop-word lists the index stores (it needs no `Models/` folder for them).
+    public var stopWordLanguages: [String]
     /// Articles the model (vocabulary, idf) was fitted on, and added or updated since.
     public var modelArticleCount: Int
     public var addedSinceFitCount: Int
@@ -49,11 +54,16 @@ extension SeeAlsoEngine {
         func clustering(_ stored: IndexClusters.Clustering?) -> IndexInfo.Clustering? {
             stored.map { IndexInfo.Clustering(method: $0.method, describedClusterCount: $0.clusters.count) }
         }
+        var configuration = manifest.configuration
+        let stopWordLanguages = configuration.analyzer.stopWordLists.map { $0.keys.sorted() } ?? []
+        configuration.analyzer.stopWordLists = nil
         return IndexInfo(
             index: path, generation: generation, format: manifest.format, version: manifest.version, created: manifest.created,
+            writtenBy: manifest.writtenBy,
             articleCount: articleCount, deletedRowCount: manifest.deletedRows ?? 0, termCount: manifest.vocabularySize,
             storedEntryCount: manifest.storedEntries, k: manifest.k, method: manifest.method, measuredRecall: manifest.measuredRecall,
-            dimensions: manifest.denseDimensions, partitionCount: manifest.partitions, configuration: manifest.configuration,
+            dimensions: manifest.denseDimensions, partitionCount: manifest.partitions, configuration: configuration,
+            stopWordLanguages: stopWordLanguages,
             modelArticleCount: manifest.modelDocumentCount, addedSinceFitCount: manifest.addedSinceFit,
             outOfVocabularyRate: manifest.addedOutOfVocabularyRate, refitAdvice: refitAdvice, sources: manifest.sources,
             topics: clustering(clusters?.topics), stories: clustering(clusters?.stories),
