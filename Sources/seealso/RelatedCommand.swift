@@ -60,8 +60,14 @@ struct RelatedCommand: ParsableCommand {
     @Option(help: "Show the N terms that contribute most to each item's similarity.")
     var explain = 0
 
-    @Option(help: "Date of a --text-file query (ISO 8601), for --before/--after/--within.")
+    @Option(help: "Date of a --text-file query (ISO 8601, RFC 2822 or epoch seconds), for --before/--after/--within.")
     var date: String?
+
+    @Option(help: "Show dates in this zone (UTC, -05:00, Europe/Rome) instead of each article's own offset; also the zone of query times without one.")
+    var timeZone: String?
+
+    @Option(help: "Clean a --text-file or --stdin query as HTML: auto (when it contains markup), on, off.")
+    var html: HTMLMode = .auto
 
     @Option(help: "Date display: iso, or a pattern such as \"d MMMM yyyy\" (the default).")
     var dateFormat = "d MMMM yyyy"
@@ -88,12 +94,16 @@ struct RelatedCommand: ParsableCommand {
         let engine = try SeeAlsoEngine(path: index, verify: verify)
         let options = try relatedOptions()
         let printer = RelatedPrinter(engine: engine, dateFormat: dateFormat)
-        let show = { (list: RelatedList) in print(format == .text ? printer.box(list) : list.json()) }
+        let zone = try timeZone.map { try DateZone(option: $0) }
+        let show = { (list: RelatedList) in
+            let shown = list.shown(in: zone)
+            print(format == .text ? printer.box(shown) : shown.json())
+        }
         if all { return engine.forEachStoredList(options: options, progress: progress, show) }
         if let id {
             return show(stored ? try engine.storedRelated(toArticleWithID: id, options: options) : try engine.related(toArticleWithID: id, options: options))
         }
-        show(try engine.related(to: try newArticle(), options: options))
+        show(try engine.related(to: try newArticle(zone: zone ?? .utc), options: options))
     }
 
     private func relatedOptions() throws -> RelatedOptions {
@@ -111,21 +121,25 @@ struct RelatedCommand: ParsableCommand {
         return options
     }
 
-    private func newArticle() throws -> Article {
+    private func newArticle(zone: DateZone) throws -> Article {
+        var input = CorpusOptions()
+        input.html = html
+        input.timeZone = zone
         if stdin {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             // Invalid UTF-8 is refused here as `build` refuses it, not replaced.
             guard let text = String(data: data, encoding: .utf8) else {
                 throw IndexError.io(path: "<stdin>", reason: "not valid UTF-8 text")
             }
-            return try Article.decodeJSON(text, source: "<stdin>")
+            return try Article.decodeJSON(text, source: "<stdin>", options: input)
         }
-        var article = try Article(textFile: textFile!)
+        var article = try Article(textFile: textFile!, options: input)
         if let date {
-            guard let value = ArticleDate(iso: date) else {
-                throw ValidationError("--date: unparseable date \"\(date)\" (expected ISO 8601, e.g. 2017-02-07)")
+            do {
+                article.date = try ArticleDate(parsing: date, assuming: zone)
+            } catch {
+                throw ValidationError("--date: \(error.description)")
             }
-            article.date = value
         }
         return article
     }
