@@ -6,6 +6,14 @@ struct FrontMatter {
     enum Value: Equatable {
         case text(String)
         case list([String])
+
+        /// The list's items, or the one value as a list of one.
+        var items: [String] {
+            switch self {
+            case .text(let text): return [text]
+            case .list(let items): return items
+            }
+        }
     }
 
     /// Key (lowercased) → value, and the 1-based line of each key.

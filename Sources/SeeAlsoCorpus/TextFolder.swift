@@ -87,26 +87,27 @@ extension FrontMatter {
         key == "language" ? .lang : ArticleField(rawValue: key)
     }
 
-    /// Sets the fields of `fields` that this front matter gives; throws for a list given to a one-value field.
+    /// Sets the fields of `fields` that this front matter gives (one line per field: a one-value field
+    /// takes `one(…)`, a list field would take `value.items`); throws for a list given to a one-value field.
     func fill(_ fields: inout RecordFields, file: String) throws(CorpusError) {
         for (key, value) in values.sorted(by: { $0.key < $1.key }) {
             guard let field = Self.field(forKey: key) else { continue }
-            let text: String
-            switch value {
-            case .text(let value): text = value
-            case .list(let items):
-                throw CorpusError(.wrongType, file: file, line: lines[key], field: key,
-                                  "a list of \(items.count) in front matter, but \(field.rawValue) takes one value")
+            func one() throws(CorpusError) -> String {
+                guard case .text(let text) = value else {
+                    throw CorpusError(.wrongType, file: file, line: lines[key], field: key,
+                                      "a list of \(value.items.count) in front matter, but \(field.rawValue) takes one value")
+                }
+                return text
             }
             switch field {
-            case .id: fields.id = text
-            case .title: fields.title = text
-            case .body: fields.body = text
-            case .date: fields.date = text
-            case .url: fields.url = text
-            case .label: fields.label = text
-            case .event: fields.event = text
-            case .lang: fields.lang = text
+            case .id: fields.id = try one()
+            case .title: fields.title = try one()
+            case .body: fields.body = try one()
+            case .date: fields.date = try one()
+            case .url: fields.url = try one()
+            case .label: fields.label = try one()
+            case .event: fields.event = try one()
+            case .lang: fields.lang = try one()
             }
         }
     }
