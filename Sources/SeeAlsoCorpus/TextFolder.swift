@@ -82,7 +82,8 @@ final class TextFolder {
 }
 
 extension FrontMatter {
-    /// The article field each front matter key sets (`language` is also read as `lang`).
+    /// The article field each front matter key sets (`language` is also read as `lang`; a `body` key is
+    /// ignored like unknown keys, since the body is the text after the block).
     static func field(forKey key: String) -> ArticleField? {
         key == "language" ? .lang : ArticleField(rawValue: key)
     }
@@ -102,7 +103,7 @@ extension FrontMatter {
             switch field {
             case .id: fields.id = try one()
             case .title: fields.title = try one()
-            case .body: fields.body = try one()
+            case .body: continue // the text after the front matter is the body
             case .date: fields.date = try one()
             case .url: fields.url = try one()
             case .label: fields.label = try one()

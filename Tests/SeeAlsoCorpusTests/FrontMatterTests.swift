@@ -61,7 +61,7 @@ import SeeAlsoTestSupport
 
     @Test func textFileQueriesReadFrontMatterToo() throws {
         try withTemporaryDirectory { dir in
-            let path = try dir.write("q.md", "---\ntitle: Query\ndate: 1486614600\n---\n<p>Body &amp; more</p>")
+            let path = try dir.write("q.md", "---\ntitle: Query\nbody: not the body\ndate: 1486614600\n---\n<p>Body &amp; more</p>")
             let article = try Article(textFile: path)
             #expect(article.id == path && article.title == "Query" && article.body == "Body & more\n")
             #expect(article.date?.description == "2017-02-09T04:30:00Z")
