@@ -25,6 +25,9 @@ struct KernelsCommand: ParsableCommand {
             --limits: OpenBLAS sgemm GFLOP/s for the tile shapes SeeAlso uses (256 × 4096 × d for each \
             --limit-dimensions d): one thread, every worker at once with one BLAS thread each (SeeAlso's \
             mode), and one caller with OpenBLAS using every core; plus a 2048³ sgemm for reference.
+
+            --html-bodies FILE: the HTML cleaner on one core over the bodies of a JSON Lines archive (best of \
+            --repeats): HTMLText.clean MB/s of HTML, and the markup test's MB/s on the HTML and on the cleaned text.
             """)
 
     @Option(help: "Raw little-endian float32 vectors, n × --dimension, row-major.")
@@ -45,6 +48,9 @@ struct KernelsCommand: ParsableCommand {
     @Flag(help: "Measure the machine's sgemm rates for SeeAlso's tile shapes.")
     var limits = false
 
+    @Option(help: "Time the HTML cleaner on the bodies of this JSON Lines archive.")
+    var htmlBodies: String?
+
     @Option(help: "--limits: comma-separated inner dimensions d of the 256 × 4096 × d tiles.")
     var limitDimensions = "128,256"
 
@@ -58,7 +64,9 @@ struct KernelsCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard (denseVectors != nil) != limits else { throw ValidationError("give exactly one of --dense-vectors and --limits") }
+        guard [denseVectors != nil, limits, htmlBodies != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --dense-vectors, --limits and --html-bodies")
+        }
         guard k >= 1 else { throw ValidationError("--k must be at least 1") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         if denseVectors != nil {
@@ -79,6 +87,8 @@ struct KernelsCommand: ParsableCommand {
         if let threads { Parallelism.setWorkerCount(threads) }
         if let denseVectors, let dimension {
             print(JSONLine.encode(try benchDense(denseVectors, dimension: dimension)))
+        } else if let htmlBodies {
+            print(JSONLine.encode(try benchHTML(htmlBodies)))
         } else {
             print(JSONLine.encode(benchLimits()))
         }

@@ -1,43 +1,64 @@
-/// A publication date or date-time, stored as seconds since 1970-01-01T00:00:00Z.
+/// A publication date or date-time: the instant as seconds since 1970-01-01T00:00:00Z, and the UTC
+/// offset it was published at.
 ///
-/// Parsed from ISO 8601: `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM[:SS[.fraction]]` with an optional
-/// `Z` or `±HH:MM` / `±HHMM` offset (a space may replace `T`; no offset means UTC). Fractions of a
-/// second are dropped. `hasTime` remembers whether a time was given, so output keeps the input's precision.
+/// Order, windows and decay use the instant alone; `utcOffsetSeconds` only decides how it is shown
+/// (`description` prints the wall-clock time of that offset). ISO 8601 text is `YYYY-MM-DD`, or
+/// `YYYY-MM-DDTHH:MM[:SS[.fraction]]` with an optional `Z` or `±HH:MM` / `±HHMM` offset (a space may
+/// replace `T`; no offset means UTC here, or the zone given to `init(parsing:assuming:)`). Fractions of a
+/// second are dropped. `hasTime` remembers whether a time was given, so output keeps the input's precision;
+/// a date without a time has offset 0.
 public struct ArticleDate: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var secondsSinceEpoch: Int64
     public var hasTime: Bool
+    /// Local time − UTC, in seconds (e.g. −18 000 for `-05:00`); 0 for `Z` and for dates without a time.
+    public var utcOffsetSeconds: Int
 
-    public init(secondsSinceEpoch: Int64, hasTime: Bool) {
+    public init(secondsSinceEpoch: Int64, hasTime: Bool, utcOffsetSeconds: Int = 0) {
         self.secondsSinceEpoch = secondsSinceEpoch
         self.hasTime = hasTime
+        self.utcOffsetSeconds = hasTime ? utcOffsetSeconds : 0
     }
 
     public static func < (lhs: ArticleDate, rhs: ArticleDate) -> Bool {
         lhs.secondsSinceEpoch < rhs.secondsSinceEpoch
     }
 
-    /// Parses ISO 8601 text; nil when it is not a valid date (month 13, February 30, …).
+    /// Parses ISO 8601 text (a time without an offset is UTC); nil when it is not a valid date
+    /// (month 13, February 30, …).
     public init?(iso text: some StringProtocol) {
         var bytes = Array(text.utf8)
         while let last = bytes.last, last == 0x20 { bytes.removeLast() }
         var parser = ISODateParser(bytes)
         guard let parsed = parser.parse() else { return nil }
-        self = parsed
+        self = parsed.resolved(assuming: .utc)
     }
 
     /// Days since 1970-01-01 of the UTC calendar day.
-    public var dayNumber: Int64 { secondsSinceEpoch >= 0 ? secondsSinceEpoch / 86_400 : (secondsSinceEpoch - 86_399) / 86_400 }
+    public var dayNumber: Int64 { Self.floorDays(secondsSinceEpoch) }
 
-    /// `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SSZ` when a time was given.
+    /// The same instant shown at `zone`'s offset for it (dates without a time stay as they are).
+    public func shown(in zone: DateZone) -> ArticleDate {
+        guard hasTime else { return self }
+        return ArticleDate(secondsSinceEpoch: secondsSinceEpoch, hasTime: true, utcOffsetSeconds: zone.offset(at: secondsSinceEpoch))
+    }
+
+    /// `YYYY-MM-DD`, or the wall-clock time at the date's offset when a time was given:
+    /// `YYYY-MM-DDTHH:MM:SSZ` at offset 0, else `YYYY-MM-DDTHH:MM:SS±HH:MM` (`:SS` appended to the
+    /// offset in the rare case it has seconds).
     public var description: String {
-        let (year, month, day) = CivilCalendar.date(fromDays: dayNumber)
+        let local = secondsSinceEpoch + Int64(utcOffsetSeconds)
+        let days = Self.floorDays(local)
+        let (year, month, day) = CivilCalendar.date(fromDays: days)
         var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
         if hasTime {
-            let secondOfDay = secondsSinceEpoch - dayNumber * 86_400
-            text += "T" + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2) + "Z"
+            let secondOfDay = local - days * 86_400
+            text += "T" + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
+            text += DateZone.offsetText(utcOffsetSeconds)
         }
         return text
     }
+
+    private static func floorDays(_ seconds: Int64) -> Int64 { seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400 }
 
     private func pad(_ value: some BinaryInteger, _ width: Int) -> String {
         let digits = String(value)
@@ -77,18 +98,33 @@ enum CivilCalendar {
     }
 }
 
-private struct ISODateParser {
+/// A parsed date before its zone is known: the wall-clock seconds since 1970 and the offset written
+/// in the text, if any.
+struct ParsedDateTime {
+    var localSeconds: Int64
+    var hasTime: Bool
+    var offset: Int?
+
+    /// The date, taking a time without an offset as wall-clock time in `zone`.
+    func resolved(assuming zone: DateZone) -> ArticleDate {
+        guard hasTime else { return ArticleDate(secondsSinceEpoch: localSeconds, hasTime: false) }
+        let offset = offset ?? zone.offset(forLocal: localSeconds)
+        return ArticleDate(secondsSinceEpoch: localSeconds - Int64(offset), hasTime: true, utcOffsetSeconds: offset)
+    }
+}
+
+struct ISODateParser {
     let bytes: [UInt8]
     var position = 0
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    mutating func parse() -> ArticleDate? {
+    mutating func parse() -> ParsedDateTime? {
         guard let year = digits(4), expect(UInt8(ascii: "-")), let month = digits(2), expect(UInt8(ascii: "-")),
               let day = digits(2) else { return nil }
         guard (1...12).contains(month), day >= 1, day <= CivilCalendar.daysInMonth(year: year, month: month) else { return nil }
         let days = CivilCalendar.days(year: year, month: month, day: day)
-        if position == bytes.count { return ArticleDate(secondsSinceEpoch: days * 86_400, hasTime: false) }
+        if position == bytes.count { return ParsedDateTime(localSeconds: days * 86_400, hasTime: false, offset: nil) }
         guard bytes[position] == UInt8(ascii: "T") || bytes[position] == UInt8(ascii: "t") || bytes[position] == 0x20 else { return nil }
         position += 1
         guard let hour = digits(2), expect(UInt8(ascii: ":")), let minute = digits(2) else { return nil }
@@ -103,11 +139,12 @@ private struct ISODateParser {
             }
         }
         guard hour <= 23, minute <= 59, second <= 60 else { return nil }
-        var offset: Int64 = 0
+        var offset: Int64?
         if position < bytes.count {
             let sign = bytes[position]
             if sign == UInt8(ascii: "Z") || sign == UInt8(ascii: "z") {
                 position += 1
+                offset = 0
             } else if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
                 position += 1
                 guard let offsetHours = digits(2) else { return nil }
@@ -119,8 +156,7 @@ private struct ISODateParser {
             }
         }
         guard position == bytes.count else { return nil }
-        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-        return ArticleDate(secondsSinceEpoch: seconds, hasTime: true)
+        return ParsedDateTime(localSeconds: days * 86_400 + hour * 3600 + minute * 60 + second, hasTime: true, offset: offset.map(Int.init))
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
@@ -145,7 +181,8 @@ private struct ISODateParser {
 }
 
 extension ArticleDate: Codable {
-    /// Encoded as its ISO 8601 text (a date, or a date-time in UTC).
+    /// Encoded as its ISO 8601 text (a date, or a date-time at its own offset); decoded from any
+    /// text `init(parsing:)` reads.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
@@ -153,9 +190,10 @@ extension ArticleDate: Codable {
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let date = ArticleDate(iso: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 date: \(text)"))
+        do {
+            self = try ArticleDate(parsing: text)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
         }
-        self = date
     }
 }

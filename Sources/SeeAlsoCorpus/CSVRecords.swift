@@ -178,15 +178,18 @@ struct CSVRecordDecoder: Sendable {
     let file: String
     let header: [String]
     let delimiter: UInt8
+    let options: CorpusOptions
     /// Column index of each mapped field.
     let columns: [ArticleField: Int]
 
-    /// Builds the mapping from the header: explicit `mapping` (field → column name) first, then
+    /// Builds the mapping from the header: explicit `options.columns` (field → column name) first, then
     /// columns named like a field (case-insensitive; `text` also maps to body).
-    init(file: String, header: [String], delimiter: UInt8, mapping: [ArticleField: String]) throws {
+    init(file: String, header: [String], delimiter: UInt8, options: CorpusOptions) throws {
         self.file = file
         self.header = header
         self.delimiter = delimiter
+        self.options = options
+        let mapping = options.columns
         let lowered = header.map { $0.lowercased() }
         var columns: [ArticleField: Int] = [:]
         for (field, name) in mapping {
@@ -231,7 +234,7 @@ struct CSVRecordDecoder: Sendable {
             url: value(.url), label: value(.label).flatMap { $0.isEmpty ? nil : $0 },
             event: value(.event).flatMap { $0.isEmpty ? nil : $0 }, lang: value(.lang),
             taxonomy: ArticleTaxonomy(categories: list(.categories), tags: list(.tags), section: list(.section), author: list(.author)))
-        return fields.article(file: file, line: line)
+        return fields.article(file: file, line: line, options: options)
     }
 
     private func columnName(_ index: Int) -> String {

@@ -6,6 +6,7 @@ public struct CorpusError: Error, CustomStringConvertible, Sendable, Equatable {
         case unreadableFile = "unreadable file"
         case malformedJSON = "malformed JSON"
         case malformedCSV = "malformed CSV"
+        case malformedFrontMatter = "malformed front matter"
         case invalidUTF8 = "invalid UTF-8"
         case missingField = "missing field"
         case wrongType = "wrong type"

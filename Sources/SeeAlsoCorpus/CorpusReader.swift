@@ -21,8 +21,13 @@ public enum CorpusFormat: String, CaseIterable, Sendable {
 /// How to read a corpus.
 public struct CorpusOptions: Sendable {
     public var format: CorpusFormat = .auto
-    /// CSV only: article field → column name, overriding the header-name defaults.
-    public var csvColumns: [ArticleField: String] = [:]
+    /// Article field → the CSV column or JSON Lines key it is read from, overriding the default names
+    /// (the field's own name; `text` for a body). Fields not mapped keep their default name.
+    public var columns: [ArticleField: String] = [:]
+    /// Whether bodies and titles are cleaned as HTML (`auto`: when they look like markup).
+    public var html: HTMLMode = .auto
+    /// The zone of input times written without an offset (and of epoch seconds, for showing them).
+    public var timeZone: DateZone = .utc
     /// Records (lines, rows, files) longer than this are invalid. Default 16 MiB.
     public var maxRecordBytes = 16 << 20
     /// Skip invalid records (reporting them) instead of stopping at the first.
@@ -32,7 +37,7 @@ public struct CorpusOptions: Sendable {
 
     public init() {}
 
-    /// Parses `--columns` text: `id=Key,title=Headline,body=Text`.
+    /// Parses `--columns` text: `id=Key,title=Headline,body=Text`; throws naming an unknown field.
     public static func parseColumns(_ text: String) throws -> [ArticleField: String] {
         var mapping: [ArticleField: String] = [:]
         for pair in text.split(separator: ",") {
@@ -99,6 +104,10 @@ package final class CorpusReader: @unchecked Sendable {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw CorpusError(.unreadableFile, file: path, "not a directory (--input-format folder reads a folder of .txt/.md files)")
             }
+            if let field = options.columns.keys.first {
+                throw CorpusError(.badOption, file: "--columns", "maps \(field.rawValue), but a folder of text files has no columns "
+                    + "(its files set fields in front matter: a leading --- block of key: value lines)")
+            }
             return Source(path: path, format: format,
                           producer: .folder(try TextFolder(root: path, maxRecordBytes: options.maxRecordBytes)), csvDecoder: nil)
         case .csv, .tsv:
@@ -115,7 +124,7 @@ package final class CorpusReader: @unchecked Sendable {
             } catch {
                 throw CorpusError(.malformedCSV, file: path, line: headerRecord.line, "cannot parse the header row")
             }
-            let decoder = try CSVRecordDecoder(file: path, header: header, delimiter: delimiter, mapping: options.csvColumns)
+            let decoder = try CSVRecordDecoder(file: path, header: header, delimiter: delimiter, options: options)
             return Source(path: path, format: format, producer: .csv(splitter), csvDecoder: decoder)
         case .jsonl, .auto:
             let splitter = LineSplitter(source: try ByteSource(path: path), maxRecordBytes: options.maxRecordBytes,
@@ -145,7 +154,7 @@ package final class CorpusReader: @unchecked Sendable {
     /// Decodes every record of `batch`. Thread-safe.
     package func decode(_ batch: RecordBatch) -> DecodedBatch {
         let source = sources[batch.source]
-        let jsonDecoder = JSONRecordDecoder(file: source.path)
+        let jsonDecoder = JSONRecordDecoder(file: source.path, options: options)
         let records = batch.bytes.withUnsafeBufferPointer { bytes in
             batch.records.map { record -> DecodedRecord in
                 if let error = record.error { return .invalid(error) }
@@ -153,10 +162,7 @@ package final class CorpusReader: @unchecked Sendable {
                 switch source.format {
                 case .folder:
                     let filePath = source.path + (source.path.hasSuffix("/") ? "" : "/") + (record.name ?? "")
-                    let decoded = TextFolder.decode(slice, file: filePath)
-                    guard case .article(var article, let line) = decoded else { return decoded }
-                    article.id = record.name ?? article.id
-                    return .article(article, line: line)
+                    return TextFolder.decode(slice, file: filePath, id: record.name ?? filePath, options: options)
                 case .csv, .tsv:
                     return source.csvDecoder!.decode(slice, line: record.line)
                 case .jsonl, .auto:
@@ -236,19 +242,20 @@ package struct CorpusValidator: Sendable {
 
 extension Article {
     /// Decodes one article from a JSON object with the JSON Lines fields (`id`, `title`, `body` or
-    /// `text`, `date`, …). `source` names the input in errors. An absent id becomes "query".
-    public static func decodeJSON(_ text: String, source: String) throws -> Article {
+    /// `text`, `date`, …, renamed by `options.columns`; HTML and dates as `options` say). `source` names
+    /// the input in errors. An absent id becomes "query".
+    public static func decodeJSON(_ text: String, source: String, options: CorpusOptions = CorpusOptions()) throws -> Article {
         var bytes = Array(text.utf8)
         while let last = bytes.last, last == 0x0A || last == 0x0D || last == 0x20 { bytes.removeLast() }
         func decode(_ bytes: [UInt8]) -> DecodedRecord {
-            bytes.withUnsafeBufferPointer { JSONRecordDecoder(file: source).decode($0, line: 1) }
+            bytes.withUnsafeBufferPointer { JSONRecordDecoder(file: source, options: options).decode($0, line: 1) }
         }
         switch decode(bytes) {
         case .article(let article, _): return article
         case .invalid(let error):
             guard error.kind == .missingField, error.field == "id" else { throw error }
             // No id: decode again with one. An empty id (which the added one does not replace) stays an error.
-            let patched = Array("{\"id\":\"query\",".utf8) + bytes.drop { $0 != UInt8(ascii: "{") }.dropFirst()
+            let patched = Array("{\"\(options.columns[.id] ?? "id")\":\"query\",".utf8) + bytes.drop { $0 != UInt8(ascii: "{") }.dropFirst()
             guard case .article(let article, _) = decode(patched) else { throw error }
             return article
         }

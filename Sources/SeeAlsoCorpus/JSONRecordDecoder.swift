@@ -4,29 +4,45 @@ import Foundation
 ///
 /// Hand-written because reading is on the hot path of every build: it scans the bytes once,
 /// materializes only the fields SeeAlso uses (`id`, `title`, `body` or `text`, `date`, `url`,
-/// `label`, `event`, `lang`, `categories`, `tags`, `section`, `author`) and validates but skips every other value. It accepts exactly RFC 8259
+/// `label`, `event`, `lang`, `categories`, `tags`, `section`, `author`, or the keys `--columns` maps them to) and validates but skips every other value. It accepts exactly RFC 8259
 /// JSON; on bad input it reports the line and, where known, the field.
 struct JSONRecordDecoder {
     let file: String
+    let options: CorpusOptions
+    /// Key → the field it fills (`text` fills the body of a record without a body key).
+    private let keys: [String: RecordKey]
+
+    private enum RecordKey { case field(ArticleField), text }
+
+    init(file: String, options: CorpusOptions = CorpusOptions()) {
+        self.file = file
+        self.options = options
+        // Default names for the fields not mapped, then the mapped keys (which win over a default name).
+        var keys: [String: RecordKey] = [:]
+        for field in ArticleField.allCases where options.columns[field] == nil { keys[field.rawValue] = .field(field) }
+        if options.columns[.body] == nil { keys["text"] = .text }
+        for (field, key) in options.columns { keys[key] = .field(field) }
+        self.keys = keys
+    }
 
     func decode(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> DecodedRecord {
         var scanner = JSONScanner(bytes: bytes)
         var fields = RecordFields()
         do {
             try scanner.parseObject { key, scanner in
-                switch key {
-                case "id": fields.id = try scanner.parseScalarText(field: key)
-                case "title": fields.title = try scanner.parseOptionalString(field: key)
-                case "body": fields.body = try scanner.parseOptionalString(field: key)
-                case "text": fields.text = try scanner.parseOptionalString(field: key)
-                case "date": fields.date = try scanner.parseOptionalString(field: key)
-                case "url": fields.url = try scanner.parseOptionalString(field: key)
-                case "label": fields.label = try scanner.parseScalarText(field: key)
-                case "event": fields.event = try scanner.parseScalarText(field: key)
-                case "lang": fields.lang = try scanner.parseOptionalString(field: key)
-                case "categories", "tags", "section", "author":
-                    fields.taxonomy[TaxonomyField(rawValue: key)!] = try scanner.parseStringList(field: key)
-                default: try scanner.skipValue()
+                switch keys[key] {
+                case .field(.id)?: fields.id = try scanner.parseScalarText(field: key)
+                case .field(.title)?: fields.title = try scanner.parseOptionalString(field: key)
+                case .field(.body)?: fields.body = try scanner.parseOptionalString(field: key)
+                case .text?: fields.text = try scanner.parseOptionalString(field: key)
+                case .field(.date)?: fields.date = try scanner.parseScalarText(field: key)
+                case .field(.url)?: fields.url = try scanner.parseOptionalString(field: key)
+                case .field(.label)?: fields.label = try scanner.parseScalarText(field: key)
+                case .field(.event)?: fields.event = try scanner.parseScalarText(field: key)
+                case .field(.lang)?: fields.lang = try scanner.parseOptionalString(field: key)
+                case .field(let field)? where TaxonomyField(rawValue: field.rawValue) != nil:
+                    fields.taxonomy[TaxonomyField(rawValue: field.rawValue)!] = try scanner.parseStringList(field: key)
+                case .field?, nil: try scanner.skipValue()
                 }
             }
         } catch let error as JSONScanError {
@@ -34,7 +50,7 @@ struct JSONRecordDecoder {
         } catch {
             return .invalid(CorpusError(.malformedJSON, file: file, line: line, "\(error)"))
         }
-        return fields.article(file: file, line: line)
+        return fields.article(file: file, line: line, options: options)
     }
 }
 
@@ -51,26 +67,38 @@ struct RecordFields {
     var lang: String?
     var taxonomy = ArticleTaxonomy()
 
-    /// Checks the required fields and the date, then builds the article.
-    func article(file: String, line: Int) -> DecodedRecord {
+    /// Checks the required fields and the date, cleans HTML (`options.html`; in `auto` mode a title is
+    /// cleaned along with a body that looks like markup, or alone when it does), then builds the article.
+    func article(file: String, line: Int, options: CorpusOptions) -> DecodedRecord {
         guard let id, !id.isEmpty else {
-            return .invalid(CorpusError(.missingField, file: file, line: line, field: "id", "missing or empty id"))
+            return .invalid(CorpusError(.missingField, file: file, line: line, field: "id", "missing or empty id" + Self.source(of: .id, options)))
         }
         guard let body = body ?? text else {
-            return .invalid(CorpusError(.missingField, file: file, line: line, field: "body", "missing body (or text)"))
+            return .invalid(CorpusError(.missingField, file: file, line: line, field: "body",
+                                        options.columns[.body] == nil ? "missing body (or text)" : "missing body" + Self.source(of: .body, options)))
         }
         var parsedDate: ArticleDate?
         if let date, !date.isEmpty {
-            guard let value = ArticleDate(iso: date) else {
-                return .invalid(CorpusError(.invalidDate, file: file, line: line, field: "date",
-                                            "unparseable date \"\(date)\" (expected ISO 8601, e.g. 2017-02-07 or 2017-02-07T10:30:00Z)"))
+            do {
+                parsedDate = try ArticleDate(parsing: date, assuming: options.timeZone)
+            } catch {
+                return .invalid(CorpusError(.invalidDate, file: file, line: line, field: "date", error.description))
             }
-            parsedDate = value
+        }
+        let bodyIsHTML = options.html == .on || (options.html == .auto && HTMLText.looksLikeHTML(body))
+        var title = title ?? ""
+        if bodyIsHTML || (options.html == .auto && HTMLText.looksLikeHTML(title)) {
+            title = HTMLText.clean(title).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         return .article(Article(
-            id: id, title: title ?? "", body: body, date: parsedDate,
+            id: id, title: title, body: bodyIsHTML ? HTMLText.clean(body) : body, date: parsedDate,
             url: url.flatMap { $0.isEmpty ? nil : $0 }, label: label, event: event,
             language: lang.flatMap { $0.isEmpty ? nil : $0 }, taxonomy: taxonomy), line: line)
+    }
+
+    /// " (key 'K', mapped by --columns)" when `--columns` renames the field's key.
+    private static func source(of field: ArticleField, _ options: CorpusOptions) -> String {
+        options.columns[field].map { " (key '\($0)', mapped by --columns)" } ?? ""
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 import SeeAlsoCorpus
 
 /// The articles' metadata read in place from `articles.sal`: id, title, url, label, event and language
-/// strings, dates, and the rows in id byte order for lookups by id.
+/// strings, dates (instant, precision and UTC offset), and the rows in id byte order for lookups by id.
 struct ArticleTable: @unchecked Sendable {
     /// The string columns, each a section of `articles.sal` (empty string: absent).
     enum Field: Int, CaseIterable {
@@ -17,6 +17,8 @@ struct ArticleTable: @unchecked Sendable {
     /// Seconds since 1970 (Int64.min: undated).
     let dates: UnsafeBufferPointer<Int64>
     private let dateHasTime: UnsafeBufferPointer<UInt8>
+    /// Each date's UTC offset in seconds; nil for indexes written before offsets were kept (all UTC).
+    private let dateOffsets: UnsafeBufferPointer<Int32>?
     private let idOrder: UnsafeBufferPointer<Int32>
 
     init(_ file: SectionFileReader) throws {
@@ -26,8 +28,10 @@ struct ArticleTable: @unchecked Sendable {
         self.taxonomy = taxonomy
         dates = try file.array("date")
         dateHasTime = try file.array("dateHasTime")
+        dateOffsets = file.has("dateOffset") ? try file.array("dateOffset") : nil
         idOrder = try file.array("idOrder")
-        guard strings.allSatisfy({ $0.count == count }), taxonomy.values.allSatisfy({ $0.count == count }), dates.count == count, dateHasTime.count == count, idOrder.count == count else {
+        guard strings.allSatisfy({ $0.count == count }), taxonomy.values.allSatisfy({ $0.count == count }), dates.count == count,
+              dateHasTime.count == count, dateOffsets.map({ $0.count == count }) ?? true, idOrder.count == count else {
             throw IndexError.corrupt(path: file.path, reason: "sections disagree on the number of articles")
         }
         let rows = Int32(idOrder.count)
@@ -71,7 +75,8 @@ struct ArticleTable: @unchecked Sendable {
     }
 
     func date(_ row: Int) -> ArticleDate? {
-        dates[row] == Int64.min ? nil : ArticleDate(secondsSinceEpoch: dates[row], hasTime: dateHasTime[row] != 0)
+        dates[row] == Int64.min ? nil : ArticleDate(secondsSinceEpoch: dates[row], hasTime: dateHasTime[row] != 0,
+                                                    utcOffsetSeconds: Int(dateOffsets?[row] ?? 0))
     }
 
     /// The row of the article with `id`. O(log n).

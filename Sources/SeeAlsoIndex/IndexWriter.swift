@@ -303,6 +303,7 @@ package enum IndexWriter {
         }
         writer.add("date", articles.map { $0.date?.secondsSinceEpoch ?? Int64.min })
         writer.add("dateHasTime", articles.map { UInt8($0.date?.hasTime == true ? 1 : 0) })
+        writer.add("dateOffset", articles.map { Int32($0.date?.utcOffsetSeconds ?? 0) })
         // Rows sorted by id bytes, for binary search by id.
         let order = (0..<articles.count).sorted { articles[$0].id.utf8.lexicographicallyPrecedes(articles[$1].id.utf8) }
         writer.add("idOrder", order.map { Int32($0) })

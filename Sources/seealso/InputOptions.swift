@@ -9,8 +9,14 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("input-format"), help: "auto (by extension), jsonl, csv, tsv or folder.")
     var inputFormat: CorpusFormat = .auto
 
-    @Option(help: "CSV column mapping, e.g. id=Key,title=Headline,body=Text.")
+    @Option(help: "Field mapping to CSV columns or JSON Lines keys, e.g. id=Key,title=Headline,body=Text.")
     var columns: String?
+
+    @Option(help: "Clean bodies and titles as HTML: auto (when they contain markup), on, off.")
+    var html: HTMLMode = .auto
+
+    @Option(help: "Zone of input times without an offset: UTC (default), an offset such as -05:00, or an IANA name such as Europe/Rome.")
+    var timeZone: String?
 
     @Flag(help: "Skip invalid records (and report them) instead of stopping at the first.")
     var skipInvalid = false
@@ -27,9 +33,27 @@ struct InputOptions: ParsableArguments {
         options.format = inputFormat
         options.skipInvalid = skipInvalid
         options.maxRecordBytes = maxRecordBytes
-        if let columns { options.csvColumns = try CorpusOptions.parseColumns(columns) }
+        if let columns { options.columns = try CorpusOptions.parseColumns(columns) }
+        options.html = html
+        options.timeZone = try DateZone(option: timeZone)
         return ArchiveInput(input, options: options)
     }
 }
 
 extension CorpusFormat: ExpressibleByArgument {}
+extension HTMLMode: ExpressibleByArgument {}
+
+extension DateZone {
+    /// The zone of a `--time-zone` value (UTC when absent); a ValidationError naming the option otherwise.
+    init(option text: String?) throws {
+        guard let text else {
+            self = .utc
+            return
+        }
+        do {
+            self = try DateZone(parsing: text)
+        } catch {
+            throw ValidationError("--time-zone: \(error.description)")
+        }
+    }
+}

@@ -66,8 +66,14 @@ struct RelatedCommand: ParsableCommand {
     @Option(help: "Show the N terms that contribute most to each item's similarity.")
     var explain = 0
 
-    @Option(help: "Date of a --text-file or --stdin query (ISO 8601; overrides the JSON's), for --before/--after/--within.")
+    @Option(help: "Date of a --text-file or --stdin query (ISO 8601, RFC 2822 or epoch seconds; overrides the JSON's), for --before/--after/--within.")
     var date: String?
+
+    @Option(help: "Show dates in this zone (UTC, -05:00, Europe/Rome) instead of each article's own offset; also the zone of query times without one.")
+    var timeZone: String?
+
+    @Option(help: "Clean a --text-file or --stdin query as HTML: auto (when it contains markup), on, off.")
+    var html: HTMLMode = .auto
 
     @Option(help: "Date display: iso, or a pattern such as \"d MMMM yyyy\" (the default).")
     var dateFormat = "d MMMM yyyy"
@@ -96,22 +102,26 @@ struct RelatedCommand: ParsableCommand {
         let engine = try SeeAlsoEngine(path: index, verify: verify)
         let options = try relatedOptions()
         let printer = RelatedPrinter(engine: engine, dateFormat: dateFormat)
-        let show = { (list: RelatedList) in print(format == .text ? printer.box(list) : list.json()) }
-        if all && format == .json { return try printAllLists(engine, options: options, progress: progress) }
+        let zone = try timeZone.map { try DateZone(option: $0) }
+        let show = { (list: RelatedList) in
+            let shown = list.shown(in: zone)
+            print(format == .text ? printer.box(shown) : shown.json())
+        }
+        if all && format == .json { return try printAllLists(engine, options: options, zone: zone, progress: progress) }
         if all { return try engine.forEachStoredList(options: options, progress: progress, show) }
         if let id {
             return show(stored ? try engine.storedRelated(toArticleWithID: id, options: options) : try engine.related(toArticleWithID: id, options: options))
         }
-        show(try engine.related(to: try newArticle(), options: options))
+        show(try engine.related(to: try newArticle(zone: zone ?? .utc), options: options))
     }
 
     /// Every stored list as one JSON document, `{"lists":[...]}` (the shape of `POST /v1/related/batch`),
     /// written list by list.
-    private func printAllLists(_ engine: SeeAlsoEngine, options: RelatedOptions, progress: any ProgressReporter) throws {
+    private func printAllLists(_ engine: SeeAlsoEngine, options: RelatedOptions, zone: DateZone?, progress: any ProgressReporter) throws {
         // The opening is printed with the first list, so that refused options print nothing on stdout.
         var opened = false
         try engine.forEachStoredList(options: options, progress: progress) { list in
-            print((opened ? "," : "{\"lists\":[") + list.json(), terminator: "")
+            print((opened ? "," : "{\"lists\":[") + list.shown(in: zone).json(), terminator: "")
             opened = true
         }
         print(opened ? "]}" : "{\"lists\":[]}")
@@ -132,31 +142,35 @@ struct RelatedCommand: ParsableCommand {
         return options
     }
 
-    private func newArticle() throws -> Article {
+    private func newArticle(zone: DateZone) throws -> Article {
+        var input = CorpusOptions()
+        input.html = html
+        input.timeZone = zone
         if stdin {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             // Invalid UTF-8 is refused here as `build` refuses it, not replaced.
             guard let text = String(data: data, encoding: .utf8) else {
                 throw IndexError.io(path: "<stdin>", reason: "not valid UTF-8 text")
             }
-            var article = try Article.decodeJSON(text, source: "<stdin>")
-            try applyDate(to: &article)
+            var article = try Article.decodeJSON(text, source: "<stdin>", options: input)
+            try applyDate(to: &article, zone: zone)
             return article
         }
-        var article = try Article(textFile: textFile!)
-        try applyDate(to: &article)
+        var article = try Article(textFile: textFile!, options: input)
+        try applyDate(to: &article, zone: zone)
         return article
     }
 }
 
 extension RelatedCommand {
-    /// `--date`, when given, dates the new text.
-    private func applyDate(to article: inout Article) throws {
+    /// `--date`, when given, dates the new text (a time without an offset is in `zone`).
+    private func applyDate(to article: inout Article, zone: DateZone) throws {
         guard let date else { return }
-        guard let value = ArticleDate(iso: date) else {
-            throw ValidationError("--date: unparseable date \"\(date)\" (expected ISO 8601, e.g. 2017-02-07)")
+        do {
+            article.date = try ArticleDate(parsing: date, assuming: zone)
+        } catch {
+            throw ValidationError("--date: \(error.description)")
         }
-        article.date = value
     }
 }
 

@@ -13,13 +13,14 @@ struct RelatedPrinter {
         self.dateFormat = dateFormat
         formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = dateFormat
     }
 
+    /// The date at its own UTC offset (a date without a time on its UTC day), as `dateFormat` says.
     func format(_ date: ArticleDate?) -> String? {
         guard let date else { return nil }
         if dateFormat == "iso" { return date.description }
+        formatter.timeZone = TimeZone(secondsFromGMT: date.utcOffsetSeconds)
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(date.secondsSinceEpoch)))
     }
 
@@ -71,5 +72,16 @@ extension RelatedPrinter {
             throw ValidationError("--date-format \"\(pattern)\" shows no date (it printed \"\(shown[0])\"); "
                                   + "use iso or a pattern such as \"d MMMM yyyy\" or \"yyyy-MM-dd\"")
         }
+    }
+}
+
+extension RelatedList {
+    /// The list with the query's and every item's date shown in `zone` (unchanged when nil).
+    func shown(in zone: DateZone?) -> RelatedList {
+        guard let zone else { return self }
+        var list = self
+        list.date = date?.shown(in: zone)
+        for index in list.related.indices { list.related[index].date = list.related[index].date?.shown(in: zone) }
+        return list
     }
 }

@@ -55,7 +55,8 @@ import SeeAlsoTestSupport
     ])
     func normalizesToUTC(text: String, expected: String) throws {
         let date = try #require(ArticleDate(iso: text))
-        #expect(date.description == expected)
+        #expect(date.shown(in: .utc).description == expected)
+        #expect(date.secondsSinceEpoch == ArticleDate(iso: expected)!.secondsSinceEpoch)
     }
 
     @Test(arguments: [
@@ -136,6 +137,8 @@ import SeeAlsoTestSupport
     @Test func offsetFormsAgree() throws {
         let forms = ["2017-02-07T12:00:00+05:30", "2017-02-07T12:00:00+0530", "2017-02-07T06:30:00Z", "2017-02-07 06:30Z"]
         let dates = try forms.map { try #require(ArticleDate(iso: $0)) }
-        #expect(Set(dates).count == 1)
+        #expect(Set(dates.map(\.secondsSinceEpoch)).count == 1)
+        // The same instant, shown at the offset each was written with.
+        #expect(dates.map(\.description) == ["2017-02-07T12:00:00+05:30", "2017-02-07T12:00:00+05:30", "2017-02-07T06:30:00Z", "2017-02-07T06:30:00Z"])
     }
 }

@@ -51,7 +51,7 @@ import SeeAlsoTestSupport
     @Test func defaultOptions() {
         let defaults = CorpusOptions()
         #expect(defaults.format == .auto)
-        #expect(defaults.csvColumns.isEmpty)
+        #expect(defaults.columns.isEmpty)
         #expect(defaults.maxRecordBytes == 16 << 20)
         #expect(defaults.skipInvalid == false)
         #expect(defaults.batchBytes == 1 << 20)

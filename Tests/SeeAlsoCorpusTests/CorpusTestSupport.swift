@@ -14,7 +14,7 @@ func options(
     options.skipInvalid = skipInvalid
     if let maxRecordBytes { options.maxRecordBytes = maxRecordBytes }
     if let batchBytes { options.batchBytes = batchBytes }
-    options.csvColumns = columns
+    options.columns = columns
     return options
 }
 

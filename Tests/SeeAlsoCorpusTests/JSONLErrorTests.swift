@@ -141,7 +141,9 @@ import SeeAlsoTestSupport
         (#"{"id":"x","body":["a"]}"#, "body"),
         (#"{"id":{"a":1},"body":"y"}"#, "id"),
         (#"{"id":true,"body":"y"}"#, "id"),
-        (#"{"id":"x","body":"y","date":20170207}"#, "date"),
+        // A number is a date only as epoch seconds (`DateFormatsTests`); other types are wrong.
+        (#"{"id":"x","body":"y","date":true}"#, "date"),
+        (#"{"id":"x","body":"y","date":["2017-02-07"]}"#, "date"),
         (#"{"id":"x","body":"y","lang":["en"]}"#, "lang"),
         (#"{"id":"x","body":"y","label":{"a":"b"}}"#, "label"),
     ])
@@ -175,7 +177,7 @@ import SeeAlsoTestSupport
         }
     }
 
-    @Test(arguments: ["2017-13-01", "2017-02-30", "yesterday", "2017-02-07T25:00:00Z", "07/02/2017", "2017-02-07T10:30:00+2"])
+    @Test(arguments: ["2017-13-01", "2017-02-30", "yesterday", "2017-02-07T25:00:00Z", "07/02/2017", "2017-02-07T10:30:00+2", "20170207"])
     func unparseableDate(_ date: String) throws {
         let error = try expectBadLine(#"{"id":"x","body":"y","date":"\#(date)"}"#, .invalidDate, field: "date")
         #expect(error?.message.contains("\"\(date)\"") == true)

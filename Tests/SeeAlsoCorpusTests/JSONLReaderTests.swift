@@ -150,8 +150,13 @@ import SeeAlsoTestSupport
                 #"{"id":"d6","body":"x","date":"2017-02-07T10:30:15.999Z"}"#,
             ]))
             let articles = try readArticles(path)
-            #expect(articles.map { $0.date?.description } == [
+            #expect(articles.map { $0.date?.shown(in: .utc).description } == [
                 "2017-02-07", "2017-02-07T10:30:00Z", "2017-02-07T08:30:00Z", "2017-02-08T01:00:00Z",
+                "2017-02-07T10:30:00Z", "2017-02-07T10:30:15Z",
+            ])
+            // Each shown at the offset it was written with.
+            #expect(articles.map { $0.date?.description } == [
+                "2017-02-07", "2017-02-07T10:30:00Z", "2017-02-07T10:30:00+02:00", "2017-02-07T23:30:00-01:30",
                 "2017-02-07T10:30:00Z", "2017-02-07T10:30:15Z",
             ])
             #expect(articles.map { $0.date?.hasTime } == [false, true, true, true, true, true])
