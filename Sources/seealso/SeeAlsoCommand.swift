@@ -9,7 +9,7 @@ struct SeeAlsoCommand: AsyncParsableCommand {
         abstract: "Related-story lists and topic/story clusters for news archives.",
         subcommands: [BuildCommand.self, RelatedCommand.self, ArchiveWriteCommand<AddChange>.self, ArchiveWriteCommand<UpdateChange>.self, DeleteCommand.self,
                       RefitCommand.self, ChangesCommand.self, InfoCommand.self, EvalCommand.self, ClusterCommand.self,
-                      ServeCommand.self, KeysCommand.self, VectorizeCommand.self, SynthCommand.self, BenchCommand.self]
+                      ServeCommand.self, KeysCommand.self, VectorizeCommand.self, SynthCommand.self, BenchCommand.self, ReportCommand.self]
     )
 }
 
