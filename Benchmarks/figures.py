@@ -225,6 +225,9 @@ def write_plots(stored, plots_dir, time_series, fit, baseline_name):
         clusters.append(("stories (no k), one bar per corpus", stories))
     if bar_panels("Clustering NMI against gold", "NMI", clusters, plots_dir / "clustering.svg"):
         written.append(("clustering.svg", "Clustering quality (NMI) against the gold labels or stories, one panel per corpus"))
+    if (plots_dir / "report.png").exists():  # made by scripts/report-screenshot, not from the results
+        written.append(("report.png", "The page seealso report writes for a synthetic archive (scripts/report-screenshot), "
+                                      "in headless Chromium"))
     return written
 
 

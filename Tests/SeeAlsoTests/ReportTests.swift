@@ -140,6 +140,21 @@ import SeeAlsoTestSupport
         #expect(report.map.allSatisfy { $0.color == IndexReport.unassignedColor })
     }
 
+    @Test func tinyIndexGetsAMapWithoutClusters() throws {
+        let scratch = try TemporaryDirectory("report")
+        defer { scratch.remove() }
+        let articles = (0..<2).map { Article(id: "t\($0)", title: "tiny \($0)", body: "alpha beta gamma \($0 == 0 ? "delta" : "omega")") }
+        var options = EngineFixtures.options(k: 1)
+        options.tfidf.minDF = .count(1)
+        try EngineFixtures.build(articles, in: scratch, options: options)
+        var reportOptions = ReportOptions()
+        reportOptions.mapDimensions = 1
+        let report = try SeeAlsoEngine(path: scratch.path("index")).report(options: reportOptions)
+        #expect(report.map.count == 2 && report.map.allSatisfy { $0.x.isFinite && $0.y == 0 })
+        #expect(Self.count("<circle ", in: try Self.section("map", of: report.html)) == 2)
+        #expect(!report.html.contains("nan"))
+    }
+
     @Test func badIndexPathOrOutputIsNamed() throws {
         let scratch = try TemporaryDirectory("report")
         defer { scratch.remove() }
