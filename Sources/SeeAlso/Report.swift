@@ -90,13 +90,13 @@ extension SeeAlsoEngine {
     public func report(options: ReportOptions = ReportOptions()) throws -> IndexReport {
         guard options.mapArticles >= 1, options.mapDimensions >= 1, options.titlesPerTopic >= 1, options.stories >= 0,
               options.articlesPerStory >= 1 else {
-            throw IndexError.invalid("report options must be positive: map articles \(options.mapArticles), map dimensions "
-                                     + "\(options.mapDimensions), titles per topic \(options.titlesPerTopic), stories \(options.stories), "
-                                     + "articles per story \(options.articlesPerStory)")
+            throw IndexError.invalid("report options: map articles, map dimensions, titles per topic and articles per story must be "
+                                     + "at least 1 and stories at least 0; got \(options.mapArticles), \(options.mapDimensions), "
+                                     + "\(options.titlesPerTopic), \(options.articlesPerStory) and \(options.stories)")
         }
         let live = (0..<index.articleCount).filter { !index.isDeleted($0) }
         let described = (index.clusters?.topics?.clusters ?? []).sorted { ($0.size, $1.id) > ($1.size, $0.id) }
-        let colors = Dictionary(uniqueKeysWithValues: described.enumerated().map { ($1.id, ReportColors.color($0)) })
+        let colors = Dictionary(described.enumerated().map { ($1.id, ReportColors.color($0)) }, uniquingKeysWith: { first, _ in first })
         func color(_ row: Int) -> String { index.topic(row).flatMap { colors[$0] } ?? IndexReport.unassignedColor }
 
         let sample = ReportMap.sample(live, limit: options.mapArticles)

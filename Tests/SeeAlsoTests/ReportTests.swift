@@ -183,6 +183,10 @@ import SeeAlsoTestSupport
         let page = try String(contentsOfFile: output, encoding: .utf8)
         #expect(page.hasPrefix("<!DOCTYPE html>") && page.hasSuffix("</html>\n"))
         #expect(Self.count("<circle ", in: try Self.section("map", of: page)) == 12)
+        var zero = ReportOptions()
+        zero.articlesPerStory = 0
+        let optionError = #expect(throws: (any Error).self) { try SeeAlsoEngine(path: scratch.path("index")).report(options: zero) }
+        #expect("\(optionError!)".contains("articles per story must be at least 1"))
         let bad = try SeeAlsoExecutable.run(["report", "--index", scratch.path("index"), "--output", output, "--map-articles", "0"])
         #expect(bad.exited && bad.status != 0 && bad.error.contains("--map-articles must be at least 1, got 0"))
     }
