@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """SeeAlso's benchmark harness: runs SeeAlso and the peers a user would pick instead on the same
 data in the same run, records wall time, CPU time, peak RSS and quality, and regenerates RESULTS.md
-and the SVG plots from the stored results (results/*.json, one file per stage, each with the command
+and the plots (matplotlib, figures.py) from the stored results (results/*.json, one file per stage, each with the command
 that produced it). Started by `Benchmarks/run`.
 
 Stages (--stages, default all):
@@ -1508,181 +1508,13 @@ def memory_rows(stored):
 
 
 # ---------------------------------------------------------------------------------------------
-# SVG plots (hand-written; no plotting library needed)
-
-PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
-
-
-def xml(text):
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def tick_label(value, unit=""):
-    if unit == "s":
-        if value >= 1:
-            return f"{value:g} s"
-        if value >= 1e-3:
-            return f"{value * 1e3:g} ms"
-        return f"{value * 1e6:g} µs"
-    for scale, suffix in [(1e9, "G"), (1e6, "M"), (1e3, "k")]:
-        if value >= scale:
-            return f"{value / scale:g}{suffix}"
-    return f"{value:g}"
-
-
-def svg_loglog(title, xlabel, series, path):
-    width, height, left, right, top, bottom = 860, 440, 70, 330, 40, 55
-    points = [p for values in series.values() for p in values if p[0] > 0 and p[1] > 0]
-    if not points:
-        return False
-    # Whole decades, with a margin so that points never sit on the frame.
-    x_lo = math.floor(math.log10(min(p[0] for p in points)) - 0.15)
-    x_hi = math.ceil(math.log10(max(p[0] for p in points)) + 0.15)
-    y_lo = math.floor(math.log10(min(p[1] for p in points)) - 0.15)
-    y_hi = math.ceil(math.log10(max(p[1] for p in points)) + 0.15)
-    x_hi, y_hi = max(x_hi, x_lo + 1), max(y_hi, y_lo + 1)
-    plot_w, plot_h = width - left - right, height - top - bottom
-
-    def px(x):
-        return left + (math.log10(x) - x_lo) / (x_hi - x_lo) * plot_w
-
-    def py(y):
-        return top + plot_h - (math.log10(y) - y_lo) / (y_hi - y_lo) * plot_h
-
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-           f'font-family="sans-serif" font-size="12">', f'<rect width="{width}" height="{height}" fill="white"/>',
-           f'<text x="{left}" y="22" font-size="15" font-weight="bold">{xml(title)}</text>']
-    for e in range(x_lo, x_hi + 1):
-        x = px(10 ** e)
-        out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" stroke="#ddd"/>')
-        out.append(f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle">{tick_label(10 ** e)}</text>')
-        for m in range(2, 10):
-            if e < x_hi:
-                xm = px(m * 10 ** e)
-                out.append(f'<line x1="{xm:.1f}" y1="{top + plot_h}" x2="{xm:.1f}" y2="{top + plot_h - 4}" stroke="#999"/>')
-    for e in range(y_lo, y_hi + 1):
-        y = py(10 ** e)
-        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#ddd"/>')
-        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{tick_label(10 ** e, "s")}</text>')
-    out.append(f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#333"/>')
-    out.append(f'<text x="{left + plot_w / 2}" y="{height - 12}" text-anchor="middle">{xml(xlabel)} (log scale)</text>')
-    out.append(f'<text x="16" y="{top + plot_h / 2}" text-anchor="middle" transform="rotate(-90 16 {top + plot_h / 2})">'
-               f'seconds (log scale)</text>')
-    for index, (name, values) in enumerate(series.items()):
-        color = PALETTE[index % len(PALETTE)]
-        values = sorted(p for p in values if p[0] > 0 and p[1] > 0)
-        dash = ' stroke-dasharray="5,3"' if ("sgemm" in name or "vectorize" in name) else ""
-        if len(values) > 1:
-            coordinates = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in values)
-            out.append(f'<polyline points="{coordinates}" fill="none" stroke="{color}" stroke-width="2"{dash}/>')
-        for x, y in values:
-            out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3.5" fill="{color}"><title>{xml(name)}: '
-                       f'{x:g}, {y:.4g} s</title></circle>')
-        ly = top + 10 + index * 18
-        out.append(f'<line x1="{left + plot_w + 12}" y1="{ly}" x2="{left + plot_w + 34}" y2="{ly}" stroke="{color}" '
-                   f'stroke-width="2"{dash}/>')
-        exponent = fit_exponent(values) if len({x for x, _ in values}) >= 2 else None
-        label = name + (f" (N^{exponent:.2f})" if exponent is not None else "")
-        out.append(f'<text x="{left + plot_w + 40}" y="{ly + 4}">{xml(label)}</text>')
-    out.append("</svg>")
-    path.write_text("\n".join(out) + "\n")
-    return True
-
-
-def svg_bars(title, ylabel, groups, path, ymax=1.0):
-    """groups: [(group label, [(series, value)])]; one colour per series name."""
-    names = []
-    for _, bars in groups:
-        for name, _ in bars:
-            if name not in names:
-                names.append(name)
-    if not groups or not names:
-        return False
-    bar_w = 16
-    group_w = max(48, bar_w * max(len(bars) for _, bars in groups) + 20)
-    left, right, top, bottom = 60, 340, 40, 150
-    width = left + right + group_w * len(groups)
-    height = 480
-    plot_w, plot_h = group_w * len(groups), height - top - bottom
-
-    def py(v):
-        return top + plot_h - max(0.0, min(v, ymax)) / ymax * plot_h
-
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-           f'font-family="sans-serif" font-size="12">', f'<rect width="{width}" height="{height}" fill="white"/>',
-           f'<text x="{left}" y="22" font-size="15" font-weight="bold">{xml(title)}</text>']
-    for step in range(0, 11, 2):
-        v = ymax * step / 10
-        out.append(f'<line x1="{left}" y1="{py(v):.1f}" x2="{left + plot_w}" y2="{py(v):.1f}" stroke="#ddd"/>')
-        out.append(f'<text x="{left - 6}" y="{py(v) + 4:.1f}" text-anchor="end">{v:g}</text>')
-    out.append(f'<text x="16" y="{top + plot_h / 2}" text-anchor="middle" transform="rotate(-90 16 {top + plot_h / 2})">'
-               f'{xml(ylabel)}</text>')
-    for g, (label, bars) in enumerate(groups):
-        x0 = left + g * group_w + (group_w - bar_w * len(bars)) / 2
-        for slot, (name, value) in enumerate(bars):
-            i = names.index(name)
-            x = x0 + slot * bar_w
-            out.append(f'<rect x="{x}" y="{py(value):.1f}" width="{bar_w - 2}" height="{top + plot_h - py(value):.1f}" '
-                       f'fill="{PALETTE[i % len(PALETTE)]}"><title>{xml(name)}: {value:.3f}</title></rect>')
-        cx = left + g * group_w + group_w / 2
-        out.append(f'<text x="{cx:.1f}" y="{top + plot_h + 14}" text-anchor="start" transform="rotate(30 {cx:.1f} '
-                   f'{top + plot_h + 14})">{xml(label)}</text>')
-    out.append(f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#333"/>')
-    for i, name in enumerate(names):
-        ly = top + 10 + i * 18
-        out.append(f'<rect x="{left + plot_w + 12}" y="{ly - 9}" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>')
-        out.append(f'<text x="{left + plot_w + 30}" y="{ly + 2}">{xml(name)}</text>')
-    out.append("</svg>")
-    path.write_text("\n".join(out) + "\n")
-    return True
+# Plots (matplotlib, in figures.py; imported here only when plots are drawn, so --help needs no venv)
 
 
 def write_plots(stored, plots_dir):
     """Writes the SVGs; returns [(file name, caption)]."""
-    plots_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for stage, (title, xlabel, series) in time_series(stored).items():
-        name = f"time-{stage}.svg"
-        if svg_loglog(title, xlabel, series, plots_dir / name):
-            written.append((name, f"{title}: seconds against {xlabel}, log-log (fitted exponent in the legend)"))
-    if "quality" in stored:
-        groups = {}
-        for r in stored["quality"]["rows"]:
-            metric = "precisionAt1" if r["gold"] == "event" else "precisionAtK"
-            groups.setdefault(f"{r['corpus']} ({'P@1' if metric == 'precisionAt1' else 'P@10'})", []).append(
-                (r["config"].split(" (")[0], r[metric]))
-        if svg_bars("Related-list quality by analysis choice", "precision", list(groups.items()), plots_dir / "quality.svg"):
-            written.append(("quality.svg", "Related-list quality: P@1 (gold stories) or P@10 (gold topics) per analysis choice"))
-    recall_groups = []
-    if "partitioned" in stored:
-        for r in stored["partitioned"]["rows"]:
-            bars = [(system, f["recall"]) for system, f in r["systems"].items()
-                    if f.get("recall") is not None and system in ("partitioned", "dense")]
-            if bars:
-                recall_groups.append((f"build, synth {r['label']}", bars))
-    if "dense" in stored:
-        for r in stored["dense"]["rows"]:
-            if r["kind"] != "lsa":
-                continue  # random vectors have no cluster structure for IVF to use: see the dense table
-            bars = [("SeeAlso dense (exact)", r["recall_seealso"])]
-            if "recall_seealso_ivf" in r:
-                bars.append(("SeeAlso IVF", r["recall_seealso_ivf"]))
-            recall_groups.append((f"{r['vectors']} d={r['d']}", bars + [("FAISS IVF", r["recall_ivf"])]))
-    if svg_bars("recall@10 against exact lists", "recall@10", recall_groups, plots_dir / "recall.svg"):
-        seealso = "exhaustive and IVF" if any(name == "SeeAlso IVF" for _, bars in recall_groups for name, _ in bars) else "exhaustive"
-        written.append(("recall.svg", "recall@10 against exact lists: SeeAlso builds on synthetic archives (after re-ranking) "
-                                      f"and dense searches on LSA vectors of the corpora (SeeAlso {seealso} vs FAISS IVF)"))
-    cluster_groups = []
-    if "kmeans" in stored:
-        for r in stored["kmeans"]["rows"]:
-            cluster_groups.append((f"{r['corpus']} ({r['gold']}, k={r['k']})",
-                                   [(system, f["nmi"]) for system, f in r["systems"].items() if f.get("nmi") is not None]))
-    if "stories" in stored:
-        for r in stored["stories"]["rows"]:
-            cluster_groups.append((f"{r['corpus']} stories", [("SeeAlso stories (no k)", r["nmi"])]))
-    if svg_bars("Clustering NMI against gold", "NMI", cluster_groups, plots_dir / "clustering.svg"):
-        written.append(("clustering.svg", "Clustering quality (NMI) against the gold labels or stories"))
-    return written
+    from figures import write_plots as draw
+    return draw(stored, plots_dir, time_series(stored), fit_exponent, baseline_name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1711,10 +1543,13 @@ def header(stored):
 
 
 def display_path(path):
+    """The path relative to the checkout; a baseline built in another checkout (results regenerated elsewhere)
+    from its .build-baseline folder on, so that RESULTS.md does not depend on where it is regenerated."""
     try:
         return str(Path(path).relative_to(ROOT))
     except ValueError:
-        return str(path)
+        parts = Path(path).parts
+        return str(Path(*parts[parts.index(".build-baseline"):])) if ".build-baseline" in parts else str(path)
 
 
 def baseline_name(stored):
