@@ -110,8 +110,13 @@ extension FrontMatter {
             case .event: fields.event = try one()
             case .lang: fields.lang = try one()
             case .categories, .tags, .section, .author:
-                // One value may hold several, comma-separated, as in JSON Lines.
-                fields.taxonomy[TaxonomyField(rawValue: field.rawValue)!] = value.items.flatMap(ArticleTaxonomy.values(ofList:))
+                // A list's items as written; one value may hold several, comma-separated, as in JSON Lines.
+                let values: [String]
+                switch value {
+                case .list(let items): values = items.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                case .text(let text): values = ArticleTaxonomy.values(ofList: text)
+                }
+                fields.taxonomy[TaxonomyField(rawValue: field.rawValue)!] = values
             }
         }
     }

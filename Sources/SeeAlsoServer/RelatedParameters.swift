@@ -8,6 +8,8 @@ import SeeAlso
 struct RelatedParameters {
     var options = RelatedOptions()
     var stored = false
+    /// Whether the query named `k` (without it, a stored list is asked for at most its stored length).
+    var givesK = false
 
     static let names: Set<String> = ["k", "min_score", "before", "after", "within", "half_life", "duplicate_threshold", "mmr_lambda",
                                      "exclude_id", "exclude_label", "include", "exclude", "explain", "stored"]
@@ -19,7 +21,9 @@ struct RelatedParameters {
         var after = false
         for (name, value) in query {
             switch name {
-            case "k": options.k = try Self.integer(name, value, 1...RelatedOptions.maximumK)
+            case "k":
+                options.k = try Self.integer(name, value, 1...RelatedOptions.maximumK)
+                givesK = true
             case "explain": options.explainTerms = try Self.integer(name, value, 0...RelatedOptions.maximumExplainTerms)
             case "min_score": options.minScore = try Self.number(name, value, -1...1)
             case "duplicate_threshold": options.duplicateThreshold = try Self.number(name, value, 0...1.0001)

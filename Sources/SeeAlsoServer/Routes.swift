@@ -28,7 +28,8 @@ struct Routes {
         router.get("/v1/articles/{id}/related") { request, context in
             let engine = try readableEngine(request, context)
             let id = try pathID(context)
-            let parameters = try RelatedParameters(request.queryItems)
+            var parameters = try RelatedParameters(request.queryItems)
+            if parameters.stored && !parameters.givesK { parameters.options.k = min(parameters.options.k, engine.manifest.k) }
             let list = parameters.stored ? try engine.storedRelated(toArticleWithID: id, options: parameters.options)
                                          : try engine.related(toArticleWithID: id, options: parameters.options)
             return jsonResponse(list)

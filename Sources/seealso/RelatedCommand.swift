@@ -24,8 +24,8 @@ struct RelatedCommand: ParsableCommand {
     @Flag(help: "Every article of the index, from the stored lists (--format json: one {\"lists\": [...]} document; jsonl: one line each).")
     var all = false
 
-    @Option(name: [.short, .long], help: "Items in the list.")
-    var k = 5
+    @Option(name: [.short, .long], help: "Items in the list (default 5, or the stored list length with --all and --stored when it is shorter).")
+    var k: Int?
 
     @Option(help: "Lowest cosine similarity of an item.")
     var minScore: Float = 0.1
@@ -100,7 +100,8 @@ struct RelatedCommand: ParsableCommand {
     func run() throws {
         let progress = global.apply()
         let engine = try SeeAlsoEngine(path: index, verify: verify)
-        let options = try relatedOptions()
+        var options = try relatedOptions()
+        options.k = k ?? (all || stored ? min(options.k, engine.manifest.k) : options.k)
         let printer = RelatedPrinter(engine: engine, dateFormat: dateFormat)
         let zone = try timeZone.map { try DateZone(option: $0) }
         let show = { (list: RelatedList) in
@@ -129,7 +130,7 @@ struct RelatedCommand: ParsableCommand {
 
     private func relatedOptions() throws -> RelatedOptions {
         var options = RelatedOptions()
-        options.k = k
+        if let k { options.k = k }
         options.minScore = minScore
         options.direction = before ? .before : after ? .after : .any
         options.withinSeconds = try within.map(RelatedOptions.parseDuration)

@@ -41,7 +41,7 @@ import SeeAlsoTestSupport
                     == [.lang: "Language", .date: "Published", .url: "Link", .label: "Topic", .event: "Story"])
     }
 
-    @Test(arguments: ["author=Writer", "id=Key,colour=Red", "id", "id=", "=Key", "id=Key,body"])
+    @Test(arguments: ["byline=Writer", "id=Key,colour=Red", "id", "id=", "=Key", "id=Key,body"])
     func parseColumnsRejectsBadPairs(_ text: String) throws {
         let error = expectCorpusError(.badOption, file: "--columns", line: nil, field: nil) {
             _ = try CorpusOptions.parseColumns(text)

@@ -34,7 +34,8 @@ import SeeAlsoTestSupport
             #expect(articles.count == 3)
             #expect(articles[0] == Article(id: "budget-vote", title: "Budget: the vote", body: "First paragraph.\nSecond line.\n",
                                            date: try ArticleDate(parsing: "2017-02-08T10:00:00+01:00"), url: "https://example.com/budget",
-                                           label: "politics", event: "e12", language: "it"))
+                                           label: "politics", event: "e12", language: "it",
+                                           taxonomy: ArticleTaxonomy(categories: ["politics", "economy"], tags: ["budget", "vote, final"])))
             #expect(articles[0].date?.description == "2017-02-08T10:00:00+01:00")
             #expect(articles[1].id == "b.md" && articles[1].title == "Title from the first line" && articles[1].body == "body b\r\n")
             #expect(articles[1].date?.description == "2017-02-08T23:30:00-05:00" && articles[1].language == "fr")

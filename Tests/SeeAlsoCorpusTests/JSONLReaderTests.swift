@@ -64,7 +64,7 @@ import SeeAlsoTestSupport
     @Test func unknownFieldsOfEveryTypeAreIgnored() throws {
         try withTemporaryDirectory { dir in
             let path = try dir.write("unknown.jsonl", jsonl([
-                #"{"meta":{"a":[1,2,{"b":null,"c":[[],{}]}],"d":"\u00e9\"}"},"id":"u","tags":["x","y"],"score":-1.5E+3,"n":0,"f":0.25,"big":12345678901234567890,"flag":false,"ok":true,"none":null,"empty":{},"list":[],"body":"u body"}"#,
+                #"{"meta":{"a":[1,2,{"b":null,"c":[[],{}]}],"d":"\u00e9\"}"},"id":"u","keywords":["x","y"],"score":-1.5E+3,"n":0,"f":0.25,"big":12345678901234567890,"flag":false,"ok":true,"none":null,"empty":{},"list":[],"body":"u body"}"#,
                 #"  { "id" : "spaced" ,\#t"body" : "tabs and spaces around tokens" , "x" : [ 1 , 2 ] }  "#,
             ]))
             let articles = try readArticles(path)

@@ -121,7 +121,9 @@ import SeeAlsoTestSupport
         let engine = try SeeAlsoEngine(path: path)
         #expect(engine.articleCount == articles.count, sourceLocation: sourceLocation)
         var lists = 0
-        try engine.forEachStoredList { _ in lists += 1 }
+        var everyItem = RelatedOptions()
+        everyItem.k = engine.manifest.k
+        try engine.forEachStoredList(options: everyItem) { _ in lists += 1 }
         #expect(lists == articles.count, sourceLocation: sourceLocation)
     }
 

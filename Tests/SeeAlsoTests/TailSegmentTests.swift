@@ -27,7 +27,7 @@ import SeeAlsoTestSupport
             inputs.append(try writeJSONL(Array(new[batch]), to: scratch.path("new-\(tailRows).jsonl")))
             _ = try SeeAlsoEngine.add(ArchiveInput(inputs.last!), to: indexPath)
             let engine = try SeeAlsoEngine(path: indexPath, verify: true)
-            #expect(engine.manifest.tailRows == tailRows && engine.manifest.version == IndexManifest.currentVersion && engine.articleCount == 400 + tailRows)
+            #expect(engine.manifest.tailRows == tailRows && engine.manifest.version == 3 && engine.articleCount == 400 + tailRows)
             #expect(engine.manifest.files["matrix.tail.sal"] != nil && engine.manifest.files["postings.tail.sal"] != nil)
             #expect(try Self.inode(of: "matrix.sal", in: indexPath) == baseInode, "the base segment is linked, not rewritten")
             try Self.expectAnswersAsARebuild(engine, inputs: inputs, options: options, scratch: scratch, ids: (old + new).prefix(400 + tailRows).map(\.id))
@@ -54,7 +54,10 @@ import SeeAlsoTestSupport
         relatedOptions.k = 6
         relatedOptions.direction = .before
         for id in ids {
-            #expect(try engine.related(toArticleWithID: id, options: relatedOptions) == rebuilt.related(toArticleWithID: id, options: relatedOptions),
+            // An undated article cannot be placed in time: it is asked without the direction.
+            var options = relatedOptions
+            if engine.article(withID: id)?.date == nil { options.direction = .any }
+            #expect(try engine.related(toArticleWithID: id, options: options) == rebuilt.related(toArticleWithID: id, options: options),
                     "\(id)", sourceLocation: sourceLocation)
         }
         let text = Article(id: "draft", title: "A draft", body: try #require(engine.article(withID: ids.last!)).title + " and more words")
