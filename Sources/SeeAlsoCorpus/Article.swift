@@ -33,21 +33,22 @@ public struct Article: Sendable, Hashable {
 
 /// How a CMS files an article: each field holds zero or more values, in the input's order.
 /// In input, a field is a JSON array of strings or one comma-separated string.
-public struct ArticleTaxonomy: Sendable, Hashable {
-    public var categories: [String]
-    public var tags: [String]
-    public var section: [String]
-    public var author: [String]
+public typealias ArticleTaxonomy = TaxonomyFields<[String]>
 
-    public init(categories: [String] = [], tags: [String] = [], section: [String] = [], author: [String] = []) {
-        self.categories = categories
-        self.tags = tags
-        self.section = section
-        self.author = author
+/// One value for each taxonomy field: an article's values (`ArticleTaxonomy`), or a weight per field.
+public struct TaxonomyFields<Value> {
+    public var categories: Value
+    public var tags: Value
+    public var section: Value
+    public var author: Value
+
+    /// Every field set to `value`.
+    public init(repeating value: Value) {
+        (categories, tags, section, author) = (value, value, value, value)
     }
 
-    /// The values of `field`.
-    public subscript(field: TaxonomyField) -> [String] {
+    /// The value of `field`.
+    public subscript(field: TaxonomyField) -> Value {
         get {
             switch field {
             case .categories: categories
@@ -64,6 +65,17 @@ public struct ArticleTaxonomy: Sendable, Hashable {
             case .author: author = newValue
             }
         }
+    }
+}
+
+extension TaxonomyFields: Sendable where Value: Sendable {}
+extension TaxonomyFields: Equatable where Value: Equatable {}
+extension TaxonomyFields: Hashable where Value: Hashable {}
+extension TaxonomyFields: Codable where Value: Codable {}
+
+extension TaxonomyFields where Value == [String] {
+    public init(categories: [String] = [], tags: [String] = [], section: [String] = [], author: [String] = []) {
+        (self.categories, self.tags, self.section, self.author) = (categories, tags, section, author)
     }
 
     /// Splits a comma-separated value into trimmed, non-empty parts.

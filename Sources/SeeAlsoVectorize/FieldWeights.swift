@@ -7,31 +7,10 @@ import SeeAlsoCorpus
 /// in the values of field f, each value analyzed on its own (no n-gram spans two values).
 public struct FieldWeights: Codable, Sendable, Equatable, CustomStringConvertible {
     public var body: Float = 1
-    public var categories: Float = 0
-    public var tags: Float = 0
-    public var section: Float = 0
-    public var author: Float = 0
+    /// Each taxonomy field's weight (0: not in the text).
+    public var taxonomy = TaxonomyFields<Float>(repeating: 0)
 
     public init() {}
-
-    public subscript(field: TaxonomyField) -> Float {
-        get {
-            switch field {
-            case .categories: categories
-            case .tags: tags
-            case .section: section
-            case .author: author
-            }
-        }
-        set {
-            switch field {
-            case .categories: categories = newValue
-            case .tags: tags = newValue
-            case .section: section = newValue
-            case .author: author = newValue
-            }
-        }
-    }
 
     /// "body 1, tags 3": the body and every weighted taxonomy field.
     public var description: String {
@@ -40,7 +19,7 @@ public struct FieldWeights: Codable, Sendable, Equatable, CustomStringConvertibl
 
     /// The taxonomy fields that are part of the text (weight > 0), in `TaxonomyField` order.
     public var weightedTaxonomy: [(field: TaxonomyField, weight: Float)] {
-        TaxonomyField.allCases.compactMap { self[$0] > 0 ? ($0, self[$0]) : nil }
+        TaxonomyField.allCases.compactMap { taxonomy[$0] > 0 ? ($0, taxonomy[$0]) : nil }
     }
 }
 
@@ -59,10 +38,10 @@ extension TfidfConfiguration {
             switch parts[0].lowercased() {
             case "title": titleWeight = weight
             case "body", "text": weights.body = weight
-            case "categories", "category": weights.categories = weight
-            case "tags", "tag": weights.tags = weight
-            case "section", "sections": weights.section = weight
-            case "author", "authors": weights.author = weight
+            case "categories", "category": weights.taxonomy.categories = weight
+            case "tags", "tag": weights.taxonomy.tags = weight
+            case "section", "sections": weights.taxonomy.section = weight
+            case "author", "authors": weights.taxonomy.author = weight
             default:
                 throw VectorizerError.invalidParameter(name: "field_weight", value: String(pair), expected: "a field among \(known)")
             }

@@ -105,7 +105,7 @@ public struct TfidfConfiguration: Codable, Sendable, Equatable {
         guard titleWeight.isFinite, titleWeight >= 0 else {
             throw VectorizerError.invalidParameter(name: "title_weight", value: String(titleWeight), expected: "a finite number ≥ 0")
         }
-        for (name, weight) in [("body", fieldWeights?.body)] + TaxonomyField.allCases.map({ ($0.rawValue, fieldWeights?[$0]) }) {
+        for (name, weight) in [("body", fieldWeights?.body)] + TaxonomyField.allCases.map({ ($0.rawValue, fieldWeights?.taxonomy[$0]) }) {
             if let weight, !(weight.isFinite && weight >= 0) {
                 throw VectorizerError.invalidParameter(name: "field_weight", value: "\(name)=\(weight)", expected: "a finite number ≥ 0")
             }
