@@ -29,7 +29,7 @@ struct BenchCommand: ParsableCommand {
         let progress = global.apply()
         var options = try lists.options()
         options.tfidf = try vectorizer.configuration()
-        let report = try SeeAlsoEngine.build(try input.archive(), into: index, options: options, progress: progress)
+        let report = try SeeAlsoEngine.build(try input.archive(for: vectorizer), into: index, options: options, progress: progress)
         printJSON(report)
     }
 }

@@ -36,7 +36,7 @@ struct BuildCommand: ParsableCommand {
         options.waitSeconds = writer.wait
         options.keepTexts = !noTexts
         options.force = force
-        let report = try SeeAlsoEngine.build(try input.archive(), into: index, options: options, progress: progress)
+        let report = try SeeAlsoEngine.build(try input.archive(for: vectorizer), into: index, options: options, progress: progress)
         if format == .json { return printJSON(report) }
         let stages = report.stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(seconds($0.value)) s" }
         print("""

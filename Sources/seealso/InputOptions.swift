@@ -12,8 +12,8 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Field mapping to CSV columns or JSON Lines keys, e.g. id=Key,title=Headline,body=Text.")
     var columns: String?
 
-    @Option(help: "Clean bodies and titles as HTML: auto (when they contain markup), on, off.")
-    var html: HTMLMode = .auto
+    @Option(help: "Clean bodies and titles as HTML: auto (when they contain markup; the default), on, off (the default with --preset sklearn, whose parity is on the raw text).")
+    var html: HTMLMode?
 
     @Option(help: "Zone of input times without an offset: UTC (default), an offset such as -05:00, or an IANA name such as Europe/Rome.")
     var timeZone: String?
@@ -28,13 +28,14 @@ struct InputOptions: ParsableArguments {
         guard maxRecordBytes >= 1 else { throw ValidationError("--max-record-bytes must be at least 1, got \(maxRecordBytes)") }
     }
 
-    func archive() throws -> ArchiveInput {
+    /// The input as read with these options; `vectorizer`'s preset decides the HTML default (`sklearn`: off).
+    func archive(for vectorizer: VectorizerOptions? = nil) throws -> ArchiveInput {
         var options = CorpusOptions()
         options.format = inputFormat
         options.skipInvalid = skipInvalid
         options.maxRecordBytes = maxRecordBytes
         if let columns { options.columns = try CorpusOptions.parseColumns(columns) }
-        options.html = html
+        options.html = html ?? (vectorizer?.preset == .sklearn ? .off : .auto)
         options.timeZone = try DateZone(option: timeZone)
         return ArchiveInput(input, options: options)
     }

@@ -24,7 +24,7 @@ struct VectorizeCommand: ParsableCommand {
 
     func run() throws {
         let progress = global.apply()
-        let report = try SeeAlsoEngine.vectorize(try input.archive(), tfidf: try vectorizer.configuration(),
+        let report = try SeeAlsoEngine.vectorize(try input.archive(for: vectorizer), tfidf: try vectorizer.configuration(),
                                                  outputs: VectorizeOutputs(model: output, matrixMarket: exportMtx, vocabulary: exportVocab),
                                                  progress: progress)
         if format == .json { return printJSON(report) }
