@@ -63,7 +63,7 @@ extension SeeAlsoEngine {
         let live = (0..<index.articleCount).filter { !index.isDeleted($0) }
         let goldValues = (0..<index.articleCount).map { index.isDeleted($0) ? nil : index.gold(gold, $0) }
         guard goldValues.contains(where: { $0 != nil }) else {
-            throw IndexError.invalid("\(index.path): no article has a '\(gold.rawValue)' value, so there is nothing to measure against; "
+            throw IndexError.invalid("\(index.path): no article has a value in the gold field '\(gold.rawValue)', so there is nothing to measure against; "
                                      + "build from input with that field, or choose the other gold field (--gold label|event)")
         }
         let lists = (0..<index.articleCount).map { row in
