@@ -73,7 +73,17 @@ public struct AnalyzerConfiguration: Codable, Sendable, Equatable {
     }
 }
 
-extension AnalyzerConfiguration.StopWordChoice {
+extension AnalyzerConfiguration.StopWordChoice: CustomStringConvertible {
+    /// The CLI's value: `none`, `auto`, a language code, or `custom (N words)`.
+    public var description: String {
+        switch self {
+        case .none: "none"
+        case .perArticle: "auto"
+        case .language(let language): language.rawValue
+        case .custom(let words): "custom (\(words.count) words)"
+        }
+    }
+
     /// Parses `none`, `auto` (each article's language), a language (`english`, `en`, `it`, …) or a file path.
     public init(parsing text: String) throws {
         switch text.lowercased() {
