@@ -133,7 +133,7 @@ struct ClusterCommand: ParsableCommand {
             try assignmentsFile.commit()
         }
         switch format {
-        case .text: print(text(report))
+        case .text: print(report.summaryText(show: show))
         case .json: printJSON(report)
         case .jsonl: for line in report.assignments { print(JSONLine.encode(line)) }
         }
@@ -166,36 +166,6 @@ struct ClusterCommand: ParsableCommand {
         options.exportVectorsPath = exportVectors
         options.reportAssignments = format == .jsonl || assignments != nil
         return options
-    }
-
-    private func text(_ report: ClusterReport) -> String {
-        var lines = ["\(report.kind): \(report.clusters) (\(report.method)) over \(report.articles) articles"
-            + (report.multiMemberStories.map { ", \($0) with more than one article" } ?? "")]
-        var figures: [String] = []
-        if let objective = report.objective { figures.append(String(format: "objective (mean cosine) %.4f", objective)) }
-        if let refined = report.refinedObjective { figures.append(String(format: "on tfidf %.4f", refined)) }
-        figures.append("clustered in \(seconds(report.clusteringSeconds)) s (load \(seconds(report.loadSeconds)) s, "
-                       + "total \(seconds(report.seconds)) s), peak memory \(report.peakResidentBytes >> 20) MiB")
-        lines.append(figures.joined(separator: ", "))
-        if let scores = report.kScores {
-            lines.append("k by silhouette: " + scores.map { String(format: "%d %.3f", $0.k, $0.silhouette) }.joined(separator: ", "))
-        }
-        if let metrics = report.metrics, let gold = report.gold { lines.append("against \(gold.rawValue): " + metricsText(metrics)) }
-        let ordered = report.descriptions.sorted { $0.size != $1.size ? $0.size > $1.size : $0.id < $1.id }
-        for description in ordered.prefix(show) {
-            var span = ""
-            if let first = description.firstDate, let last = description.lastDate { span = first == last ? ", \(first)" : ", \(first) – \(last)" }
-            lines.append("")
-            lines.append("\(report.kind == "stories" ? "story" : "topic") \(description.id) (\(description.size) articles\(span)): "
-                + description.topTerms.joined(separator: ", ").terminalSafe)
-            if !description.representative.isEmpty {
-                let title = report.representativeTitles[description.id] ?? ""
-                lines.append("  e.g. " + (title.isEmpty ? description.representative : "\(title) [\(description.representative)]").terminalSafe)
-            }
-        }
-        if ordered.count > show { lines.append("\n… \(ordered.count - show) more (--show N, or --format json)") }
-        if report.stored { lines.append("\nstored in the index") }
-        return lines.joined(separator: "\n")
     }
 }
 

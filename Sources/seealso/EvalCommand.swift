@@ -41,24 +41,8 @@ struct EvalCommand: ParsableCommand {
         }
         let evaluation = try engine.evaluate(gold: gold, k: k, filters: try FieldFilter.parse(include: include, exclude: exclude))
         if format == .json { return printJSON(evaluation) }
-        let metrics = evaluation.lists
-        print(String(format: "%@ against %@ (%d queries): P@1 %.3f, P@%d %.3f, recall@%d %.3f, MRR %.3f",
-                     index, gold.rawValue, metrics.queries, metrics.precisionAt1, k, metrics.precisionAtK,
-                     k, metrics.recallAtK, metrics.meanReciprocalRank))
-        for (kind, clusters) in [("topics", evaluation.topics), ("stories", evaluation.stories)] {
-            guard let clusters else { continue }
-            let m = clusters.metrics
-            print(String(format: "%@ (%d clusters, %d articles with gold; %@): ", kind, m.clusters, m.items, clusters.method)
-                  + metricsText(m))
-        }
+        for line in evaluation.summaryLines(index: index, k: k) { print(line) }
     }
-}
-
-/// "NMI …, ARI …, V-measure … (homogeneity …, completeness …), purity …, B-cubed P … R … F1 …".
-func metricsText(_ m: ClusterMetrics) -> String {
-    String(format: "NMI %.3f, ARI %.3f, V-measure %.3f (homogeneity %.3f, completeness %.3f), purity %.3f, B-cubed P %.3f R %.3f F1 %.3f",
-           m.normalizedMutualInformation, m.adjustedRandIndex, m.vMeasure, m.homogeneity, m.completeness, m.purity,
-           m.bcubedPrecision, m.bcubedRecall, m.bcubedF1)
 }
 
 extension GoldField: ExpressibleByArgument {}

@@ -94,7 +94,7 @@ struct RelatedCommand: ParsableCommand {
         guard date == nil || textFile != nil || stdin else {
             throw ValidationError("--date dates a new text (--text-file or --stdin); an indexed article (--id, --all) has its own date")
         }
-        try RelatedPrinter.checkDateFormat(dateFormat)
+        do { try RelatedBox.checkDateFormat(dateFormat) } catch { throw ValidationError("\(error)") }
     }
 
     func run() throws {
@@ -102,7 +102,7 @@ struct RelatedCommand: ParsableCommand {
         let engine = try SeeAlsoEngine(path: index, verify: verify)
         var options = try relatedOptions()
         options.k = k ?? (all || stored ? min(options.k, engine.manifest.k) : options.k)
-        let printer = RelatedPrinter(engine: engine, dateFormat: dateFormat)
+        let printer = try RelatedBox(engine: engine, dateFormat: dateFormat)
         let zone = try timeZone.map { try DateZone(option: $0) }
         let show = { (list: RelatedList) in
             let shown = list.shown(in: zone)

@@ -1,19 +1,36 @@
-import ArgumentParser
 import Foundation
-import SeeAlso
 
-/// Renders a "See also" list as the box under a news article.
-struct RelatedPrinter {
+/// Renders a "See also" list as the box under a news article (what `seealso related` prints).
+package struct RelatedBox {
     let engine: SeeAlsoEngine
     let dateFormat: String
     private let formatter: DateFormatter
 
-    init(engine: SeeAlsoEngine, dateFormat: String) {
+    /// `dateFormat` is `iso` or a date pattern such as "d MMMM yyyy"; one that shows no date (an unknown
+    /// letter, literals alone) is refused with `IndexError.invalid` naming `--date-format`.
+    package init(engine: SeeAlsoEngine, dateFormat: String) throws {
+        try Self.checkDateFormat(dateFormat)
         self.engine = engine
         self.dateFormat = dateFormat
         formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = dateFormat
+    }
+
+    /// Throws unless `pattern` is `iso` or a date pattern that shows two different dates differently
+    /// (an unknown letter or a pattern of literals alone would print blank or constant dates).
+    package static func checkDateFormat(_ pattern: String) throws {
+        guard pattern != "iso" else { return }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = pattern
+        // 2017-02-08 and 2019-11-23: every field (day, month, year, weekday) differs.
+        let shown = [1_486_512_000.0, 1_574_467_200.0].map { formatter.string(from: Date(timeIntervalSince1970: $0)) }
+        guard !shown[0].trimmingCharacters(in: .whitespaces).isEmpty, shown[0] != shown[1] else {
+            throw IndexError.invalid("--date-format \"\(pattern)\" shows no date (it printed \"\(shown[0])\"); "
+                                     + "use iso or a pattern such as \"d MMMM yyyy\" or \"yyyy-MM-dd\"")
+        }
     }
 
     /// The date at its own UTC offset (a date without a time on its UTC day), as `dateFormat` says.
@@ -37,7 +54,7 @@ struct RelatedPrinter {
 
     /// The query's title, then "See also" and each item's title with, on the next line, its date (and
     /// its topic and story when the index has clusters).
-    func box(_ list: RelatedList) -> String {
+    package func box(_ list: RelatedList) -> String {
         var lines = [(list.title.isEmpty ? list.id : list.title).terminalSafe]
         if let note = clusterNote(topic: list.topic, story: list.story) { lines.append(note) }
         lines += ["", "See also"]
@@ -57,27 +74,9 @@ struct RelatedPrinter {
     }
 }
 
-extension RelatedPrinter {
-    /// Throws unless `pattern` is `iso` or a date pattern that shows two different dates differently
-    /// (an unknown letter or a pattern of literals alone would print blank or constant dates).
-    static func checkDateFormat(_ pattern: String) throws {
-        guard pattern != "iso" else { return }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = pattern
-        // 2017-02-08 and 2019-11-23: every field (day, month, year, weekday) differs.
-        let shown = [1_486_512_000.0, 1_574_467_200.0].map { formatter.string(from: Date(timeIntervalSince1970: $0)) }
-        guard !shown[0].trimmingCharacters(in: .whitespaces).isEmpty, shown[0] != shown[1] else {
-            throw ValidationError("--date-format \"\(pattern)\" shows no date (it printed \"\(shown[0])\"); "
-                                  + "use iso or a pattern such as \"d MMMM yyyy\" or \"yyyy-MM-dd\"")
-        }
-    }
-}
-
 extension RelatedList {
     /// The list with the query's and every item's date shown in `zone` (unchanged when nil).
-    func shown(in zone: DateZone?) -> RelatedList {
+    package func shown(in zone: DateZone?) -> RelatedList {
         guard let zone else { return self }
         var list = self
         list.date = date?.shown(in: zone)
