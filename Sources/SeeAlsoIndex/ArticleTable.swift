@@ -57,13 +57,9 @@ struct ArticleTable: @unchecked Sendable {
         return text.isEmpty ? [] : text.split(separator: Self.valueSeparator).map(String.init)
     }
 
-    /// Whether any of the row's values of `field` is in `wanted`, without splitting into new strings
-    /// when the row holds one value.
+    /// Whether any of the row's values of `field` is in `wanted`.
     func hasAnyValue(_ field: TaxonomyField, _ row: Int, in wanted: Set<String>) -> Bool {
-        guard let table = taxonomy[field] else { return false }
-        let text = table[row]
-        guard !text.isEmpty else { return false }
-        return text.split(separator: Self.valueSeparator).contains { wanted.contains(String($0)) }
+        values(field, row).contains(where: wanted.contains)
     }
 
     /// Between the values of one row's field: the unit separator (U+001F), which `joined` keeps out of values.
