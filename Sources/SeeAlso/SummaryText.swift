@@ -98,3 +98,29 @@ extension SeeAlsoEngine {
         return lines.joined(separator: "\n")
     }
 }
+
+extension BuildReport {
+    /// What `build` prints: counts, the list method, recall, stage times and peak memory of the index at `path`.
+    package func summaryText(index path: String) -> String {
+        func seconds(_ value: Double) -> String { String(format: "%.2f", value) }
+        let stages = stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(seconds($0.value)) s" }
+        return """
+            \(path): \(articles) articles, \(vocabulary) terms, \(method) lists of \(k)\
+            \(measuredRecall.map { String(format: " (recall@10 %.3f)", $0) } ?? "")
+            built in \(seconds(self.seconds)) s (\(stages.joined(separator: ", ")), write \(seconds(writeSeconds)) s), \
+            peak memory \(peakResidentBytes >> 20) MiB
+            """
+    }
+}
+
+extension VectorizeReport {
+    /// What `vectorize` prints for the archive at `path`: counts, entries per article, fit time and peak memory.
+    package func summaryText(input path: String) -> String {
+        """
+        \(path): \(documents) articles, \(vocabulary) terms, \(storedEntries) stored entries \
+        (\(String(format: "%.1f", Double(storedEntries) / Double(max(1, documents)))) per article)
+        fitted in \(String(format: "%.3f", fitSeconds)) s, peak memory \(peakResidentBytes >> 20) MiB\
+        \(skipped > 0 ? ", \(skipped) invalid records skipped" : "")
+        """
+    }
+}

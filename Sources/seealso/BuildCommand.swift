@@ -38,13 +38,7 @@ struct BuildCommand: ParsableCommand {
         options.force = force
         let report = try SeeAlsoEngine.build(try input.archive(for: vectorizer), into: index, options: options, progress: progress)
         if format == .json { return printJSON(report) }
-        let stages = report.stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(seconds($0.value)) s" }
-        print("""
-            \(index): \(report.articles) articles, \(report.vocabulary) terms, \(report.method) lists of \(report.k)\
-            \(report.measuredRecall.map { String(format: " (recall@10 %.3f)", $0) } ?? "")
-            built in \(seconds(report.seconds)) s (\(stages.joined(separator: ", ")), write \(seconds(report.writeSeconds)) s), \
-            peak memory \(report.peakResidentBytes >> 20) MiB
-            """)
+        print(report.summaryText(index: index))
     }
 }
 

@@ -46,6 +46,3 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Prints `value` as one line of compact JSON with sorted keys.
 func printJSON(_ value: some Encodable) { print(JSONLine.encode(value)) }
-
-/// "1.23" for seconds.
-func seconds(_ value: Double, digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }

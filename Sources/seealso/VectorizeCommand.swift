@@ -28,11 +28,6 @@ struct VectorizeCommand: ParsableCommand {
                                                  outputs: VectorizeOutputs(model: output, matrixMarket: exportMtx, vocabulary: exportVocab),
                                                  progress: progress)
         if format == .json { return printJSON(report) }
-        print("""
-            \(input.input): \(report.documents) articles, \(report.vocabulary) terms, \(report.storedEntries) stored entries \
-            (\(String(format: "%.1f", Double(report.storedEntries) / Double(max(1, report.documents)))) per article)
-            fitted in \(seconds(report.fitSeconds, digits: 3)) s, peak memory \(report.peakResidentBytes >> 20) MiB\
-            \(report.skipped > 0 ? ", \(report.skipped) invalid records skipped" : "")
-            """)
+        print(report.summaryText(input: input.input))
     }
 }
