@@ -111,7 +111,7 @@ import SeeAlsoTestSupport
     }
 
     @Test func resultDoesNotDependOnTheWorkerCount() throws {
-        let previous = Parallelism.workerCount
+        let previous = settledWorkerCount
         let articles = Self.generated(count: 1500, seed: 29)
         try withTemporaryDirectory { dir in
             let path = try writeJSONL(articles, to: dir.path("generated.jsonl"))
@@ -137,7 +137,7 @@ import SeeAlsoTestSupport
                 }
             }
         }
-        #expect(Parallelism.workerCount == previous)
+        #expect(settledWorkerCount == previous)
     }
 
     @Test func duplicateIdsAndSkippedRecordsLeaveNoRows() throws {
