@@ -151,9 +151,12 @@ extension SeeAlsoEngine {
     /// Computes the lists of a vectorized archive and, with a session, writes the index (with the
     /// clusters `clusters` makes from the lists). The fit's texts are written out first and dropped
     /// from memory, so they do not add to the lists' peak.
+    ///
+    /// With `computedLists` (a sharded build's merged lists) the lists are not computed but taken as they
+    /// are, labelled with `options.method`.
     static func build(_ fit: inout TfidfFit, sources: [String], session: IndexWriterSession?, record: ChangeRecord,
                       options: BuildOptions, stages: StageRecorder, clusters: ((NeighborLists) -> IndexClusters)?,
-                      progress: any ProgressReporter) throws -> BuildReport {
+                      computedLists: NeighborLists? = nil, progress: any ProgressReporter) throws -> BuildReport {
         var stages = stages
         let texts = try session.flatMap { session in options.keepTexts ? try session.writeTexts(fit.texts) : nil }
         fit.texts = TextBlocks()
@@ -161,8 +164,10 @@ extension SeeAlsoEngine {
         System.returnFreedMemory()
         let method = options.method != .auto ? options.method
             : (fit.matrix.rowCount <= BuildOptions.exactLimit ? .exact : .partitioned)
-        let (similarity, listStages) = try buildLists(fit.matrix, method: method, options: options, progress: progress)
-        stages.lap("lists (\(method.rawValue))")
+        let (similarity, listStages) = try computedLists.map { lists in
+            (ExactIndex(storage: .arrays(fit.matrix, SparsePostings(fit.matrix)), lists: lists) as any SimilarityIndex, [])
+        } ?? buildLists(fit.matrix, method: method, options: options, progress: progress)
+        stages.lap(computedLists == nil ? "lists (\(method.rawValue))" : "read lists (\(method.rawValue))")
         var contents = IndexContents(model: fit.model, articles: fit.articles, index: similarity, method: method.rawValue,
                                      sources: sources)
         contents.texts = texts.map(StoredTexts.file)

@@ -51,6 +51,29 @@ package enum ExactAllPairs {
 
     package static func run(_ matrix: CSRMatrix, postings: SparsePostings? = nil, options: Options = Options(),
                             progress: ProgressTask? = nil) -> NeighborLists {
+        search(matrix, postings: postings, options: options) { k, layout, prepare, fill in
+            TiledSearch.runSymmetric(count: matrix.rowCount, k: k, floor: options.floor, layout: layout, progress: progress,
+                                     prepare: prepare, fill: fill)
+        }
+    }
+
+    /// Exact top-k between two sets of rows stored as one matrix, rows `0..<split` and `split..<rowCount`:
+    /// each row's list holds rows of the other set only. With `run` on each set alone this covers every
+    /// pair of the union once, so merging the lists (`NeighborLists.merging`) gives the union's lists.
+    /// Time O(a·b·H + tail) for sets of a and b rows.
+    package static func runCross(_ matrix: CSRMatrix, split: Int, options: Options = Options(), progress: ProgressTask? = nil) -> NeighborLists {
+        search(matrix, postings: nil, options: options) { k, layout, prepare, fill in
+            TiledSearch.runCross(count: matrix.rowCount, split: split, k: k, floor: options.floor, layout: layout, progress: progress,
+                                 prepare: prepare, fill: fill)
+        }
+    }
+
+    /// The head/tail split, the fill (head GEMM + tail postings) and canonical rescoring around a tile schedule.
+    private static func search(
+        _ matrix: CSRMatrix, postings: SparsePostings?, options: Options,
+        schedule: (Int, TiledSearch.Layout, @Sendable (Range<Int>) -> TailCursors,
+                   @escaping @Sendable (inout TailCursors, Range<Int>, Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void) -> NeighborLists
+    ) -> NeighborLists {
         let postings = postings ?? SparsePostings(matrix)
         let frequencies = (0..<matrix.columnCount).map { postings.frequency($0) }
         let headCount = min(options.headTerms ?? chooseHead(frequencies: frequencies, rowCount: matrix.rowCount), matrix.columnCount)
@@ -58,11 +81,10 @@ package enum ExactAllPairs {
         let layout = TiledSearch.Layout(rowTile: options.rowTile, columnBlock: options.columnBlock)
         return split.head.values.withUnsafeBufferPointer { headValues in
             let head = SharedPointer(headValues.baseAddress ?? UnsafePointer(bitPattern: 16)!)
-            let fast = TiledSearch.runSymmetric(
-                count: matrix.rowCount, k: options.k + CanonicalScores.margin(for: options.k), floor: options.floor,
-                layout: layout, progress: progress,
-                prepare: { rows in TailCursors(split: split, postings: postings, rows: rows) },
-                fill: { cursors, rows, columns, buffer, stride in
+            let fast = schedule(
+                options.k + CanonicalScores.margin(for: options.k), layout,
+                { rows in TailCursors(split: split, postings: postings, rows: rows) },
+                { cursors, rows, columns, buffer, stride in
                     if headCount > 0 {
                         BLAS.sgemm(transposeB: true, m: rows.count, n: columns.count, k: headCount,
                                    a: head.base + rows.lowerBound * headCount, lda: headCount,

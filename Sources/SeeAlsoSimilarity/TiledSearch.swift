@@ -126,6 +126,53 @@ package enum TiledSearch {
         return heaps.lists()
     }
 
+    /// All pairs between two sets stored as one index space: rows `split..<count` (the second set)
+    /// against rows `0..<split` (the first), each pair computed once and offered to both rows' heaps,
+    /// as `runSymmetric` does; pairs within a set are not scored. A sharded build scores shard pairs
+    /// with this and `runSymmetric` for each shard alone, and together they cover every pair once.
+    static func runCross<TileState>(
+        count: Int, split: Int, k: Int, floor: Float, layout: Layout, progress: ProgressTask?,
+        prepare: @Sendable (Range<Int>) -> TileState,
+        fill: @Sendable (inout TileState, Range<Int>, Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void
+    ) -> NeighborLists {
+        precondition(0 <= split && split <= count, "runCross: split \(split) outside 0...\(count)")
+        let heaps = TopKHeaps(rowCount: count, k: k, floor: floor)
+        let tile = layout.rowTile
+        let tileCount = (count - split + tile - 1) / tile
+        let blockWidth = max(tile, min(layout.columnBlock, max(1, split)) / tile * tile)
+        // Column heaps (rows of the first set) are shared by every tile: one lock per `tile` of them.
+        let locks = (0..<max(1, (split + tile - 1) / tile)).map { _ in NSLock() }
+        let workers = Parallelism.workerCount
+        let buffers = (0..<workers).map { _ in ScoreBuffer(count: tile * blockWidth) }
+        let scratch = (0..<workers).map { _ in Locked([ColumnCandidate]()) }
+        Parallelism.forEachDynamic(tileCount, workers: workers) { tileIndex, worker in
+            let rows = split + tileIndex * tile..<min(count, split + (tileIndex + 1) * tile)
+            let buffer = buffers[worker].pointer
+            var state = prepare(rows)
+            var candidates = scratch[worker].withLock { list -> [ColumnCandidate] in
+                defer { list = [] }
+                return list
+            }
+            for blockStart in stride(from: 0, to: split, by: blockWidth) {
+                let columns = blockStart..<min(split, blockStart + blockWidth)
+                let stride = columns.count
+                fill(&state, rows, columns, buffer, stride)
+                // Row heaps of this tile are touched by this worker only.
+                for row in rows {
+                    collectCandidates(buffer + (row - rows.lowerBound) * stride, count: stride,
+                                      firstId: columns.lowerBound, into: heaps, row: row, excluded: -1)
+                }
+                candidates.removeAll(keepingCapacity: true)
+                collectColumnCandidates(buffer, stride: stride, rows: rows, columns: columns,
+                                        columnOffset: columns.lowerBound, heaps: heaps, into: &candidates)
+                pushColumnCandidates(&candidates, heaps: heaps, locks: locks, tile: tile)
+            }
+            scratch[worker].withLock { $0 = candidates }
+            progress?.advance(by: rows.count)
+        }
+        return heaps.lists()
+    }
+
     struct ColumnCandidate {
         var column: Int32
         var row: Int32

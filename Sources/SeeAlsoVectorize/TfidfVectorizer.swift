@@ -65,14 +65,70 @@ package enum TfidfVectorizer {
         case memory([Article])
     }
 
+    /// The term statistics of a corpus (every term's document frequency and total tf, before pruning),
+    /// counted exactly as `fit` counts: merging the statistics of a corpus's parts and fitting the
+    /// sum (`fitModel(_:configuration:)`) gives the model `fit` gives on the whole corpus.
+    package static func termStatistics(reader: CorpusReader, configuration: TfidfConfiguration,
+                                       progress: ProgressTask? = nil) throws -> TermStatistics {
+        var counted = try count(source: .reader(reader), file: reader.path, skipInvalid: reader.options.skipInvalid,
+                                configuration: configuration, keep: (false, false), progress: progress)
+        return VocabularyMerge.merge(batches: counted.batches, dictionaries: counted.dictionaries,
+                                     binary: counted.configuration.binary, timings: &counted.timings).0
+    }
+
+    /// The model of merged term statistics (see `termStatistics`): vocabulary pruned and sorted as
+    /// scikit-learn does, idf from the document frequencies.
+    package static func fitModel(_ statistics: TermStatistics, configuration: TfidfConfiguration) throws -> TfidfModel {
+        try VocabularyMerge.fitModel(statistics, configuration: try resolved(configuration)).0
+    }
+
+    /// The configuration checked, with the stop-word lists it is fitted with (so a model needs no `Models/` later).
+    private static func resolved(_ configuration: TfidfConfiguration) throws -> TfidfConfiguration {
+        try configuration.validate()
+        var configuration = configuration
+        if configuration.analyzer.stopWordLists == nil { try configuration.analyzer.resolveStopWordLists() }
+        return configuration
+    }
+
     private static func fit(
         source: Source, file: String, skipInvalid: Bool, configuration: TfidfConfiguration,
         keep: (metadata: Bool, texts: Bool), progress: ProgressTask?, frozen: TfidfModel? = nil
     ) throws -> TfidfFit {
-        try configuration.validate()
-        // The model carries the stop-word lists it was fitted with, so it needs no `Models/` later.
-        var configuration = configuration
-        if configuration.analyzer.stopWordLists == nil { try configuration.analyzer.resolveStopWordLists() }
+        var counted = try count(source: source, file: file, skipInvalid: skipInvalid, configuration: configuration, keep: keep,
+                                progress: progress)
+        let batches = counted.batches
+        let model: TfidfModel
+        let matrix: CSRMatrix
+        var outOfVocabularyRate: Double?
+        if let frozen {
+            (matrix, outOfVocabularyRate) = VocabularyMerge.transform(batches: batches, dictionaries: counted.dictionaries, model: frozen)
+            model = frozen
+            counted.timings.lap("map to frozen vocabulary and weigh")
+        } else {
+            (model, matrix) = try VocabularyMerge.build(
+                batches: batches, dictionaries: counted.dictionaries, configuration: counted.configuration, timings: &counted.timings)
+        }
+        let articles = keep.metadata ? batches.flatMap(\.metadata) : []
+        var texts = TextBlocks()
+        if keep.texts { for batch in batches { texts.append(block: batch.texts, count: batch.rowCount) } }
+        return TfidfFit(model: model, matrix: matrix, articles: articles, texts: texts, skipped: counted.skipped,
+                        timings: counted.timings, outOfVocabularyRate: outOfVocabularyRate)
+    }
+
+    /// The counting pass shared by `fit`, `transform` and `termStatistics`: batches admitted in input order.
+    private struct Counted {
+        var batches: [CountedBatch]
+        var dictionaries: [TermDictionary]
+        var skipped: SkippedRecords
+        var timings: StageTimings
+        var configuration: TfidfConfiguration
+    }
+
+    private static func count(
+        source: Source, file: String, skipInvalid: Bool, configuration: TfidfConfiguration,
+        keep: (metadata: Bool, texts: Bool), progress: ProgressTask?
+    ) throws -> Counted {
+        let configuration = try resolved(configuration)
         var timings = StageTimings()
         let workerCount = Parallelism.workerCount
         let workers = try (0..<workerCount).map { _ in try CountingWorker(configuration: configuration) }
@@ -115,23 +171,8 @@ package enum TfidfVectorizer {
             })
         try validator.finish()
         timings.lap("count")
-        let dictionaries = workers.map(\.terms)
-        let model: TfidfModel
-        let matrix: CSRMatrix
-        var outOfVocabularyRate: Double?
-        if let frozen {
-            (matrix, outOfVocabularyRate) = VocabularyMerge.transform(batches: batches, dictionaries: dictionaries, model: frozen)
-            model = frozen
-            timings.lap("map to frozen vocabulary and weigh")
-        } else {
-            (model, matrix) = try VocabularyMerge.build(
-                batches: batches, dictionaries: dictionaries, configuration: configuration, timings: &timings)
-        }
-        let articles = keep.metadata ? batches.flatMap(\.metadata) : []
-        var texts = TextBlocks()
-        if keep.texts { for batch in batches { texts.append(block: batch.texts, count: batch.rowCount) } }
-        return TfidfFit(model: model, matrix: matrix, articles: articles, texts: texts, skipped: validator.skipped, timings: timings,
-                        outOfVocabularyRate: outOfVocabularyRate)
+        return Counted(batches: batches, dictionaries: workers.map(\.terms), skipped: validator.skipped, timings: timings,
+                       configuration: configuration)
     }
 }
 

@@ -8,13 +8,28 @@ enum VocabularyMerge {
         batches: [CountedBatch], dictionaries: [TermDictionary], configuration: TfidfConfiguration,
         timings: inout StageTimings
     ) throws -> (TfidfModel, CSRMatrix) {
+        let (statistics, globalOfLocal) = merge(batches: batches, dictionaries: dictionaries, binary: configuration.binary,
+                                                timings: &timings)
+        let (model, columnOfGlobal) = try fitModel(statistics, configuration: configuration)
+        timings.lap("prune and sort vocabulary")
+
+        // Rows: remap to columns, drop pruned terms, sort, weigh; then copy into one CSR.
+        let columnOfLocal = globalOfLocal.map { mapping in mapping.map { $0 >= 0 ? columnOfGlobal[Int($0)] : -1 } }
+        let matrix = weighRows(batches, columnOfLocal: columnOfLocal, model: model)
+        timings.lap("weigh rows and assemble matrix")
+        return (model, matrix)
+    }
+
+    /// Document frequency and total tf of every term that occurs in `batches`, over one dictionary, and
+    /// the map from each worker's thread-local ids to its ids. O(stored entries + Σ dictionary sizes).
+    static func merge(batches: [CountedBatch], dictionaries: [TermDictionary], binary: Bool,
+                      timings: inout StageTimings) -> (TermStatistics, globalOfLocal: [[Int32]]) {
         let documentCount = batches.reduce(0) { $0 + $1.rowCount }
         let workerCount = dictionaries.count
 
         // 1. Document frequency and total tf per thread-local term (rows hold distinct terms).
         var localDF = dictionaries.map { [Int32](repeating: 0, count: $0.count) }
         var localTF = dictionaries.map { [Double](repeating: 0, count: $0.count) }
-        let binary = configuration.binary
         localDF.withUnsafeMutableBufferPointer { dfs in
             localTF.withUnsafeMutableBufferPointer { tfs in
                 let dfPointer = SharedMutablePointer(dfs.baseAddress!)
@@ -52,11 +67,23 @@ enum VocabularyMerge {
             }
             globalOfLocal.append(mapping)
         }
-        guard global.count > 0 else { throw VectorizerError.emptyVocabulary }
 
         timings.lap("merge vocabularies")
 
-        // 3. Pruning, as scikit-learn: max_df, min_df, then max_features by total tf.
+        return (TermStatistics(terms: global, documentFrequencies: globalDF, totalFrequencies: globalTF, documentCount: documentCount),
+                globalOfLocal)
+    }
+
+    /// Scikit-learn's vocabulary selection on merged statistics: terms with max_df ≥ df ≥ min_df, the
+    /// `maxFeatures` of largest total tf (ties in byte order), columns in byte order, idf from df. Returns
+    /// the model and each statistics term's column (−1: pruned). O(V log V) for V terms.
+    package static func fitModel(_ statistics: TermStatistics, configuration: TfidfConfiguration) throws -> (TfidfModel, [Int32]) {
+        let global = statistics.terms
+        let globalDF = statistics.documentFrequencies
+        let globalTF = statistics.totalFrequencies
+        let documentCount = statistics.documentCount
+        guard global.count > 0 else { throw VectorizerError.emptyVocabulary }
+        // Pruning, as scikit-learn: max_df, min_df, then max_features by total tf.
         let maxDocuments = configuration.maxDF.documents(of: documentCount)
         let minDocuments = configuration.minDF.documents(of: documentCount)
         guard maxDocuments >= minDocuments else {
@@ -71,21 +98,14 @@ enum VocabularyMerge {
         }
         guard !kept.isEmpty else { throw VectorizerError.noTermsAfterPruning }
 
-        // 4. Columns in byte order of the terms (Python's code point order).
+        // Columns in byte order of the terms (Python's code point order).
         kept = global.sortedByBytes(kept)
         var columnOfGlobal = [Int32](repeating: -1, count: global.count)
         for (column, id) in kept.enumerated() { columnOfGlobal[id] = Int32(column) }
         let vocabulary = kept.map { global.string($0) }
         let idf = kept.map { TfidfModel.idf(documentFrequency: globalDF[$0], documents: documentCount, configuration: configuration) }
         let model = TfidfModel(configuration: configuration, vocabulary: vocabulary, idf: idf, documentCount: documentCount)
-
-        timings.lap("prune and sort vocabulary")
-
-        // 5. Rows: remap to columns, drop pruned terms, sort, weigh; then copy into one CSR.
-        let columnOfLocal = globalOfLocal.map { mapping in mapping.map { $0 >= 0 ? columnOfGlobal[Int($0)] : -1 } }
-        let matrix = weighRows(batches, columnOfLocal: columnOfLocal, model: model)
-        timings.lap("weigh rows and assemble matrix")
-        return (model, matrix)
+        return (model, columnOfGlobal)
     }
 
     /// Maps thread-local terms to a frozen model's columns and weighs the rows with its idf.

@@ -10,7 +10,8 @@ struct SeeAlsoCommand: AsyncParsableCommand {
         version: "seealso " + SeeAlsoVersion.current,
         subcommands: [BuildCommand.self, RelatedCommand.self, ArchiveWriteCommand<AddChange>.self, ArchiveWriteCommand<UpdateChange>.self, DeleteCommand.self,
                       RefitCommand.self, ChangesCommand.self, InfoCommand.self, EvalCommand.self, ClusterCommand.self,
-                      ServeCommand.self, KeysCommand.self, VectorizeCommand.self, SynthCommand.self, BenchCommand.self, ReportCommand.self]
+                      ServeCommand.self, KeysCommand.self, VectorizeCommand.self, SynthCommand.self, BenchCommand.self, ReportCommand.self,
+                      WorkerCommand.self]
     )
 }
 
