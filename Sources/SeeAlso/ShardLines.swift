@@ -12,7 +12,7 @@ package enum ShardLines {
     static let documentsTag = "#documents"
 
     /// A TF-IDF row as `row \t base64(columns as Int32 LE …, values as Float32 LE …)`.
-    static func vectorLine(row: Int, columns: ArraySlice<Int32>, values: ArraySlice<Float>) -> String {
+    package static func vectorLine(row: Int, columns: ArraySlice<Int32>, values: ArraySlice<Float>) -> String {
         var bytes = [UInt8]()
         bytes.reserveCapacity(columns.count * 8)
         for column in columns { withUnsafeBytes(of: column.littleEndian) { bytes.append(contentsOf: $0) } }
@@ -21,7 +21,7 @@ package enum ShardLines {
     }
 
     /// The row number and entries of a vector line; nil when the line is not one.
-    static func parseVector(_ line: Substring) -> (row: Int, columns: [Int32], values: [Float])? {
+    package static func parseVector(_ line: Substring) -> (row: Int, columns: [Int32], values: [Float])? {
         guard let tab = line.firstIndex(of: "\t"), let row = Int(line[..<tab]), row >= 0,
               let data = Data(base64Encoded: String(line[line.index(after: tab)...])), data.count % 8 == 0 else { return nil }
         let count = data.count / 8
@@ -37,7 +37,7 @@ package enum ShardLines {
     }
 
     /// A list as `row \t id score id score …` (ids are rows of the whole archive).
-    static func listLine(row: Int, entries: some Sequence<(id: Int32, score: Float)>) -> String {
+    package static func listLine(row: Int, entries: some Sequence<(id: Int32, score: Float)>) -> String {
         var line = "\(row)\t"
         var first = true
         for entry in entries {
@@ -49,7 +49,7 @@ package enum ShardLines {
     }
 
     /// The row and entries of a list line; nil when the line is not one.
-    static func parseList(_ line: Substring) -> (row: Int, entries: [(id: Int32, score: Float)])? {
+    package static func parseList(_ line: Substring) -> (row: Int, entries: [(id: Int32, score: Float)])? {
         guard let tab = line.firstIndex(of: "\t"), let row = Int(line[..<tab]), row >= 0 else { return nil }
         let fields = line[line.index(after: tab)...].split(separator: " ")
         guard fields.count % 2 == 0 else { return nil }

@@ -65,6 +65,11 @@ package enum ShardedBuild {
     package struct Rows {
         package var matrix: CSRMatrix
         package var archiveRows: [Int]
+
+        package init(matrix: CSRMatrix, archiveRows: [Int]) {
+            self.matrix = matrix
+            self.archiveRows = archiveRows
+        }
     }
 
     /// Reads vector lines (any order; a row given twice is an error) with `columnCount` columns.
@@ -128,7 +133,7 @@ package enum ShardedBuild {
     }
 
     /// The best `k` of candidate entries, each id once (a pair scored in two blocks has one canonical score).
-    static func best(_ entries: [(id: Int32, score: Float)], k: Int) -> ArraySlice<(id: Int32, score: Float)> {
+    package static func best(_ entries: [(id: Int32, score: Float)], k: Int) -> ArraySlice<(id: Int32, score: Float)> {
         var sorted = entries.sorted { RankOrder.precedes($0.score, $0.id, $1.score, $1.id) }
         var seen = Set<Int32>()
         sorted.removeAll { !seen.insert($0.id).inserted }
@@ -155,7 +160,7 @@ package enum ShardedBuild {
 
     /// Merged list lines as `NeighborLists` of `rowCount` rows: rows in range, each once, at most k
     /// entries in rank order, ids in range and never the row itself.
-    static func readMergedLists(_ input: LineInput, rowCount: Int, k: Int) throws -> NeighborLists {
+    package static func readMergedLists(_ input: LineInput, rowCount: Int, k: Int) throws -> NeighborLists {
         var ids = [Int32](repeating: -1, count: rowCount * k)
         var scores = [Float](repeating: 0, count: rowCount * k)
         var given = RowSet()
