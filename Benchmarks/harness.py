@@ -76,6 +76,8 @@ DEFAULT_CHURN_SIZES = "1m"
 QUICK_CHURN_SIZES = "20k"
 DEFAULT_CHURN_RECALL_SIZE = "200k"
 DEFAULT_SERVE_SIZES = "1m"
+DEFAULT_SPARK_SIZES = "100k,1m"
+QUICK_SPARK_SIZES = "10k"
 QUICK_SERVE_SIZES = "10k"
 QUICK_CHURN_RECALL_SIZE = "20k"
 DENSE_DIMENSIONS = [128, 256]
@@ -83,8 +85,8 @@ REFERENCE_FLAGS = ["--preset", "sklearn", "--sublinear-tf", "--min-df", "2", "--
 # Stages that run no SeeAlso command of their own, hence no baseline either.
 WITHOUT_SEEALSO = {"realism", "fuzz"}
 # Stages no baseline runs: those above, and those of commands no baseline has (update, delete); a note says so.
-WITHOUT_BASELINE = WITHOUT_SEEALSO | {"churn", "serve"}
-STAGE_ORDER = ["tfidf", "exact", "quality", "dense", "partitioned", "add", "churn", "serve", "realism", "kmeans", "minibatch", "stories", "limits",
+WITHOUT_BASELINE = WITHOUT_SEEALSO | {"churn", "serve", "spark"}
+STAGE_ORDER = ["tfidf", "exact", "quality", "dense", "partitioned", "add", "churn", "serve", "spark", "realism", "kmeans", "minibatch", "stories", "limits",
                "fuzz"]
 TITLES = {
     "tfidf": "TF-IDF: SeeAlso vs scikit-learn",
@@ -95,6 +97,7 @@ TITLES = {
     "add": "Adding 1,000 articles to a partitioned index",
     "churn": "Live archive: updating and deleting articles of a partitioned index",
     "serve": "The HTTP service under load: seealso serve vs a CLI process per request",
+    "spark": "Scale-out: scripts/spark-build in Spark local mode vs seealso build on one machine",
     "realism": "How realistic the synthetic archives are",
     "kmeans": "Topic k-means: SeeAlso vs scikit-learn and FAISS",
     "minibatch": "Mini-batch k-means on the largest synthetic archive",
@@ -1314,6 +1317,12 @@ def stage_serve(args, corpora):
     return {"rows": rows, "notes": notes}
 
 
+def stage_spark(args, corpora):
+    """scripts/spark-build in local mode beside seealso build on the synthetic archives of --spark-sizes (Benchmarks/spark_scale.py)."""
+    import spark_scale
+    return spark_scale.stage(args, synth_archive, size_label, log, ROOT)
+
+
 # ---------------------------------------------------------------------------------------------
 # Stage: limits
 
@@ -1380,7 +1389,7 @@ def stage_fuzz(args, corpora):
 
 
 STAGES = {"tfidf": stage_tfidf, "exact": stage_exact, "quality": stage_quality, "dense": stage_dense,
-          "partitioned": stage_partitioned, "add": stage_add, "churn": stage_churn, "serve": stage_serve, "realism": stage_realism, "kmeans": stage_kmeans,
+          "partitioned": stage_partitioned, "add": stage_add, "churn": stage_churn, "serve": stage_serve, "spark": stage_spark, "realism": stage_realism, "kmeans": stage_kmeans,
           "minibatch": stage_minibatch, "stories": stage_stories,
           "limits": stage_limits, "fuzz": stage_fuzz}
 
@@ -1789,6 +1798,9 @@ def render(stored, everything):
         lines += render_churn(rows)
     elif stage == "serve":
         lines += render_serve(rows)
+    elif stage == "spark":
+        import spark_scale
+        lines += spark_scale.render(rows, mib, seconds_text)
     elif stage == "limits":
         lines += render_limits(rows[0], everything, baseline)
     elif stage == "fuzz":
@@ -2076,6 +2088,8 @@ def main():
                         f"(default {DEFAULT_CHURN_RECALL_SIZE}; quick {QUICK_CHURN_RECALL_SIZE})")
     parser.add_argument("--serve-sizes", help=f"synthetic index sizes for serve besides the sample archive "
                         f"(default {DEFAULT_SERVE_SIZES}; quick {QUICK_SERVE_SIZES})")
+    parser.add_argument("--spark-sizes", help=f"synthetic archive sizes for spark (default {DEFAULT_SPARK_SIZES}; quick {QUICK_SPARK_SIZES})")
+    parser.add_argument("--spark-exact-max", type=parse_size, default=100_000, help="spark stage: exact builds up to this size")
     parser.add_argument("--serve-fuzz-seconds", type=int, default=None, help="serve: schemathesis time budget (default 300; quick 30)")
     parser.add_argument("--peer-max", type=parse_size, default=200_000, help="skip the Python peers above this many articles")
     parser.add_argument("--exact-max", type=parse_size, default=200_000, help="partitioned stage: skip exact builds above this size")
@@ -2099,6 +2113,8 @@ def main():
     args.serve_size_list = [parse_size(s) for s in (args.serve_sizes or (QUICK_SERVE_SIZES if args.quick else DEFAULT_SERVE_SIZES))
                             .split(",") if s.strip()]
     args.serve_fuzz_seconds = args.serve_fuzz_seconds or (30 if args.quick else 300)
+    args.spark_size_list = [parse_size(s) for s in (args.spark_sizes or (QUICK_SPARK_SIZES if args.quick else DEFAULT_SPARK_SIZES))
+                            .split(",") if s.strip()]
     out_dir = Path(args.output).resolve() if args.output else (WORK / "quick" if args.quick else BENCH)
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
     unknown = [s for s in stages if s not in STAGES]

@@ -41,8 +41,8 @@ def parse_arguments():
     parser.add_argument("--shards", type=int, required=True)
     parser.add_argument("--method", choices=["exact", "partitioned"], default="exact")
     parser.add_argument("--k", type=int, default=20)
-    parser.add_argument("--partitions", type=int, default=0, help="partitioned: partitions (default: about 2,000 articles each)")
-    parser.add_argument("--probes", type=int, default=2, help="partitioned: partitions each article is scored in")
+    parser.add_argument("--partitions", type=int, default=0, help="partitioned: partitions (default: about 5,000 articles each)")
+    parser.add_argument("--probes", type=int, default=3, help="partitioned: partitions each article is scored in")
     parser.add_argument("--dimensions", type=int, default=128, help="partitioned: LSA dimensions of the partitioner")
     parser.add_argument("--sample-rows", type=int, default=50000, help="partitioned: rows the partitioner is trained on")
     parser.add_argument("--task-threads", type=int, default=1, help="threads of each worker process (spark.task.cpus)")
@@ -50,6 +50,9 @@ def parse_arguments():
     parser.add_argument("--input-options", default="", help="input options of `seealso build` (--html, --columns, --time-zone)")
     parser.add_argument("--no-texts", action="store_true", help="do not keep bodies in the index")
     parser.add_argument("--force", action="store_true")
+    parser.add_argument("--summary", help="write the JSON summary to this file instead of standard output")
+    parser.add_argument("--resume", action="store_true",
+                        help="reuse the model, the merged lists and the archive copy a failed run left complete in --work")
     return parser.parse_args()
 
 
@@ -125,6 +128,15 @@ def run_local(binary, arguments, stdin_path=None):
     return result.stdout.decode("utf-8")
 
 
+def write_lines(path, lines):
+    """Writes lines to `path` through a temporary name, so that an existing `path` is always complete."""
+    partial = path + ".partial"
+    with open(partial, "w", encoding="utf-8") as output:
+        for line in lines:
+            output.write(line + "\n")
+    os.replace(partial, path)
+
+
 class MaxAccumulator:
     """An accumulator keeping the largest value added."""
 
@@ -197,86 +209,90 @@ def main():
                 df, tf = rest.split("\t")
                 yield term, (int(df), float(tf))
 
-    summed = by_shard.mapPartitions(counts_of).reduceByKey(lambda a, b: (a[0] + b[0], a[1] + b[1]))
     counts_path = os.path.join(arguments.work, "term-counts.tsv")
-    with open(counts_path, "w", encoding="utf-8") as output:
-        for term, (df, tf) in summed.toLocalIterator():
-            output.write(f"{term}\t{df}\n" if term == "#documents" else f"{term}\t{df}\t{tf!r}\n")
     model_path = os.path.join(arguments.work, "model.json")
-    columns = int(run_local(binary, ["fit-model", "--counts", counts_path, "--output", model_path] + tfidf).strip())
+    if not (arguments.resume and os.path.exists(model_path)):
+        summed = by_shard.mapPartitions(counts_of).reduceByKey(lambda a, b: (a[0] + b[0], a[1] + b[1]))
+        write_lines(counts_path, (f"{term}\t{df}" if term == "#documents" else f"{term}\t{df}\t{tf!r}"
+                                  for term, (df, tf) in summed.toLocalIterator()))
+        run_local(binary, ["fit-model", "--counts", counts_path, "--output", model_path + ".partial"] + tfidf)
+        os.replace(model_path + ".partial", model_path)
+    else:
+        log(f"resuming with the model in {model_path}")
+    with open(model_path, encoding="utf-8") as model_file:
+        columns = len(json.load(model_file)["vocabulary"])
     context.addFile(model_path)
     log(f"model: {columns} terms")
     lap("term counts and model")
 
-    # 3. TF-IDF rows of every shard under the broadcast model.
-    def vectors_of(shard, shard_lines):
-        arguments_ = ["vectorize", "--input", "/dev/stdin", "--input-format", "jsonl", "--model", SparkFiles.get("model.json"),
-                      "--first-row", str(shard * size)] + input_options + threads
-        return run_worker(arguments_, shard_lines, peak)
-
-    vectors = by_shard.mapPartitionsWithIndex(vectors_of).persist(StorageLevel.MEMORY_AND_DISK)
-    vectors.count()
-    lap("vectorize")
-
     k = str(arguments.k)
-    score_arguments = ["score", "--columns", str(columns), "--k", k] + threads
-    if arguments.method == "exact":
-        # 4. Every shard alone and every pair of shards: block (i, j), i <= j, gets shards i and j.
-        pairs = [(i, j) for i in range(shards) for j in range(i, shards)]
-        pair_index = {pair: index for index, pair in enumerate(pairs)}
-
-        def route(line):
-            shard = int(line[:line.index("\t")]) // size
-            for other in range(shards):
-                yield pair_index[(min(shard, other), max(shard, other))], line
-
-        def score_pair(index, pair_lines):
-            i, j = pairs[index]
-            split = [] if i == j else ["--split", str(j * size)]
-            return run_worker(score_arguments + split, (line for _, line in pair_lines), peak)
-
-        candidates = (vectors.flatMap(route).partitionBy(len(pairs), lambda index: index)
-                      .mapPartitionsWithIndex(score_pair))
-        method_note = f"{len(pairs)} shard pairs"
-    else:
-        # 4'. Partitions trained on the driver from evenly spaced sample rows; each article scored in its nearest partitions.
-        step = max(1, total // max(2, arguments.sample_rows))
-        sample_path = os.path.join(arguments.work, "sample.vectors")
-        with open(sample_path, "w", encoding="utf-8") as output:
-            for line in vectors.filter(lambda line: int(line[:line.index("\t")]) % step == 0).toLocalIterator():
-                output.write(line + "\n")
-        wanted = arguments.partitions or max(1, total // 2000)
-        partitioner_path = os.path.join(arguments.work, "partitioner.bin")
-        partition_count = int(run_local(binary, ["train-partitions", "--columns", str(columns), "--partitions", str(wanted),
-                                                 "--dimensions", str(arguments.dimensions), "--output", partitioner_path],
-                                        stdin_path=sample_path).strip())
-        context.addFile(partitioner_path)
-        lap(f"train {partition_count} partitions")
-
-        def assign(vector_lines):
-            arguments_ = ["assign", "--partitioner", SparkFiles.get("partitioner.bin"), "--probes", str(arguments.probes)] + threads
-            for line in run_worker(arguments_, vector_lines, peak):
-                yield int(line[:line.index("\t")]), line
-
-        candidates = (vectors.mapPartitions(assign).partitionBy(partition_count, lambda partition: partition)
-                      .mapPartitions(lambda items: run_worker(score_arguments + ["--prefixed"], (line for _, line in items), peak)))
-        method_note = f"{partition_count} partitions, {arguments.probes} probes"
-
-    # 5. Candidate lists merged by the shard of their row; collected in row order.
-    merged = (candidates.map(lambda line: (int(line[:line.index("\t")]) // size, line))
-              .partitionBy(shards, lambda shard: shard)
-              .mapPartitions(lambda items: run_worker(["merge", "--k", k], (line for _, line in items), peak)))
     lists_path = os.path.join(arguments.work, "lists.tsv")
-    with open(lists_path, "w", encoding="utf-8") as output:
-        for line in merged.toLocalIterator():
-            output.write(line + "\n")
+    method_note = "resumed"
+    if arguments.resume and os.path.exists(lists_path):
+        log(f"resuming with the merged lists in {lists_path}")
+    else:
+        # 3. TF-IDF rows of every shard under the broadcast model.
+        def vectors_of(shard, shard_lines):
+            arguments_ = ["vectorize", "--input", "/dev/stdin", "--input-format", "jsonl", "--model", SparkFiles.get("model.json"),
+                          "--first-row", str(shard * size)] + input_options + threads
+            return run_worker(arguments_, shard_lines, peak)
+
+        vectors = by_shard.mapPartitionsWithIndex(vectors_of).persist(StorageLevel.MEMORY_AND_DISK)
+        vectors.count()
+        lap("vectorize")
+
+        score_arguments = ["score", "--columns", str(columns), "--k", k] + threads
+        if arguments.method == "exact":
+            # 4. Every shard alone and every pair of shards: block (i, j), i <= j, gets shards i and j.
+            pairs = [(i, j) for i in range(shards) for j in range(i, shards)]
+            pair_index = {pair: index for index, pair in enumerate(pairs)}
+
+            def route(line):
+                shard = int(line[:line.index("\t")]) // size
+                for other in range(shards):
+                    yield pair_index[(min(shard, other), max(shard, other))], line
+
+            def score_pair(index, pair_lines):
+                i, j = pairs[index]
+                split = [] if i == j else ["--split", str(j * size)]
+                return run_worker(score_arguments + split, (line for _, line in pair_lines), peak)
+
+            candidates = (vectors.flatMap(route).partitionBy(len(pairs), lambda index: index)
+                          .mapPartitionsWithIndex(score_pair))
+            method_note = f"{len(pairs)} shard pairs"
+        else:
+            # 4'. Partitions trained on the driver from evenly spaced sample rows; each article scored in its nearest partitions.
+            step = max(1, total // max(2, arguments.sample_rows))
+            sample_path = os.path.join(arguments.work, "sample.vectors")
+            write_lines(sample_path, vectors.filter(lambda line: int(line[:line.index("\t")]) % step == 0).toLocalIterator())
+            wanted = arguments.partitions or max(1, total // 5000)
+            partitioner_path = os.path.join(arguments.work, "partitioner.bin")
+            partition_count = int(run_local(binary, ["train-partitions", "--columns", str(columns), "--partitions", str(wanted),
+                                                     "--dimensions", str(arguments.dimensions), "--output", partitioner_path],
+                                            stdin_path=sample_path).strip())
+            context.addFile(partitioner_path)
+            lap(f"train {partition_count} partitions")
+
+            def assign(vector_lines):
+                arguments_ = ["assign", "--partitioner", SparkFiles.get("partitioner.bin"), "--probes", str(arguments.probes)] + threads
+                for line in run_worker(arguments_, vector_lines, peak):
+                    yield int(line[:line.index("\t")]), line
+
+            candidates = (vectors.mapPartitions(assign).partitionBy(partition_count, lambda partition: partition)
+                          .mapPartitions(lambda items: run_worker(score_arguments + ["--prefixed"], (line for _, line in items), peak)))
+            method_note = f"{partition_count} partitions, {arguments.probes} probes"
+
+        # 5. Candidate lists merged by the shard of their row; collected in row order.
+        merged = (candidates.map(lambda line: (int(line[:line.index("\t")]) // size, line))
+                  .partitionBy(shards, lambda shard: shard)
+                  .mapPartitions(lambda items: run_worker(["merge", "--k", k], (line for _, line in items), peak)))
+        write_lines(lists_path, merged.toLocalIterator())
     lap(f"score and merge ({method_note})")
 
     # 6. The index, written on the driver from the archive lines in row order, the model and the lists.
     articles_path = os.path.join(arguments.work, "articles.jsonl")
-    with open(articles_path, "w", encoding="utf-8") as output:
-        for line in by_shard.toLocalIterator():
-            output.write(line + "\n")
+    if not (arguments.resume and os.path.exists(articles_path)):
+        write_lines(articles_path, by_shard.toLocalIterator())
     shuffled = shuffle_bytes(context)
     worker_peak = peak.value
     context.stop()
@@ -292,12 +308,16 @@ def main():
     lap("write index")
     summary = {
         "index": arguments.index, "method": arguments.method, "articleCount": total, "shardCount": shards, "termCount": columns,
-        "k": arguments.k, "stageSeconds": stages, "wallSeconds": round(sum(stages.values()), 3),
+        "k": arguments.k, "stages": [{"name": name, "wallSeconds": seconds} for name, seconds in stages.items()],
+        "wallSeconds": round(sum(stages.values()), 3),
         "shuffleBytes": shuffled, "shuffleBytesPerArticle": None if shuffled is None else round(shuffled / total, 1),
         "workerPeakResidentBytes": worker_peak, "writerPeakResidentBytes": report.get("peakResidentBytes"),
         "measuredRecall": report.get("measuredRecall"), "generation": report.get("generation"),
     }
-    print(json.dumps(summary, sort_keys=True))
+    if arguments.summary:
+        write_lines(arguments.summary, [json.dumps(summary, sort_keys=True)])
+    else:
+        print(json.dumps(summary, sort_keys=True))
 
 
 if __name__ == "__main__":
