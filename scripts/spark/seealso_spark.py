@@ -81,8 +81,11 @@ def run_worker(arguments, lines, peak=None):
     own message. `peak` (an accumulator) records the largest resident set of any worker process.
     """
     binary = executable("seealso")
+    # Libraries shipped with the job (spark-build --ship-libraries) lie beside the binary.
+    environment = dict(os.environ)
+    environment["LD_LIBRARY_PATH"] = os.path.dirname(binary) + (":" + environment["LD_LIBRARY_PATH"] if environment.get("LD_LIBRARY_PATH") else "")
     process = subprocess.Popen([binary, "worker"] + arguments, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+                               stderr=subprocess.PIPE, env=environment)
     failure = []
 
     def feed():
