@@ -121,7 +121,10 @@ def render(rows, mib, seconds_text):
         if r.get("summary"):
             stages = ", ".join(f"{stage['name']} {stage['wallSeconds']:.1f} s" for stage in r["summary"]["stages"])
             same = r.get("identical_to_single")
-            lines.append(f"\n{r['archive']} spark-build {r['method']} ({r['summary']['shardCount']} shards): {stages}"
+            cpu = r["summary"].get("workerCPUSeconds")
+            share = (f"; the seealso workers on the executors used {cpu:.1f} CPU-s of the {2 * r['wall']:.0f} core-s the job held "
+                     f"({cpu / (2 * r['wall']):.0%}; the rest is Spark, Python routing and the driver)") if cpu is not None else ""
+            lines.append(f"\n{r['archive']} spark-build {r['method']} ({r['summary']['shardCount']} shards): {stages}{share}"
                          + ("" if same is None else f"; model, matrix, lists and articles {'byte-identical to' if same else 'DIFFER from'} "
                             "seealso build --method exact"))
     projection = _projection(rows)

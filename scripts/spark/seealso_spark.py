@@ -38,7 +38,8 @@ def parse_arguments():
     parser.add_argument("--index", required=True, help="index directory written on the driver")
     parser.add_argument("--seealso", required=True, help="the seealso binary shipped to the executors")
     parser.add_argument("--work", required=True, help="driver-local folder for the model, lists and archive copy")
-    parser.add_argument("--shards", type=int, required=True)
+    parser.add_argument("--shards", type=int, default=0,
+                        help="contiguous shards (default: 4 per core of the cluster, and at most 25,000 articles each)")
     parser.add_argument("--method", choices=["exact", "partitioned"], default="exact")
     parser.add_argument("--k", type=int, default=20)
     parser.add_argument("--partitions", type=int, default=0, help="partitioned: partitions (default: about 5,000 articles each)")
@@ -74,12 +75,14 @@ def executable(name):
     return path
 
 
-def run_worker(arguments, lines, peak=None):
+def run_worker(arguments, lines, peak=None, cpu=None):
     """Runs `seealso worker ARGUMENTS` with `lines` on standard input; yields its output lines.
 
     A worker that fails raises with its standard error, which fails the Spark task with SeeAlso's
-    own message. `peak` (an accumulator) records the largest resident set of any worker process.
+    own message. `peak` (an accumulator) records the largest resident set of any worker process,
+    `cpu` adds up their CPU seconds (what SeeAlso itself costs, against the job's wall time).
     """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     binary = executable("seealso")
     # Libraries shipped with the job (spark-build --ship-libraries) lie beside the binary.
     environment = dict(os.environ)
@@ -113,8 +116,11 @@ def run_worker(arguments, lines, peak=None):
     writer.join()
     status = process.wait()
     reader.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if peak is not None:
-        peak.add(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)
+        peak.add(after.ru_maxrss * 1024)
+    if cpu is not None:
+        cpu.add(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     if failure:
         raise failure[0]
     if status != 0:
@@ -184,27 +190,29 @@ def main():
     context.setLogLevel("WARN")
     context.addFile(binary)
     peak = context.accumulator(0, MaxAccumulator())
+    worker_cpu = context.accumulator(0.0)
 
     # Rows in input order, cut into contiguous shards so that shard s holds rows s*size ..< (s+1)*size.
-    lines = context.textFile(arguments.input, minPartitions=arguments.shards).filter(lambda line: line.strip() != "")
+    lines = context.textFile(arguments.input, minPartitions=4 * context.defaultParallelism).filter(lambda line: line.strip() != "")
     indexed = lines.zipWithIndex()
     total = indexed.count()
     if total < 2:
         raise SystemExit(f"spark-build: {arguments.input} holds {total} articles; an index needs at least 2")
-    size = -(-total // max(1, min(arguments.shards, total)))
+    wanted = arguments.shards or max(4 * context.defaultParallelism, -(-total // 25000))
+    size = -(-total // max(1, min(wanted, total)))
     shards = -(-total // size)
     by_shard = (indexed.map(lambda pair: (pair[1] // size, (pair[1], pair[0])))
                 .partitionBy(shards, lambda shard: shard)
                 .mapPartitions(lambda items: (line for _, line in sorted((item for _, item in items), key=lambda item: item[0])),
                                preservesPartitioning=True)
-                .persist(StorageLevel.MEMORY_AND_DISK))
+                .persist(StorageLevel.DISK_ONLY))
     log(f"{total} articles in {shards} shards of {size}")
     lap("read and shard")
 
     # 1-2. Term counts per shard, summed by term; the model is fitted on the driver.
     def counts_of(shard_lines):
         arguments_ = ["term-counts", "--input", "/dev/stdin", "--input-format", "jsonl"] + input_options + tfidf + threads
-        for line in run_worker(arguments_, shard_lines, peak):
+        for line in run_worker(arguments_, shard_lines, peak, worker_cpu):
             term, _, rest = line.partition("\t")
             if term == "#documents":
                 yield term, (int(rest), 0.0)
@@ -238,9 +246,9 @@ def main():
         def vectors_of(shard, shard_lines):
             arguments_ = ["vectorize", "--input", "/dev/stdin", "--input-format", "jsonl", "--model", SparkFiles.get("model.json"),
                           "--first-row", str(shard * size)] + input_options + threads
-            return run_worker(arguments_, shard_lines, peak)
+            return run_worker(arguments_, shard_lines, peak, worker_cpu)
 
-        vectors = by_shard.mapPartitionsWithIndex(vectors_of).persist(StorageLevel.MEMORY_AND_DISK)
+        vectors = by_shard.mapPartitionsWithIndex(vectors_of).persist(StorageLevel.DISK_ONLY)
         vectors.count()
         lap("vectorize")
 
@@ -258,7 +266,7 @@ def main():
             def score_pair(index, pair_lines):
                 i, j = pairs[index]
                 split = [] if i == j else ["--split", str(j * size)]
-                return run_worker(score_arguments + split, (line for _, line in pair_lines), peak)
+                return run_worker(score_arguments + split, (line for _, line in pair_lines), peak, worker_cpu)
 
             candidates = (vectors.flatMap(route).partitionBy(len(pairs), lambda index: index)
                           .mapPartitionsWithIndex(score_pair))
@@ -278,17 +286,17 @@ def main():
 
             def assign(vector_lines):
                 arguments_ = ["assign", "--partitioner", SparkFiles.get("partitioner.bin"), "--probes", str(arguments.probes)] + threads
-                for line in run_worker(arguments_, vector_lines, peak):
+                for line in run_worker(arguments_, vector_lines, peak, worker_cpu):
                     yield int(line[:line.index("\t")]), line
 
             candidates = (vectors.mapPartitions(assign).partitionBy(partition_count, lambda partition: partition)
-                          .mapPartitions(lambda items: run_worker(score_arguments + ["--prefixed"], (line for _, line in items), peak)))
+                          .mapPartitions(lambda items: run_worker(score_arguments + ["--prefixed"], (line for _, line in items), peak, worker_cpu)))
             method_note = f"{partition_count} partitions, {arguments.probes} probes"
 
         # 5. Candidate lists merged by the shard of their row; collected in row order.
         merged = (candidates.map(lambda line: (int(line[:line.index("\t")]) // size, line))
                   .partitionBy(shards, lambda shard: shard)
-                  .mapPartitions(lambda items: run_worker(["merge", "--k", k], (line for _, line in items), peak)))
+                  .mapPartitions(lambda items: run_worker(["merge", "--k", k], (line for _, line in items), peak, worker_cpu)))
         write_lines(lists_path, merged.toLocalIterator())
     lap(f"score and merge ({method_note})")
 
@@ -298,6 +306,7 @@ def main():
         write_lines(articles_path, by_shard.toLocalIterator())
     shuffled = shuffle_bytes(context)
     worker_peak = peak.value
+    executor_cpu = worker_cpu.value
     context.stop()
     lap("collect archive lines")
     write = ["write-index", "--input", articles_path, "--input-format", "jsonl", "--source-name", arguments.input,
@@ -314,7 +323,7 @@ def main():
         "k": arguments.k, "stages": [{"name": name, "wallSeconds": seconds} for name, seconds in stages.items()],
         "wallSeconds": round(sum(stages.values()), 3),
         "shuffleBytes": shuffled, "shuffleBytesPerArticle": None if shuffled is None else round(shuffled / total, 1),
-        "workerPeakResidentBytes": worker_peak, "writerPeakResidentBytes": report.get("peakResidentBytes"),
+        "workerPeakResidentBytes": worker_peak, "workerCPUSeconds": round(executor_cpu, 3), "writerPeakResidentBytes": report.get("peakResidentBytes"),
         "measuredRecall": report.get("measuredRecall"), "generation": report.get("generation"),
     }
     if arguments.summary:
