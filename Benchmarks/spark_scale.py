@@ -131,8 +131,9 @@ def render(rows, mib, seconds_text):
     if projection:
         lines += ["", projection]
     lines += ["", "`Benchmarks/run --stages spark` (release build): `seealso build --input A --index I --method M --k 10` and "
-              "`scripts/spark-build --input A --index J --method M --k 10 --master 'local[2]'` (default shards: 8; partitioned: "
-              "partitions of about 5,000 articles, 3 probes) on the same archive, one after the other on this 2-core machine. "
+              "`scripts/spark-build --input A --index J --method M --k 10 --master 'local[2]'` (default shards: 8 or 25,000 articles each; "
+              "partitioned: partitions of about 5,000 articles, each article a resident of its nearest and a visitor of its next 7) "
+              "on the same archive, one after the other on this 2-core machine. "
               "Wall time includes starting the JVM. Peak RSS is the whole process tree sampled every 0.2 s (for Spark: the JVM, "
               "its Python workers and the seealso processes); \"largest seealso worker\" is the peak of the biggest "
               "`seealso worker` process on an executor, the memory an executor needs beside Spark's own."]

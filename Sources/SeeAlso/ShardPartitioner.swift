@@ -2,11 +2,13 @@ import Foundation
 import SeeAlsoSimilarity
 import SeeAlsoSupport
 
-/// The partitioned method of a sharded build: an LSA projection and k-means centroids trained on a
-/// sample of the archive's rows, broadcast to every machine, which sends each article to its
-/// `probes` nearest partitions; each partition's rows are then scored exactly against each other.
-/// Two articles are compared when they share a partition, so recall grows with `probes` and cost
-/// with probes² · n² / (2 · partitions).
+/// The partitioned method of a sharded build (an inverted file): an LSA projection and k-means
+/// centroids trained on a sample of the archive's rows, broadcast to every machine. Each article is a
+/// *resident* of its nearest partition and a *visitor* of its next `probes − 1`; each partition scores
+/// its residents against each other and its visitors against its residents (never visitors against
+/// visitors), and every score is offered to both articles. Two articles are compared when one's home
+/// is among the other's probes, so recall grows with `probes` at a cost of about
+/// n · (probes − ½) · partition size pairs.
 package struct ShardPartitioner: Sendable {
     package var svd: RandomizedSVD
     /// Unit centroids in the reduced space, one row per partition.
@@ -23,8 +25,8 @@ package struct ShardPartitioner: Sendable {
         return ShardPartitioner(svd: svd, centroids: trained.centroids)
     }
 
-    /// Lines `partition \t row \t base64` (a vector line after its partition) for each of `rows`'
-    /// `probes` nearest partitions. Cost 2·nnz·d + 2·n·P·d FLOPs.
+    /// Lines `partition \t R|V \t row \t base64` for each of `rows`: R (resident) in its nearest
+    /// partition, V (visitor) in each of its next `probes − 1`. Cost 2·nnz·d + 2·n·P·d FLOPs.
     package func writeAssignments(_ rows: ShardedBuild.Rows, probes: Int, to output: LineOutput) {
         let partitions = Partitions(centroids: centroids, partitionOfRow: [])
         let count = min(probes, partitions.count)
@@ -33,7 +35,7 @@ package struct ShardPartitioner: Sendable {
         for local in 0..<matrix.rowCount {
             let range = matrix.rowStarts[local]..<matrix.rowStarts[local + 1]
             let line = ShardLines.vectorLine(row: rows.archiveRows[local], columns: matrix.columns[range], values: matrix.values[range])
-            for slot in 0..<count { output.write("\(nearest[local * count + slot])\t" + line) }
+            for slot in 0..<count { output.write("\(nearest[local * count + slot])\t\(slot == 0 ? "R" : "V")\t" + line) }
         }
     }
 

@@ -12,14 +12,15 @@ import SeeAlsoVectorize
 /// 2. `fitModel`: the summed counts → the model, equal to `build`'s own fit on the whole archive.
 /// 3. `writeVectors`: each part, with the model broadcast → TF-IDF rows numbered in archive order.
 /// 4. `writeCandidateLists`: the rows of one shard (all its pairs), or of two shards (the pairs between
-///    them), or of one partition → each row's k best there, canonical scores (`ExactAllPairs`).
+///    them), or of one partition (its residents and visitors) → each row's k best there, canonical
+///    scores (`ExactAllPairs`).
 /// 5. `mergeLists`: all candidate lists of some rows → each row's k best (score descending, then row).
 /// 6. `writeIndex`: the archive, the model and the merged lists → a normal index generation.
 ///
 /// Exact lists (every shard and every pair of shards scored) equal `build --method exact`'s list for
 /// list and score for score: scores are canonical, and each row's best k over all rows are among the
-/// union of its best k over each block. The partitioned method (`trainPartitions`, `assignPartitions`)
-/// scores each article only inside its nearest partitions.
+/// union of its best k over each block. The partitioned method (`ShardPartitioner`) scores each article
+/// only inside its nearest partitions.
 package enum ShardedBuild {
     /// Step 1: the term counts of `input` as `ShardLines` (`#documents` line first). O(input + terms).
     package static func writeTermStatistics(of input: ArchiveInput, tfidf: TfidfConfiguration, to output: LineOutput) throws {
@@ -73,17 +74,38 @@ package enum ShardedBuild {
     }
 
     /// Reads vector lines (any order; a row given twice is an error) with `columnCount` columns.
-    package static func readRows(_ input: LineInput, columnCount: Int, prefixed: Bool = false) throws -> Rows {
+    package static func readRows(_ input: LineInput, columnCount: Int) throws -> Rows {
         var parsed: [(row: Int, columns: [Int32], values: [Float])] = []
+        try input.forEachLine { line, number in parsed.append(try vector(line, columnCount: columnCount, input: input, number: number)) }
+        return try rows(parsed, columnCount: columnCount, input: input)
+    }
+
+    /// Reads a partition's assignment lines (`partition \t R|V \t row \t base64`, as `assign` writes them):
+    /// its residents and its visitors.
+    package static func readPartition(_ input: LineInput, columnCount: Int) throws -> (residents: Rows, visitors: Rows) {
+        var residents: [(row: Int, columns: [Int32], values: [Float])] = []
+        var visitors: [(row: Int, columns: [Int32], values: [Float])] = []
         try input.forEachLine { line, number in
-            var text = line
-            if prefixed, let tab = text.firstIndex(of: "\t") { text = text[text.index(after: tab)...] }
-            guard let vector = ShardLines.parseVector(text),
-                  vector.columns.allSatisfy({ $0 >= 0 && Int($0) < columnCount }), vector.values.allSatisfy(\.isFinite) else {
-                throw ShardedBuildError("\(input.name): line \(number) is not a vector line (row<TAB>base64 of columns and values below \(columnCount) columns)")
+            let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3, Int(fields[0]) != nil, fields[1] == "R" || fields[1] == "V" else {
+                throw ShardedBuildError("\(input.name): line \(number) is not an assignment line (partition<TAB>R or V<TAB>row<TAB>base64)")
             }
-            parsed.append(vector)
+            let parsed = try vector(fields[2], columnCount: columnCount, input: input, number: number)
+            if fields[1] == "R" { residents.append(parsed) } else { visitors.append(parsed) }
         }
+        return (try rows(residents, columnCount: columnCount, input: input), try rows(visitors, columnCount: columnCount, input: input))
+    }
+
+    private static func vector(_ text: Substring, columnCount: Int, input: LineInput, number: Int) throws -> (row: Int, columns: [Int32], values: [Float]) {
+        guard let vector = ShardLines.parseVector(text),
+              vector.columns.allSatisfy({ $0 >= 0 && Int($0) < columnCount }), vector.values.allSatisfy(\.isFinite) else {
+            throw ShardedBuildError("\(input.name): line \(number) is not a vector line (row<TAB>base64 of columns and values below \(columnCount) columns)")
+        }
+        return vector
+    }
+
+    private static func rows(_ vectors: [(row: Int, columns: [Int32], values: [Float])], columnCount: Int, input: LineInput) throws -> Rows {
+        var parsed = vectors
         parsed.sort { $0.row < $1.row }
         var rowStarts = [0]
         var columns: [Int32] = []
@@ -109,6 +131,22 @@ package enum ShardedBuild {
         } else {
             lists = ExactAllPairs.run(rows.matrix, options: .init(k: k))
         }
+        write(lists, of: rows, to: output)
+    }
+
+    /// Step 4 of the partitioned method: within one partition, the k best of every resident among the
+    /// residents and the visitors, and of every visitor among the residents (visitors are never scored
+    /// against each other), as list lines. Cost: residents²/2 + residents · visitors pairs.
+    package static func writeCandidateLists(residents: Rows, visitors: Rows, k: Int, to output: LineOutput) {
+        writeCandidateLists(residents, split: nil, k: k, to: output)
+        guard residents.matrix.rowCount > 0, visitors.matrix.rowCount > 0 else { return }
+        var both = residents
+        both.matrix.append(visitors.matrix)
+        both.archiveRows += visitors.archiveRows
+        write(ExactAllPairs.runCross(both.matrix, split: residents.matrix.rowCount, options: .init(k: k)), of: both, to: output)
+    }
+
+    private static func write(_ lists: NeighborLists, of rows: Rows, to output: LineOutput) {
         for local in 0..<lists.rowCount {
             let entries = lists.neighbors(of: local)
             guard !entries.isEmpty else { continue }

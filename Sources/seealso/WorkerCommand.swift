@@ -67,14 +67,19 @@ struct WorkerCommand: ParsableCommand {
         var split: Int?
         @Option(help: "Length of each list.")
         var k = 20
-        @Flag(help: "Each line starts with a routing key and a tab (assign's partition), which is skipped.")
-        var prefixed = false
+        @Flag(help: "The lines are one partition's assignment lines (assign's): score residents with each other and visitors with residents.")
+        var partition = false
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             _ = global.apply()
             try checkBounds(k: k, columns: columns)
-            let rows = try ShardedBuild.readRows(try LineInput(path: nil), columnCount: columns, prefixed: prefixed)
+            if partition {
+                guard split == nil else { throw ValidationError("--split and --partition exclude each other") }
+                let (residents, visitors) = try ShardedBuild.readPartition(try LineInput(path: nil), columnCount: columns)
+                return ShardedBuild.writeCandidateLists(residents: residents, visitors: visitors, k: k, to: LineOutput())
+            }
+            let rows = try ShardedBuild.readRows(try LineInput(path: nil), columnCount: columns)
             ShardedBuild.writeCandidateLists(rows, split: split, k: k, to: LineOutput())
         }
     }
@@ -121,11 +126,11 @@ struct WorkerCommand: ParsableCommand {
 
     struct Assign: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "assign", abstract: "Prefix each vector line with its nearest partitions, one line per partition.")
+            commandName: "assign", abstract: "Send each vector line to its nearest partition (as a resident, R) and its next probes − 1 (as a visitor, V).")
         @Option(help: "The partitioner file (train-partitions').")
         var partitioner: String
-        @Option(help: "Partitions each article is sent to.")
-        var probes = 2
+        @Option(help: "Partitions each article is sent to: its own and probes − 1 it visits.")
+        var probes = 8
         @OptionGroup var global: GlobalOptions
 
         func run() throws {

@@ -134,6 +134,30 @@ import SeeAlsoTestSupport
         return "no error"
     }
 
+    /// In a partition, residents are listed against residents and visitors, visitors against residents only.
+    @Test func partitionListsEqualBruteForceOverWhatEachRowMeets() throws {
+        try withTemporaryDirectory { scratch in
+            let matrix = TestMatrices.randomSparse(rows: 90, columns: 40, density: 0.1, seed: 8)
+            let visitorRows = Set(stride(from: 1, to: 90, by: 3))
+            var truth = BruteForce.scores(matrix)
+            for row in 0..<90 {
+                for other in 0..<90 where visitorRows.contains(row) && visitorRows.contains(other) { truth[row][other] = -1 }
+            }
+            let residents = (0..<90).filter { !visitorRows.contains($0) }, visitors = visitorRows.sorted()
+            let output = scratch.path("lists.tsv")
+            do {
+                ShardedBuild.writeCandidateLists(residents: ShardedBuild.Rows(matrix: matrix.selectingRows(residents), archiveRows: residents),
+                                                 visitors: ShardedBuild.Rows(matrix: matrix.selectingRows(visitors), archiveRows: visitors),
+                                                 k: 5, to: try LineOutput(path: output))
+            }
+            let merged = scratch.path("merged.tsv")
+            do { try ShardedBuild.mergeLists(try LineInput(path: output), k: 5, to: try LineOutput(path: merged)) }
+            let lists = try ShardedBuild.readMergedLists(try LineInput(path: merged), rowCount: 90, k: 5)
+            let problems = BruteForce.problems(lists, truth: truth, k: 5)
+            #expect(problems.isEmpty, "\(problems.prefix(5).joined(separator: "\n"))")
+        }
+    }
+
     @Test func badLinesAreRefusedWithTheirLineNumber() throws {
         try withTemporaryDirectory { scratch in
             let counts = try scratch.write("counts.tsv", "#documents\t3\nword\t2\t5\nbroken line\n")
@@ -202,14 +226,15 @@ import SeeAlsoTestSupport
                 let broken = try scratch.write("broken.bin", bytes: damaged)
                 #expect(throws: ShardedBuildError.self) { _ = try ShardPartitioner.load(broken) }
             }
-            // Each row goes to `probes` distinct partitions, its own nearest first.
+            // Each row goes to `probes` distinct partitions: a resident of its nearest, a visitor of the next.
             let assigned = scratch.path("assigned.tsv")
             do { loaded.writeAssignments(rows, probes: 2, to: try LineOutput(path: assigned)) }
-            let lines = try String(contentsOfFile: assigned, encoding: .utf8).split(separator: "\n")
+            let lines = try String(contentsOfFile: assigned, encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t") }
             #expect(lines.count == 2 * matrix.rowCount)
             for pair in stride(from: 0, to: lines.count, by: 2) {
-                #expect(lines[pair].split(separator: "\t")[0] != lines[pair + 1].split(separator: "\t")[0])
-                #expect(lines[pair].split(separator: "\t").dropFirst() == lines[pair + 1].split(separator: "\t").dropFirst())
+                #expect(lines[pair][0] != lines[pair + 1][0])
+                #expect(lines[pair][1] == "R" && lines[pair + 1][1] == "V")
+                #expect(lines[pair].dropFirst(2) == lines[pair + 1].dropFirst(2))
             }
         }
     }

@@ -43,7 +43,8 @@ def parse_arguments():
     parser.add_argument("--method", choices=["exact", "partitioned"], default="exact")
     parser.add_argument("--k", type=int, default=20)
     parser.add_argument("--partitions", type=int, default=0, help="partitioned: partitions (default: about 5,000 articles each)")
-    parser.add_argument("--probes", type=int, default=3, help="partitioned: partitions each article is scored in")
+    parser.add_argument("--probes", type=int, default=8,
+                        help="partitioned: partitions each article is scored in (its own, and probes - 1 it visits)")
     parser.add_argument("--dimensions", type=int, default=128, help="partitioned: LSA dimensions of the partitioner")
     parser.add_argument("--sample-rows", type=int, default=50000, help="partitioned: rows the partitioner is trained on")
     parser.add_argument("--task-threads", type=int, default=1, help="threads of each worker process (spark.task.cpus)")
@@ -290,7 +291,7 @@ def main():
                     yield int(line[:line.index("\t")]), line
 
             candidates = (vectors.mapPartitions(assign).partitionBy(partition_count, lambda partition: partition)
-                          .mapPartitions(lambda items: run_worker(score_arguments + ["--prefixed"], (line for _, line in items), peak, worker_cpu)))
+                          .mapPartitions(lambda items: run_worker(score_arguments + ["--partition"], (line for _, line in items), peak, worker_cpu)))
             method_note = f"{partition_count} partitions, {arguments.probes} probes"
 
         # 5. Candidate lists merged by the shard of their row; collected in row order.
