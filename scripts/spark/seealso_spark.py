@@ -8,7 +8,8 @@ only routes lines between `seealso worker` steps; it tokenizes, weighs and score
   model broadcast (addFile); shard --worker vectorize--> vector lines (row, base64)
   exact:       vectors routed to every shard pair (i <= j) --worker score [--split]--> candidate lists
   partitioned: sample --worker train-partitions (driver)--> partitioner broadcast;
-               vectors --worker assign--> (partition, vector) --worker score (per partition)--> candidate lists
+               vectors --worker assign--> (partition, R|V, vector): resident of the nearest partition, visitor of
+               the next probes - 1 --worker score --partition (per partition)--> candidate lists
   candidate lists by row's shard --worker merge--> merged lists (row order) --> driver file
   driver: worker write-index (archive lines in row order, model, merged lists) --> index generation
 
