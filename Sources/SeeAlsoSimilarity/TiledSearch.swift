@@ -91,17 +91,13 @@ package enum TiledSearch {
         let locks = (0..<schedule.tileCount).map { _ in NSLock() }
         let workers = Parallelism.workerCount
         let buffers = (0..<workers).map { _ in ScoreBuffer(count: tile * schedule.blockWidth) }
-        let scratch = (0..<workers).map { _ in Locked([ColumnCandidate]()) }
+        let offers = ColumnOffers(workers: workers)
         // Tiles in increasing order: a row's heap is filled by its own tile before later tiles offer
         // it column-side candidates, so their thresholds already filter most of them out.
         Parallelism.forEachDynamic(schedule.tileCount, workers: workers) { tileIndex, worker in
             let rows = schedule.rows(ofTile: tileIndex)
             let buffer = buffers[worker].pointer
             var state = prepare(rows)
-            var candidates = scratch[worker].withLock { list -> [ColumnCandidate] in
-                defer { list = [] }
-                return list
-            }
             for columns in schedule.columnBlocks(ofTile: tileIndex) {
                 let stride = columns.count
                 fill(&state, rows, columns, buffer, stride)
@@ -114,13 +110,10 @@ package enum TiledSearch {
                 // Column side: items before this tile also see each row of the tile as a candidate.
                 let before = columns.lowerBound..<min(columns.upperBound, rows.lowerBound)
                 if !before.isEmpty {
-                    candidates.removeAll(keepingCapacity: true)
-                    collectColumnCandidates(buffer, stride: stride, rows: rows, columns: before,
-                                            columnOffset: columns.lowerBound, heaps: heaps, into: &candidates)
-                    pushColumnCandidates(&candidates, heaps: heaps, locks: locks, tile: tile)
+                    offers.offer(buffer, stride: stride, rows: rows, columns: before, columnOffset: columns.lowerBound,
+                                 heaps: heaps, locks: locks, tile: tile, worker: worker)
                 }
             }
-            scratch[worker].withLock { $0 = candidates }
             progress?.advance(by: rows.count)
         }
         return heaps.lists()
@@ -144,15 +137,11 @@ package enum TiledSearch {
         let locks = (0..<max(1, (split + tile - 1) / tile)).map { _ in NSLock() }
         let workers = Parallelism.workerCount
         let buffers = (0..<workers).map { _ in ScoreBuffer(count: tile * blockWidth) }
-        let scratch = (0..<workers).map { _ in Locked([ColumnCandidate]()) }
+        let offers = ColumnOffers(workers: workers)
         Parallelism.forEachDynamic(tileCount, workers: workers) { tileIndex, worker in
             let rows = split + tileIndex * tile..<min(count, split + (tileIndex + 1) * tile)
             let buffer = buffers[worker].pointer
             var state = prepare(rows)
-            var candidates = scratch[worker].withLock { list -> [ColumnCandidate] in
-                defer { list = [] }
-                return list
-            }
             for blockStart in stride(from: 0, to: split, by: blockWidth) {
                 let columns = blockStart..<min(split, blockStart + blockWidth)
                 let stride = columns.count
@@ -162,15 +151,34 @@ package enum TiledSearch {
                     collectCandidates(buffer + (row - rows.lowerBound) * stride, count: stride,
                                       firstId: columns.lowerBound, into: heaps, row: row, excluded: -1)
                 }
-                candidates.removeAll(keepingCapacity: true)
-                collectColumnCandidates(buffer, stride: stride, rows: rows, columns: columns,
-                                        columnOffset: columns.lowerBound, heaps: heaps, into: &candidates)
-                pushColumnCandidates(&candidates, heaps: heaps, locks: locks, tile: tile)
+                offers.offer(buffer, stride: stride, rows: rows, columns: columns, columnOffset: columns.lowerBound,
+                             heaps: heaps, locks: locks, tile: tile, worker: worker)
             }
-            scratch[worker].withLock { $0 = candidates }
             progress?.advance(by: rows.count)
         }
         return heaps.lists()
+    }
+
+    /// The column side of a symmetric or cross search: each worker's reusable candidate list, and the
+    /// offer of a score block to the heaps of its columns.
+    private struct ColumnOffers {
+        let scratch: [Locked<[ColumnCandidate]>]
+
+        init(workers: Int) { scratch = (0..<workers).map { _ in Locked([ColumnCandidate]()) } }
+
+        /// Offers each row of `rows` to the heap of each column of `columns` (buffer column 0 is `columnOffset`).
+        func offer(_ buffer: UnsafeMutablePointer<Float>, stride: Int, rows: Range<Int>, columns: Range<Int>, columnOffset: Int,
+                   heaps: TopKHeaps, locks: [NSLock], tile: Int, worker: Int) {
+            var candidates = scratch[worker].withLock { list -> [ColumnCandidate] in
+                defer { list = [] }
+                return list
+            }
+            candidates.removeAll(keepingCapacity: true)
+            collectColumnCandidates(buffer, stride: stride, rows: rows, columns: columns, columnOffset: columnOffset,
+                                    heaps: heaps, into: &candidates)
+            pushColumnCandidates(&candidates, heaps: heaps, locks: locks, tile: tile)
+            scratch[worker].withLock { $0 = candidates }
+        }
     }
 
     struct ColumnCandidate {
