@@ -48,11 +48,13 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // A header-only module for the one hint Swift cannot express: a software prefetch (see TermDictionary).
+        .systemLibrary(name: "CPrefetch"),
         .target(name: "SeeAlsoSupport", dependencies: ["CZlib"]),
         .target(name: "SeeAlsoBLAS", dependencies: ["COpenBLAS"]),
         .target(name: "SeeAlsoCorpus", dependencies: ["CZlib", "SeeAlsoSupport"]),
         // Language resources are data in the top-level Models/ folder, found at run time (see ModelsDirectory).
-        .target(name: "SeeAlsoText", dependencies: ["SeeAlsoSupport"]),
+        .target(name: "SeeAlsoText", dependencies: ["SeeAlsoSupport", "CPrefetch"]),
         .target(name: "SeeAlsoVectorize", dependencies: ["SeeAlsoCorpus", "SeeAlsoText", "SeeAlsoSupport"]),
         .target(name: "SeeAlsoSynth", dependencies: ["SeeAlsoCorpus", "SeeAlsoSupport"]),
         .target(name: "SeeAlsoSimilarity", dependencies: ["SeeAlsoVectorize", "SeeAlsoBLAS", "SeeAlsoSupport"]),

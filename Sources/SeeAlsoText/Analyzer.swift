@@ -10,9 +10,15 @@ package struct Analyzer {
     package private(set) var terms = TermDictionary(expectedCount: 32768)
     private var tokenizer: Tokenizer
     private var tokens = TokenBuffer()
-    /// Per language slot (see `slot(for:)`): token text → term id, or -1 for a dropped token.
+    /// Per language slot (see `slot(for:)`): token text → its term id as payload, or -1 for a dropped token.
+    /// Unused when `surfacesAreTerms`.
     private var surfaceForms: [TermDictionary]
-    private var surfaceTerms: [[Int32]]
+    /// True when a token's analysis does not depend on its article's language and a kept token is its
+    /// own term (no stemming, stop words none, fixed or custom): tokens are then looked up in `terms`
+    /// itself, whose payload is the term id or -1 for a stop word, so each token costs one probe of one table.
+    private let surfacesAreTerms: Bool
+    /// The current token batch's dictionary signatures (reused).
+    private var signatures: [TermDictionary.Signature] = []
     private let stopLists: [Set<String>?]
     private let stemmers: [(any Stemmer)?]
     private var unigrams: [Int32] = []
@@ -29,7 +35,6 @@ package struct Analyzer {
         tokenizer = Tokenizer(lowercase: configuration.lowercase, stripAccents: configuration.stripAccents)
         let slotCount = Language.allCases.count + 1
         surfaceForms = Array(repeating: TermDictionary(expectedCount: 16384), count: slotCount)
-        surfaceTerms = Array(repeating: [], count: slotCount)
         var stopLists: [Set<String>?] = Array(repeating: nil, count: slotCount)
         var stemmers: [(any Stemmer)?] = Array(repeating: nil, count: slotCount)
         for (slot, language) in Language.allCases.enumerated() {
@@ -48,6 +53,11 @@ package struct Analyzer {
         }
         self.stopLists = stopLists
         self.stemmers = stemmers
+        if case .perArticle = configuration.stopWords {
+            surfacesAreTerms = false
+        } else {
+            surfacesAreTerms = !configuration.stemming
+        }
     }
 
     private func slot(for language: Language?) -> Int {
@@ -97,35 +107,46 @@ package struct Analyzer {
     }
 
     /// Looks up each token in the slot's surface table and appends its term id (stop words vanish).
+    /// First every token's signature is computed and its slot prefetched, so the cache misses of a whole
+    /// document overlap instead of stalling one probe after another; then the tokens are probed.
     private mutating func appendTerms(slot: Int) {
-        // Move the slot's tables into locals so that probing them costs no copy-on-write checks.
+        // Move the table into a local so that probing it costs no copy-on-write checks.
         var surfaces = TermDictionary(expectedCount: 0)
-        var surfaceTermIds: [Int32] = []
-        swap(&surfaces, &surfaceForms[slot])
-        swap(&surfaceTermIds, &surfaceTerms[slot])
-        defer {
-            swap(&surfaces, &surfaceForms[slot])
-            swap(&surfaceTermIds, &surfaceTerms[slot])
+        if surfacesAreTerms { swap(&surfaces, &terms) } else { swap(&surfaces, &surfaceForms[slot]) }
+        defer { if surfacesAreTerms { swap(&surfaces, &terms) } else { swap(&surfaces, &surfaceForms[slot]) } }
+        let count = tokens.count
+        signatures.removeAll(keepingCapacity: true)
+        for index in 0..<count {
+            let signature = TermDictionary.signature(tokens.token(index))
+            signatures.append(signature)
+            surfaces.prefetch(signature)
         }
-        for index in 0..<tokens.count {
+        for index in 0..<count {
             let token = tokens.token(index)
             let term: Int32
-            if let surface = surfaces.find(token) {
-                term = surfaceTermIds[Int(surface)]
+            if let known = surfaces.payload(of: token, signature: signatures[index]) {
+                term = known
+            } else if surfacesAreTerms {
+                term = isStopWord(token, slot: slot) ? -1 : Int32(surfaces.count)
+                _ = surfaces.insert(token, signature: signatures[index], payload: term)
             } else {
-                _ = surfaces.insert(token)
                 term = analyzeNewSurface(token, slot: slot)
-                surfaceTermIds.append(term)
+                _ = surfaces.insert(token, signature: signatures[index], payload: term)
             }
             if term >= 0 { unigrams.append(term) }
         }
     }
 
+    private func isStopWord(_ token: UnsafeBufferPointer<UInt8>, slot: Int) -> Bool {
+        guard let stopList = stopLists[slot] else { return false }
+        return stopList.contains(String(decoding: token, as: UTF8.self))
+    }
+
     /// Stop-word test and stemming for a token seen for the first time in this language.
     private mutating func analyzeNewSurface(_ token: UnsafeBufferPointer<UInt8>, slot: Int) -> Int32 {
-        let text = String(decoding: token, as: UTF8.self)
-        if let stopList = stopLists[slot], stopList.contains(text) { return -1 }
+        if isStopWord(token, slot: slot) { return -1 }
         if let stemmer = stemmers[slot] {
+            let text = String(decoding: token, as: UTF8.self)
             let stem = stemmer.stem(text)
             var stemBytes = Array(stem.utf8)
             return stemBytes.withUnsafeMutableBufferPointer { terms.insert(UnsafeBufferPointer($0)).id }

@@ -1,25 +1,38 @@
+import CPrefetch
 import Foundation
 
-/// A hash table from byte strings (UTF-8 terms) to dense ids 0, 1, 2, … in insertion order.
+/// A hash table from byte strings (UTF-8 terms) to dense ids 0, 1, 2, … in insertion order, each
+/// with an optional 32-bit payload (the analyzer stores a token's term id there).
 ///
 /// Hand-written because it is the hottest structure of vectorizing (one probe per token):
-/// open addressing with linear probing and 16-byte slots holding 32 bits of hash (which also
-/// choose the slot, so growing never rehashes keys), the id, and a "prefix word" that encodes a
-/// key of up to 7 bytes completely (bytes plus length). Most tokens are that short, so a probe
-/// usually touches one cache line and never the key arena. Load factor ≤ 0.5; lookup and
-/// insert O(key length) expected. Keys must not contain NUL bytes.
+/// open addressing with linear probing and 32-byte slots (two per cache line) holding the id and
+/// payload, the key's first 16 bytes and its length and arena offset. Keys of up to 16 bytes —
+/// nearly every token — are compared inside the slot, so a probe touches one cache line; longer
+/// keys compare the rest in the arena straight from the slot's offset. Load factor ≤ 0.5; lookup
+/// and insert O(key length) expected. Keys must not contain NUL bytes. For batches of keys,
+/// `signature(_:)` then `prefetch(_:)` on every key before probing lets the processor fetch the
+/// slots' cache lines in parallel (see `Analyzer`).
 package struct TermDictionary: Sendable {
     private var arena: [UInt8] = []
     private var offsets: [Int] = [0]
-    /// Pairs (meta, prefix word); meta = tag << 32 | (id + 1), 0 when empty.
+    /// Four words per slot: payload << 32 | (id + 1) (0 when empty); key bytes 0..<8 and 8..<16
+    /// (little-endian, zero-padded); min(length, 0xFFFF) << 48 | arena offset.
     private var slots: [UInt64]
     private var mask: Int
+
+    /// What a probe compares: the key's hash, its first 16 bytes and its length.
+    package struct Signature {
+        package var hash: UInt64
+        package var first: UInt64
+        package var second: UInt64
+        package var length: Int
+    }
 
     /// An empty dictionary with room for about `expectedCount` keys before it grows.
     package init(expectedCount: Int = 512) {
         var capacity = 1024
         while capacity < expectedCount * 2 { capacity *= 2 }
-        slots = Array(repeating: 0, count: 2 * capacity)
+        slots = Array(repeating: 0, count: 4 * capacity)
         mask = capacity - 1
     }
 
@@ -28,42 +41,76 @@ package struct TermDictionary: Sendable {
     /// The id of `key`, or nil. Read-only, so callers can probe without copy-on-write checks.
     @inline(__always)
     package func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
-        let (tag, word) = TermDictionary.signature(key)
-        return slots.withUnsafeBufferPointer { slots in
-            var index = Int(tag) & mask
-            while true {
-                let meta = slots[2 * index]
-                if meta == 0 { return nil }
-                if meta >> 32 == tag && slots[2 * index + 1] == word {
-                    let id = Int(meta & 0xFFFF_FFFF) - 1
-                    if key.count <= 7 || storedKeyEquals(id, key) { return Int32(id) }
-                }
-                index = (index + 1) & mask
-            }
-        }
+        find(key, TermDictionary.signature(key)).map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) - 1 }
+    }
+
+    /// The payload stored with `key` (see `insert(_:payload:)`), or nil when `key` is absent.
+    @inline(__always)
+    package func payload(of key: UnsafeBufferPointer<UInt8>, signature: Signature) -> Int32? {
+        find(key, signature).map { Int32(truncatingIfNeeded: $0 >> 32) }
+    }
+
+    /// Starts fetching the cache line of the slot `signature` hashes to, without waiting for it.
+    @inline(__always)
+    package func prefetch(_ signature: Signature) {
+        slots.withUnsafeBufferPointer { seealso_prefetch($0.baseAddress! + 4 * (Int(truncatingIfNeeded: signature.hash) & mask)) }
     }
 
     /// The id of `key`, inserting it when new.
     @inline(__always)
     package mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int32, inserted: Bool) {
-        let (tag, word) = TermDictionary.signature(key)
-        var index = Int(tag) & mask
+        insert(key, signature: TermDictionary.signature(key), payload: 0)
+    }
+
+    /// The id of `key`, inserting it with `payload` when new (an existing key keeps its payload).
+    package mutating func insert(_ key: UnsafeBufferPointer<UInt8>, signature: Signature, payload: Int32) -> (id: Int32, inserted: Bool) {
+        var index = Int(truncatingIfNeeded: signature.hash) & mask
         while true {
-            let meta = slots[2 * index]
+            let meta = slots[4 * index]
             if meta == 0 { break }
-            if meta >> 32 == tag && slots[2 * index + 1] == word {
-                let id = Int(meta & 0xFFFF_FFFF) - 1
-                if key.count <= 7 || storedKeyEquals(id, key) { return (Int32(id), false) }
-            }
+            if matches(slot: index, key, signature) { return (Int32(truncatingIfNeeded: meta & 0xFFFF_FFFF) - 1, false) }
             index = (index + 1) & mask
         }
         let id = count
+        let start = arena.count
         arena.append(contentsOf: key)
         offsets.append(arena.count)
-        slots[2 * index] = tag << 32 | UInt64(id + 1)
-        slots[2 * index + 1] = word
+        slots[4 * index] = UInt64(UInt32(bitPattern: payload)) << 32 | UInt64(id + 1)
+        slots[4 * index + 1] = signature.first
+        slots[4 * index + 2] = signature.second
+        slots[4 * index + 3] = UInt64(min(key.count, 0xFFFF)) << 48 | UInt64(start)
         if count * 2 > mask + 1 { grow() }
         return (Int32(id), true)
+    }
+
+    /// The first word of `key`'s slot (payload << 32 | id + 1), or nil.
+    @inline(__always)
+    private func find(_ key: UnsafeBufferPointer<UInt8>, _ signature: Signature) -> UInt64? {
+        var index = Int(truncatingIfNeeded: signature.hash) & mask
+        while true {
+            let meta = slots.withUnsafeBufferPointer { $0[4 * index] }
+            if meta == 0 { return nil }
+            if matches(slot: index, key, signature) { return meta }
+            index = (index + 1) & mask
+        }
+    }
+
+    /// Whether the occupied slot `index` holds `key`.
+    @inline(__always)
+    private func matches(slot index: Int, _ key: UnsafeBufferPointer<UInt8>, _ signature: Signature) -> Bool {
+        slots.withUnsafeBufferPointer { slots in
+            guard slots[4 * index + 1] == signature.first, slots[4 * index + 2] == signature.second else { return false }
+            let lengthAndStart = slots[4 * index + 3]
+            let storedLength = Int(lengthAndStart >> 48)
+            guard storedLength == min(signature.length, 0xFFFF) else { return false }
+            if signature.length <= 16 { return true }
+            let id = Int(slots[4 * index] & 0xFFFF_FFFF) - 1
+            let start = Int(lengthAndStart & 0xFFFF_FFFF_FFFF)
+            guard offsets[id + 1] - start == key.count else { return false }
+            return arena.withUnsafeBufferPointer { stored in
+                TermDictionary.bytesEqual(stored.baseAddress! + start + 16, key.baseAddress! + 16, key.count - 16)
+            }
+        }
     }
 
     /// The id of `string`, or nil.
@@ -120,59 +167,78 @@ package struct TermDictionary: Sendable {
         return keyed.map(\.id)
     }
 
-    private func storedKeyEquals(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = offsets[id]
-        guard offsets[id + 1] - start == key.count else { return false }
-        return arena.withUnsafeBufferPointer { stored in
-            TermDictionary.bytesEqual(stored.baseAddress! + start, key.baseAddress, key.count)
-        }
-    }
-
     private mutating func grow() {
         let capacity = 2 * (mask + 1)
-        var fresh = [UInt64](repeating: 0, count: 2 * capacity)
+        var fresh = [UInt64](repeating: 0, count: 4 * capacity)
         let newMask = capacity - 1
-        for index in 0...mask where slots[2 * index] != 0 {
-            let meta = slots[2 * index]
-            var target = Int(meta >> 32) & newMask
-            while fresh[2 * target] != 0 { target = (target + 1) & newMask }
-            fresh[2 * target] = meta
-            fresh[2 * target + 1] = slots[2 * index + 1]
+        arena.withUnsafeBufferPointer { arena in
+            for index in 0...mask where slots[4 * index] != 0 {
+                let length = Int(slots[4 * index + 3] >> 48)
+                let hash: UInt64
+                if length <= 16 {
+                    hash = TermDictionary.shortHash(first: slots[4 * index + 1], second: slots[4 * index + 2], length: length)
+                } else {
+                    let id = Int(slots[4 * index] & 0xFFFF_FFFF) - 1
+                    hash = TermDictionary.signature(UnsafeBufferPointer(rebasing: arena[offsets[id]..<offsets[id + 1]])).hash
+                }
+                var target = Int(truncatingIfNeeded: hash) & newMask
+                while fresh[4 * target] != 0 { target = (target + 1) & newMask }
+                for word in 0..<4 { fresh[4 * target + word] = slots[4 * index + word] }
+            }
         }
         slots = fresh
         mask = newMask
     }
 
-    /// The 32-bit hash tag and the prefix word of a key: up to 7 bytes little-endian plus the
-    /// length in the top byte, or the first 7 bytes plus 0xFF for longer keys.
+    /// The signature of a key: its first 16 bytes as two little-endian words (zero-padded), its
+    /// length, and a 64-bit hash of all its bytes (multiply-xorshift mixing, 8 bytes per step).
     @inline(__always)
-    static func signature(_ key: UnsafeBufferPointer<UInt8>) -> (tag: UInt64, word: UInt64) {
+    package static func signature(_ key: UnsafeBufferPointer<UInt8>) -> Signature {
         let count = key.count
-        var word: UInt64 = 0
-        let head = min(count, 7)
-        for index in 0..<head { word |= UInt64(key[index]) << (8 * UInt64(index)) }
-        word |= (count <= 7 ? UInt64(count) : 0xFF) << 56
-        let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var hash = word &* multiplier
-        if count > 7 {
-            let raw = UnsafeRawPointer(key.baseAddress!)
-            var index = 7
+        guard let base = key.baseAddress, count > 0 else { return Signature(hash: 0x5851_F42D_4C95_7F2D, first: 0, second: 0, length: 0) }
+        let raw = UnsafeRawPointer(base)
+        var first: UInt64 = 0
+        var second: UInt64 = 0
+        if count >= 16 {
+            first = raw.loadUnaligned(as: UInt64.self)
+            second = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        } else if count >= 8 {
+            first = raw.loadUnaligned(as: UInt64.self)
+            // The last 8 bytes, shifted so that only those past byte 8 remain (no read past the key).
+            second = count == 8 ? 0 : raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) >> UInt64(8 * (16 - count))
+        } else if count >= 4 {
+            // Two overlapping 4-byte reads cover 4...7 bytes; the overlap holds the same bytes.
+            let low = UInt64(raw.loadUnaligned(as: UInt32.self))
+            let high = UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+            first = low | high << UInt64(8 * (count - 4))
+        } else {
+            for index in 0..<count { first |= UInt64(base[index]) << UInt64(8 * index) }
+        }
+        var hash = shortHash(first: first, second: second, length: count)
+        if count > 16 {
+            var index = 16
             while index + 8 <= count {
-                hash = (hash ^ raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* multiplier
-                hash ^= hash >> 29
+                hash = (hash ^ (hash >> 29) ^ raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* multiplier
                 index += 8
             }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < count {
-                tail |= UInt64(key[index]) << shift
-                shift += 8
-                index += 1
+            if index < count {
+                let last = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) >> UInt64(8 * (8 - (count - index)))
+                hash = (hash ^ (hash >> 29) ^ last) &* multiplier
             }
-            hash = (hash ^ tail ^ UInt64(count)) &* multiplier
+            hash ^= hash >> 32
         }
-        hash = (hash ^ (hash >> 32)) &* 0xD6E8_FEB8_6659_FD93
-        return ((hash ^ (hash >> 29)) >> 32, word)
+        return Signature(hash: hash, first: first, second: second, length: count)
+    }
+
+    private static let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// The hash of a key of at most 16 bytes from its signature words alone (so growing the table
+    /// rehashes short keys without reading the arena); longer keys mix their remaining bytes into it.
+    @inline(__always)
+    private static func shortHash(first: UInt64, second: UInt64, length: Int) -> UInt64 {
+        var hash = (first ^ UInt64(length) << 58) &* multiplier
+        hash = (hash ^ (hash >> 29) ^ second) &* 0xD6E8_FEB8_6659_FD93
+        return hash ^ (hash >> 32)
     }
 
     /// Whether `count` bytes at `a` and `b` are equal; 8 bytes at a time, no library call.

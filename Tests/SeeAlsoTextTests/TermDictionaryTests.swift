@@ -99,6 +99,41 @@ private extension TermDictionary {
         #expect(dictionary.find("abcdefgj") == nil)
     }
 
+    /// Keys around the slot's 16 inline bytes and past its 16-bit length field, sharing 16-byte
+    /// prefixes, each with a payload: every key finds its own id and payload, growth included.
+    @Test func payloadsAndKeysAroundTheInlineBytes() {
+        var rng = SplitMix64(seed: 99)
+        let prefix = (0..<16).map { _ in UInt8.random(in: 97...122, using: &rng) }
+        var keys: [[UInt8]] = []
+        for length in 1...40 { keys.append(Array(prefix.prefix(length)) + Array(repeating: 0x5A, count: max(0, length - 16))) }
+        for length in 17...40 { keys.append(prefix + Array(repeating: 0x59, count: length - 16)) }
+        let huge = (0..<70_000).map { UInt8(65 + $0 % 26) }
+        keys += [huge, huge + [0x41], Array(huge.dropLast()), Array(huge.dropLast()) + [0x42]]
+        keys = Array(Set(keys)).sorted { $0.lexicographicallyPrecedes($1) }
+        var dictionary = TermDictionary(expectedCount: 4)
+        for (index, key) in keys.enumerated() {
+            let result = key.withUnsafeBufferPointer {
+                dictionary.insert($0, signature: TermDictionary.signature($0), payload: Int32(-index - 7))
+            }
+            #expect(result.id == Int32(index) && result.inserted)
+        }
+        var wrong = 0
+        for (index, key) in keys.enumerated() {
+            key.withUnsafeBufferPointer { bytes in
+                if dictionary.find(bytes) != Int32(index) { wrong += 1 }
+                if dictionary.payload(of: bytes, signature: TermDictionary.signature(bytes)) != Int32(-index - 7) { wrong += 1 }
+                // Inserting again keeps the id and the first payload.
+                let again = dictionary.insert(bytes, signature: TermDictionary.signature(bytes), payload: 1)
+                if again.inserted || again.id != Int32(index) { wrong += 1 }
+                if dictionary.payload(of: bytes, signature: TermDictionary.signature(bytes)) != Int32(-index - 7) { wrong += 1 }
+            }
+        }
+        #expect(wrong == 0)
+        let absent = prefix + [0x58]
+        #expect(dictionary.find(bytes: absent) == nil)
+        #expect(dictionary.find(bytes: huge + [0x42]) == nil)
+    }
+
     @Test func stringAPIUsesUTF8Bytes() {
         var dictionary = TermDictionary()
         let nfc = "caf\u{E9}"
