@@ -106,13 +106,14 @@ public struct BuildReport: Sendable, Codable {
     }
 }
 
-/// A named duration in seconds.
+/// A named stage's wall time and the process's CPU time during it, in seconds.
 public struct NamedSeconds: Sendable, Codable, Equatable {
     public var name: String
     public var seconds: Double
+    public var cpuSeconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case name
+        case name, cpuSeconds
         case seconds = "wallSeconds"
     }
 }
@@ -186,7 +187,7 @@ extension SeeAlsoEngine {
         // The manifest's names: "vectorize", "lists", "lists: <stage>", "recall check (N rows)".
         var stageSeconds = ["vectorize": stages.stages[0].seconds, "lists": stages.stages[1].seconds]
         for stage in stages.stages.dropFirst(2) { stageSeconds[stage.name] = stage.seconds }
-        for (name, seconds) in listStages { stageSeconds["lists: " + name] = seconds }
+        for stage in listStages { stageSeconds["lists: " + stage.name] = stage.seconds }
         contents.buildSeconds = stageSeconds
         var generation: Int?
         if let session {
@@ -197,8 +198,9 @@ extension SeeAlsoEngine {
             index: session?.directory.path, generation: generation, articles: fit.matrix.rowCount, vocabulary: fit.model.vocabulary.count,
             storedEntries: fit.matrix.storedCount, method: method.rawValue, k: options.k, measuredRecall: contents.measuredRecall,
             skippedRecords: fit.skipped.count, workers: Parallelism.workerCount, stages: stages.stages,
-            vectorizeStages: fit.timings.stages.map { NamedSeconds(name: $0.name, seconds: $0.seconds) },
-            listStages: listStages.map { NamedSeconds(name: $0.name, seconds: $0.seconds) }, stageSeconds: stageSeconds,
+            vectorizeStages: fit.timings.stages.map { NamedSeconds(name: $0.name, seconds: $0.seconds, cpuSeconds: $0.cpuSeconds) },
+            listStages: listStages.map { NamedSeconds(name: $0.name, seconds: $0.seconds, cpuSeconds: $0.cpuSeconds) },
+            stageSeconds: stageSeconds,
             writeSeconds: session == nil ? 0 : stages.stages.last!.seconds, seconds: stages.totalSeconds,
             cpuSeconds: ResourceUsage.cpuSeconds(), peakResidentBytes: ResourceUsage.peakResidentBytes() ?? 0)
     }
@@ -217,7 +219,7 @@ extension SeeAlsoEngine {
 
     /// The similarity index of `matrix` by `method`, and the list stages' seconds.
     private static func buildLists(_ matrix: CSRMatrix, method: BuildOptions.Method, options: BuildOptions,
-                                   progress: any ProgressReporter) throws -> (any SimilarityIndex, [(name: String, seconds: Double)]) {
+                                   progress: any ProgressReporter) throws -> (any SimilarityIndex, [(name: String, seconds: Double, cpuSeconds: Double)]) {
         switch method {
         case .exact, .auto:
             let task = progress.task("related lists (exact)", total: matrix.rowCount)

@@ -23,17 +23,22 @@ package struct Stopwatch: Sendable {
     package var seconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 }
 
-/// Wall-clock durations of named stages, in the order they ran (for build reports and `seealso bench`).
+/// Wall-clock durations and process CPU seconds of named stages, in the order they ran (for build
+/// reports, `seealso bench` and the serial fractions of Benchmarks' threads stage: CPU / wall near the
+/// worker count means a stage uses every worker, near 1 that it runs on one).
 package struct StageTimings: Sendable, CustomStringConvertible {
-    package private(set) var stages: [(name: String, seconds: Double)] = []
+    package private(set) var stages: [(name: String, seconds: Double, cpuSeconds: Double)] = []
     private var clock = Stopwatch()
+    private var cpuAtStart = ResourceUsage.cpuSeconds()
 
     package init() {}
 
     /// Ends the current stage under `name` and starts the next one.
     package mutating func lap(_ name: String) {
-        stages.append((name, clock.seconds))
+        let cpu = ResourceUsage.cpuSeconds()
+        stages.append((name, clock.seconds, cpu - cpuAtStart))
         clock = Stopwatch()
+        cpuAtStart = cpu
     }
 
     package var description: String {
