@@ -12,6 +12,9 @@ Stages (--stages, default all):
                FAISS IndexFlatIP and IndexIVFFlat (recall against exact); SeeAlso's GFLOP/s vs bare sgemm
   partitioned  `seealso build` with --method partitioned, dense and exact on synthetic archives of
                --sizes: time, CPU, peak RSS, recall@10; sparse_dot_topn as the exact peer
+  threads      `seealso build` with --threads 1 and 2 (partitioned and exact on synthetic archives of --threads-sizes,
+               exact on 20NG or --corpus): each stage's and sub-stage's serial fraction (Amdahl) and CPU use, projected
+               to 4, 8, 16 threads beside the 16-core figures of issue 13 (Benchmarks/thread_scaling.py)
   add          `seealso add` of the newest 1,000 articles of a synthetic archive to a partitioned index of
                the others (--add-sizes): time, CPU, peak RSS, recall@10 of the added and of all articles
   churn        the live archive: `seealso update` and `seealso delete` of 1,000 articles of a partitioned index
@@ -78,6 +81,8 @@ DEFAULT_CHURN_RECALL_SIZE = "200k"
 DEFAULT_SERVE_SIZES = "1m"
 DEFAULT_SPARK_SIZES = "100k,1m"
 QUICK_SPARK_SIZES = "10k"
+DEFAULT_THREADS_SIZES = "100k"
+QUICK_THREADS_SIZES = "10k"
 QUICK_SERVE_SIZES = "10k"
 QUICK_CHURN_RECALL_SIZE = "20k"
 DENSE_DIMENSIONS = [128, 256]
@@ -85,8 +90,8 @@ REFERENCE_FLAGS = ["--preset", "sklearn", "--sublinear-tf", "--min-df", "2", "--
 # Stages that run no SeeAlso command of their own, hence no baseline either.
 WITHOUT_SEEALSO = {"realism", "fuzz"}
 # Stages no baseline runs: those above, and those of commands no baseline has (update, delete); a note says so.
-WITHOUT_BASELINE = WITHOUT_SEEALSO | {"churn", "serve", "spark"}
-STAGE_ORDER = ["tfidf", "exact", "quality", "dense", "partitioned", "add", "churn", "serve", "spark", "realism", "kmeans", "minibatch", "stories", "limits",
+WITHOUT_BASELINE = WITHOUT_SEEALSO | {"churn", "serve", "spark", "threads"}
+STAGE_ORDER = ["tfidf", "exact", "quality", "dense", "partitioned", "threads", "add", "churn", "serve", "spark", "realism", "kmeans", "minibatch", "stories", "limits",
                "fuzz"]
 TITLES = {
     "tfidf": "TF-IDF: SeeAlso vs scikit-learn",
@@ -94,6 +99,7 @@ TITLES = {
     "quality": "Related-list quality by analysis choice",
     "dense": "Dense all-pairs top-10 on unit vectors: SeeAlso vs FAISS",
     "partitioned": "Approximate and exact builds on synthetic archives",
+    "threads": "Thread scaling: the serial fraction of each build stage",
     "add": "Adding 1,000 articles to a partitioned index",
     "churn": "Live archive: updating and deleting articles of a partitioned index",
     "serve": "The HTTP service under load: seealso serve vs a CLI process per request",
@@ -1323,6 +1329,23 @@ def stage_spark(args, corpora):
     return spark_scale.stage(args, synth_archive, size_label, log, ROOT)
 
 
+def stage_threads(args, corpora):
+    """`seealso build` with --threads 1 and 2: partitioned and exact (up to --threads-exact-max) on the synthetic
+    archives of --threads-sizes, exact with the reference settings on 20NG (or the --corpus files)
+    (Benchmarks/thread_scaling.py)."""
+    import thread_scaling
+    rows = []
+    for n in args.threads_size_list:
+        data = synth_archive(args, n)
+        for method in ["partitioned", "exact"] if n <= args.threads_exact_max else ["partitioned"]:
+            rows.append(thread_scaling.workload_row(args, run_measured, log, WORK, f"synth-{size_label(n)}", "synthetic", method,
+                                                    data, [], "news defaults"))
+    for corpus in corpora if args.corpus else [corpora_dir() / "20ng.jsonl.gz"]:
+        rows.append(thread_scaling.workload_row(args, run_measured, log, WORK, corpus_name(corpus), "corpus", "exact", plain_copy(corpus),
+                                                REFERENCE_FLAGS, "sublinear tf, min_df 2, max_df 0.5, English stop words"))
+    return {"rows": rows, "notes": []}
+
+
 # ---------------------------------------------------------------------------------------------
 # Stage: limits
 
@@ -1389,7 +1412,7 @@ def stage_fuzz(args, corpora):
 
 
 STAGES = {"tfidf": stage_tfidf, "exact": stage_exact, "quality": stage_quality, "dense": stage_dense,
-          "partitioned": stage_partitioned, "add": stage_add, "churn": stage_churn, "serve": stage_serve, "spark": stage_spark, "realism": stage_realism, "kmeans": stage_kmeans,
+          "partitioned": stage_partitioned, "add": stage_add, "churn": stage_churn, "serve": stage_serve, "spark": stage_spark, "threads": stage_threads, "realism": stage_realism, "kmeans": stage_kmeans,
           "minibatch": stage_minibatch, "stories": stage_stories,
           "limits": stage_limits, "fuzz": stage_fuzz}
 
@@ -1801,6 +1824,9 @@ def render(stored, everything):
     elif stage == "spark":
         import spark_scale
         lines += spark_scale.render(rows, mib, seconds_text)
+    elif stage == "threads":
+        import thread_scaling
+        lines += thread_scaling.render(rows)
     elif stage == "limits":
         lines += render_limits(rows[0], everything, baseline)
     elif stage == "fuzz":
@@ -2089,6 +2115,10 @@ def main():
     parser.add_argument("--serve-sizes", help=f"synthetic index sizes for serve besides the sample archive "
                         f"(default {DEFAULT_SERVE_SIZES}; quick {QUICK_SERVE_SIZES})")
     parser.add_argument("--spark-sizes", help=f"synthetic archive sizes for spark (default {DEFAULT_SPARK_SIZES}; quick {QUICK_SPARK_SIZES})")
+    parser.add_argument("--threads-sizes", help=f"synthetic archive sizes for threads (default {DEFAULT_THREADS_SIZES}; "
+                        f"quick {QUICK_THREADS_SIZES})")
+    parser.add_argument("--threads-exact-max", type=parse_size, default=100_000,
+                        help="threads stage: exact builds of synthetic archives up to this size (default 100k)")
     parser.add_argument("--spark-exact-max", type=parse_size, default=100_000, help="spark stage: exact builds up to this size")
     parser.add_argument("--serve-fuzz-seconds", type=int, default=None, help="serve: schemathesis time budget (default 300; quick 30)")
     parser.add_argument("--peer-max", type=parse_size, default=200_000, help="skip the Python peers above this many articles")
@@ -2115,6 +2145,8 @@ def main():
     args.serve_fuzz_seconds = args.serve_fuzz_seconds or (30 if args.quick else 300)
     args.spark_size_list = [parse_size(s) for s in (args.spark_sizes or (QUICK_SPARK_SIZES if args.quick else DEFAULT_SPARK_SIZES))
                             .split(",") if s.strip()]
+    args.threads_size_list = [parse_size(s) for s in (args.threads_sizes or (QUICK_THREADS_SIZES if args.quick else DEFAULT_THREADS_SIZES))
+                              .split(",") if s.strip()]
     out_dir = Path(args.output).resolve() if args.output else (WORK / "quick" if args.quick else BENCH)
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
     unknown = [s for s in stages if s not in STAGES]
