@@ -11,11 +11,11 @@ import SeeAlsoSupport
 /// through unchanged; a `.gz` name is not needed for detection. Memory: a 256 KiB input buffer.
 final class ByteSource {
     let path: String
-    private var file: FileHandle?
+    private var file: FileDescriptor?
     private var stream = z_stream()
     private var inflating = false
     /// Read but not yet consumed bytes of the file are `input[inputStart...]` (0-based).
-    private var input = Data()
+    private var input: [UInt8] = []
     private var inputStart = 0
     /// Bytes of the file consumed before `input`, for messages.
     private var consumed = 0
@@ -33,10 +33,11 @@ final class ByteSource {
         guard !isDirectory.boolValue else {
             throw CorpusError(.unreadableFile, file: path, "is a directory (use --input-format folder)")
         }
-        guard let opened = FileHandle(forReadingAtPath: path) else {
-            throw CorpusError(.unreadableFile, file: path, "cannot open: \(SystemError(path: path, operation: "open").reason)")
+        do {
+            file = try FileDescriptor.open(path, .readOnly)
+        } catch let error as SystemError {
+            throw CorpusError(.unreadableFile, file: path, "cannot open: \(error.reason)")
         }
-        file = opened
         try fill()
         isGzip = input.count >= 2 && input[input.startIndex] == 0x1F && input[input.startIndex + 1] == 0x8B
         if isGzip { try startMember() }
@@ -101,9 +102,20 @@ final class ByteSource {
         inflating = true
     }
 
+    /// Plain bytes: from `input` while it holds some, else straight from the file into `buffer` when
+    /// it is large (no copy), else through `input`.
     private func readPlain(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
         if inputStart == input.count {
             if atEndOfFile { return 0 }
+            if capacity >= ByteSource.readSize, let file {
+                consumed += input.count
+                input.removeAll(keepingCapacity: true)
+                inputStart = 0
+                let count = try ByteSource.read(file, into: UnsafeMutableRawBufferPointer(start: buffer, count: capacity), path: path)
+                consumed += count
+                if count == 0 { atEndOfFile = true }
+                return count
+            }
             try fill()
             if inputStart == input.count { return 0 }
         }
@@ -113,20 +125,33 @@ final class ByteSource {
         return count
     }
 
-    /// Reads the next 256 KiB of the file, keeping the unread rest of the buffer in front (a copy only
-    /// when some is left, at a member boundary).
+    /// Reads the next 256 KiB of the file behind the unread rest of `input` (moved to the front).
     private func fill() throws {
         guard let file, !atEndOfFile else { return }
-        let chunk: Data
-        do {
-            chunk = try file.read(upToCount: 256 * 1024) ?? Data()
-        } catch {
-            throw CorpusError(.unreadableFile, file: path, "cannot read: \(error.localizedDescription)")
+        let unread = input.count - inputStart
+        var count = 0
+        input = try [UInt8](unsafeUninitializedCapacity: unread + ByteSource.readSize) { buffer, initialized in
+            if unread > 0 {
+                input.withUnsafeBufferPointer { old in buffer.baseAddress!.initialize(from: old.baseAddress! + inputStart, count: unread) }
+            }
+            initialized = unread
+            count = try ByteSource.read(file, into: UnsafeMutableRawBufferPointer(start: buffer.baseAddress! + unread,
+                                                                                   count: ByteSource.readSize), path: path)
+            initialized = unread + count
         }
-        if chunk.isEmpty { atEndOfFile = true }
         consumed += inputStart
-        input = inputStart == input.count ? Data(chunk) : Data(input[(input.startIndex + inputStart)...]) + chunk
         inputStart = 0
+        if count == 0 { atEndOfFile = true }
+    }
+
+    private static let readSize = 256 * 1024
+
+    private static func read(_ file: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer, path: String) throws -> Int {
+        do {
+            return try file.read(into: buffer)
+        } catch let error as SystemError {
+            throw CorpusError(.unreadableFile, file: path, "cannot read: \(error.reason)")
+        }
     }
 
     /// Bytes left in the file from the current position (for the trailing-data message).

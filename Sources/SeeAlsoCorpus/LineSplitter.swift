@@ -24,7 +24,10 @@ final class LineSplitter {
     }
 
     func nextBatch() throws -> RecordBatch? {
-        var buffer = carry
+        var buffer: [UInt8] = []
+        // Room for the target plus one read, so that filling never reallocates and copies the batch.
+        buffer.reserveCapacity(carry.count + targetBatchBytes + chunk.count)
+        buffer.append(contentsOf: carry)
         carry = []
         var records: [RawRecord] = []
         var oversizeLines: [Int] = []
