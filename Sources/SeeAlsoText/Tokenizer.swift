@@ -68,6 +68,18 @@ package struct Tokenizer {
                 characters = 0
             }
             while index < count {
+                if index + 8 <= count {
+                    // Eight bytes at a time: the leading run of ASCII word bytes is copied (lowercased) at once.
+                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                    let (run, lowered) = Tokenizer.asciiWordRun(word, lowercase: lowercase)
+                    if run > 0 {
+                        UnsafeMutableRawPointer(out + written).storeBytes(of: lowered, as: UInt64.self)
+                        written += run
+                        characters += run
+                        index += run
+                        continue
+                    }
+                }
                 let byte = base[index]
                 if byte < 0x80 {
                     let lowered = table[Int(byte)]
@@ -113,6 +125,23 @@ package struct Tokenizer {
         }
         storage.byteCount = written
         storage.tokenCount = tokenCount
+    }
+
+    /// The number of leading (lowest-addressed) bytes of the little-endian `word` that are ASCII word
+    /// characters ([0-9A-Za-z_]), and the word with its letters lowercased when `lowercase`. Each byte
+    /// is classified with carry-free byte-wise additions on its low seven bits (SWAR).
+    @inline(__always)
+    static func asciiWordRun(_ word: UInt64, lowercase: Bool) -> (Int, UInt64) {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let low7 = word & ~high
+        let folded = low7 | 0x20 * ones
+        let letter = (folded &+ 0x1F * ones) & ~(folded &+ 0x05 * ones) & high   // 'a'...'z' after folding
+        let digit = (low7 &+ 0x50 * ones) & ~(low7 &+ 0x46 * ones) & high        // '0'...'9'
+        let underscore = ~((low7 ^ 0x5F * ones) &+ 0x7F * ones) & high           // '_'
+        let wordBytes = (letter | digit | underscore) & ~word                     // and ASCII
+        let run = (~wordBytes & high).trailingZeroBitCount / 8
+        return (run, lowercase ? word | letter >> 2 : word)
     }
 
     /// Decodes the (valid) UTF-8 scalar starting at `index`.

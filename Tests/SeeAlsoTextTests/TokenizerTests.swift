@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SeeAlsoSupport
 @testable import SeeAlsoText
 
 /// Expects the tokens of `text` to be `expected`, scalar for scalar (String `==` would treat
@@ -37,6 +38,46 @@ private func debugScalars(_ text: String) -> String {
         expectTokens("a b c ! ? .", [])
         expectTokens("ab", ["ab"])
         expectTokens("   leading and trailing   ", ["leading", "and", "trailing"])
+    }
+
+    /// Random texts over every ASCII byte (and some non-ASCII letters) against a plain reference: maximal
+    /// runs of [0-9A-Za-z_] and non-ASCII letters of two or more characters, lowercased or not. Exercises
+    /// the eight-bytes-at-a-time path at every alignment and run length, and its hand-over to the
+    /// byte-by-byte and Unicode paths.
+    @Test func asciiFastPathAgreesWithAReference() {
+        var rng = SplitMix64(seed: 13)
+        let extras: [Character] = ["é", "Ä", "ß", "ж", "中", "\u{00A0}"]
+        for lowercase in [true, false] {
+            var tokenizer = Tokenizer(lowercase: lowercase)
+            for _ in 0..<400 {
+                var text = ""
+                for _ in 0..<Int.random(in: 0...60, using: &rng) {
+                    if Int.random(in: 0..<10, using: &rng) == 0 {
+                        text.append(extras.randomElement(using: &rng)!)
+                    } else {
+                        // Word characters three times as often as others, so runs of all lengths occur.
+                        let wordish = Array("abcXYZ_09qQ")
+                        text.append(Int.random(in: 0..<4, using: &rng) == 0
+                                    ? Character(Unicode.Scalar(UInt8.random(in: 1...127, using: &rng)))
+                                    : wordish.randomElement(using: &rng)!)
+                    }
+                }
+                var expected: [String] = []
+                var current = ""
+                for character in text + " " {
+                    let isWord = character.isLetter || character.isNumber || character == "_"
+                    if isWord && character != "\u{00A0}" {
+                        current.append(lowercase ? Character(character.lowercased()) : character)
+                    } else {
+                        if current.unicodeScalars.count >= 2 { expected.append(current) }
+                        current = ""
+                    }
+                }
+                let actual = tokenizer.tokens(text)
+                #expect(actual == expected, "\(debugScalars(text)) lowercase=\(lowercase)")
+                if actual != expected { return }
+            }
+        }
     }
 
     @Test func lowercasingCanBeTurnedOff() {
