@@ -155,11 +155,15 @@ enum VocabularyMerge {
             }
         }
         let stored = rowStarts[documentCount]
-        var columns = [Int32](repeating: 0, count: stored)
-        var values = [Float](repeating: 0, count: stored)
+        guard stored > 0 else {
+            return CSRMatrix(rowCount: documentCount, columnCount: columnCount, rowStarts: rowStarts, columns: [], values: [])
+        }
         let offsets = batchOffsets
-        columns.withUnsafeMutableBufferPointer { columnBuffer in
-            values.withUnsafeMutableBufferPointer { valueBuffer in
+        // Uninitialized storage: the workers' copies are the first writes, so the pages are touched in
+        // parallel rather than zeroed by one thread first.
+        var values: [Float] = []
+        let columns = [Int32](unsafeUninitializedCapacity: stored) { columnBuffer, columnsInitialized in
+            values = [Float](unsafeUninitializedCapacity: stored) { valueBuffer, valuesInitialized in
                 let columnPointer = SharedMutablePointer(columnBuffer.baseAddress!)
                 let valuePointer = SharedMutablePointer(valueBuffer.baseAddress!)
                 Parallelism.forEach(batches.count) { index in
@@ -167,14 +171,16 @@ enum VocabularyMerge {
                     let offset = offsets[index]
                     batch.terms.withUnsafeBufferPointer { terms in
                         guard let base = terms.baseAddress else { return }
-                        (columnPointer.base + offset).update(from: base, count: terms.count)
+                        (columnPointer.base + offset).initialize(from: base, count: terms.count)
                     }
                     batch.counts.withUnsafeBufferPointer { counts in
                         guard let base = counts.baseAddress else { return }
-                        (valuePointer.base + offset).update(from: base, count: counts.count)
+                        (valuePointer.base + offset).initialize(from: base, count: counts.count)
                     }
                 }
+                valuesInitialized = stored
             }
+            columnsInitialized = stored
         }
         return CSRMatrix(rowCount: documentCount, columnCount: columnCount, rowStarts: rowStarts, columns: columns, values: values)
     }
