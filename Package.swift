@@ -13,7 +13,8 @@ import PackageDescription
 ///   SeeAlsoServer (SeeAlso, Hummingbird, Prometheus, Crypto) — `seealso serve`: the HTTP/JSON service
 ///   seealso (SeeAlso, SeeAlsoServer, Synth)             — the thin CLI
 /// Every BLAS/LAPACK call goes through `SeeAlsoBLAS`, every POSIX call through `SeeAlsoSupport/System.swift`;
-/// zlib is called only by `SeeAlsoCorpus` (ByteSource, ByteSink) and `SeeAlsoSupport` (CRC-32 in MappedFile.swift).
+/// zlib is called only by `SeeAlsoCorpus` (ByteSource, ByteSink) and `SeeAlsoSupport` (CRC-32 in MappedFile.swift);
+/// `CPrefetch` (a header, no library) gives `SeeAlsoText` a software-prefetch hint.
 let package = Package(
     name: "SeeAlso",
     products: [
