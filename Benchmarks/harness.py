@@ -1625,15 +1625,16 @@ def render(stored, everything):
     baseline = baseline_name(stored)
     if stage == "tfidf":
         extra = [f"{baseline} s", "new/baseline", f"{baseline} CPU s", f"{baseline} RSS MiB"] if baseline else []
-        lines += ["| input | config | MB | docs | SeeAlso s | scikit-learn s | speed-up | SeeAlso MB/s | SeeAlso CPU s | "
-                  "scikit-learn CPU s | SeeAlso RSS MiB | scikit-learn RSS MiB | RSS ratio |" + cells(*extra),
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|" + "---|" * len(extra)]
+        lines += ["| input | config | MB | docs | SeeAlso s | scikit-learn s | speed-up | SeeAlso MB/s | SeeAlso MB/s per core | "
+                  "SeeAlso CPU s | scikit-learn CPU s | SeeAlso RSS MiB | scikit-learn RSS MiB | RSS ratio |" + cells(*extra),
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" + "---|" * len(extra)]
         for r in rows:
             has_peer = "sklearn_wall" in r
             theirs = r.get("baseline", {})
             lines.append(f"| {r['corpus']} | {r['config']} | {r['megabytes']} | {r['documents']} | {r['seealso_wall']:.3f} | "
                          f"{seconds_text(r.get('sklearn_wall'), 3)} | {'×%.1f' % r['speedup'] if has_peer else '–'} | "
-                         f"{r['megabytes'] / r['seealso_wall']:.0f} | {seconds_text(r.get('seealso_cpu'))} | "
+                         f"{r['megabytes'] / r['seealso_wall']:.0f} | "
+                         f"{'%.0f' % (r['megabytes'] / r['seealso_cpu']) if r.get('seealso_cpu') else '–'} | {seconds_text(r.get('seealso_cpu'))} | "
                          f"{seconds_text(r.get('sklearn_cpu'))} | {mib(r['seealso_rss'])} | {mib(r.get('sklearn_rss'))} | "
                          f"{'%.2f' % r['rss_ratio'] if has_peer else '–'} |"
                          + (cells(seconds_text(theirs.get("wall"), 3), ratio_text(r["seealso_wall"], theirs.get("wall")),
@@ -1642,7 +1643,8 @@ def render(stored, everything):
                   "Input: uncompressed JSON Lines (`synth-N`: `seealso synth --articles N --seed 1`); both sides read the file, "
                   "tokenize, count and weigh (text = title + \"\\n\" + body). SeeAlso's time is the whole `seealso vectorize` "
                   "process; scikit-learn's is measured inside its process from opening the file to the finished matrix "
-                  "(interpreter start and imports excluded; its CPU time and RSS are the whole process's)."]
+                  "(interpreter start and imports excluded; its CPU time and RSS are the whole process's). \"MB/s per core\" = input MB "
+                  "/ SeeAlso's CPU seconds (user + system, all threads): the rate one core sustains, start-up and serial stages included."]
     elif stage == "exact":
         extra = [f"{baseline} s", "new/baseline", "lists vs baseline", f"{baseline} CPU s / RSS MiB"] if baseline else []
         lines += ["| corpus | docs | SeeAlso s | sparse_dot_topn s (2 threads) | speed-up | rows differing | sklearn brute s | "
