@@ -2,7 +2,7 @@
 
 Each workload (a build command) runs with `--threads 1` and `--threads 2`, alternating (1, 2, then 2, 1, …) so
 that a drift in the machine's load falls on both; the stages' wall and CPU seconds come from the build's JSON
-summary (`stages`, and their sub-stages `vectorizeStages` and `listStages`, which carry wall seconds only).
+summary (`stages`, and their sub-stages `vectorizeStages` and `listStages`, which carry wall and CPU seconds).
 
 Amdahl's law: a stage whose serial fraction is s takes T(p) = T1·(s + (1 − s)/p) on p threads, so the two
 measured points give s = 2·T2/T1 − 1 (clamped to [0, 1]) and the model projects T(4), T(8), T(16). A second,
@@ -59,7 +59,7 @@ def clamp(s):
 def run_timings(run):
     """One build run (run_measured's dict, its stdout the build's JSON summary) as its stages in order: each
     {"name", "level" (0: a stage of `stages`, 1: one of its sub-stages), "wall", "cpu" (None where the summary has none:
-    sub-stages carry wall seconds only, unless a newer binary adds their cpuSeconds)}.
+    older binaries give sub-stages wall seconds only)}.
     A stage with sub-stages is followed by them and by the rest of its time that no sub-stage covers; the last
     entry is the process's time outside every stage (start, reading the options, exit)."""
     summary = json.loads(run["stdout"])
