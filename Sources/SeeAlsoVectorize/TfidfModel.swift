@@ -21,7 +21,7 @@ package struct TfidfModel: Sendable {
         self.vocabulary = vocabulary
         self.idf = idf
         self.documentCount = documentCount
-        var dictionary = TermDictionary()
+        var dictionary = TermDictionary(expectedCount: vocabulary.count)
         for term in vocabulary { _ = dictionary.insert(term) }
         columnOfTerm = dictionary
     }

@@ -52,7 +52,8 @@ enum VocabularyMerge {
         timings.lap("document frequencies")
 
         // 2. Global ids for terms that occur in admitted documents.
-        var global = TermDictionary()
+        // Sized for the largest worker's vocabulary, so that the common case never grows the table.
+        var global = TermDictionary(expectedCount: dictionaries.map(\.count).max() ?? 0)
         var globalDF: [Int] = []
         var globalTF: [Double] = []
         var globalOfLocal: [[Int32]] = []
