@@ -29,8 +29,9 @@ package enum ExactAllPairs {
 
     /// Measured on this project's 2-core Zen3 machine: the effective one-thread FLOP rate of the head
     /// step (an sgemm with K = H ≤ a few hundred, whose C pass over the score tile costs as much as
-    /// its FLOPs at small H: 2·10¹⁰, not the 7·10¹⁰ of the GEMM alone, so that 20NG, Reuters and
-    /// synth-100k get H = 0, measured 5-10% faster than H = 16) and seconds per scattered sparse update.
+    /// its FLOPs at small H: 2·10¹⁰, not the 7·10¹⁰ of the GEMM alone; with it 20NG, Reuters and
+    /// synth-100k get H = 0, measured as fast as H = 16 on the first two and ~10% faster on synth-100k)
+    /// and seconds per scattered sparse update.
     static let gemmFlopsPerSecond = 2.0e10
     static let scatterSeconds = 1.2e-9
 
