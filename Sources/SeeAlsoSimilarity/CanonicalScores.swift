@@ -16,7 +16,8 @@ package enum CanonicalScores {
     /// its items are rows of `matrix`), re-sorts it and keeps the `keep` best (default: all). Fast
     /// sums of the same pair can differ by an ulp, so a fast search that keeps a few extra candidates
     /// (see `margin(for:)`) and is then cut to `keep` here breaks exact ties by id as the canonical
-    /// order requires. Cost O(n · k · row length).
+    /// order requires. Each query row is scattered once (`ScatteredRow`, same sum bit for bit) and
+    /// dotted with its k items. Cost O(n · k · row length).
     package static func rescore(_ lists: NeighborLists, queries: CSRMatrix? = nil, matrix: CSRMatrix, keep: Int? = nil) -> NeighborLists {
         matrix.withIndexedRows { rescore(lists, queries: queries ?? matrix, rows: $0, keep: keep) }
     }
@@ -34,11 +35,14 @@ package enum CanonicalScores {
                 let scorePointer = SharedMutablePointer(scoreBuffer.baseAddress!)
                 Parallelism.forEachRange(lists.rowCount, minimumChunk: 256) { rows, _ in
                     var pairs: [(id: Int32, score: Float)] = []
+                    let scattered = ScatteredRow(columns: queries.columnCount)
                     for row in rows {
                         pairs.removeAll(keepingCapacity: true)
+                        scattered.scatter(queries, row)
                         for slot in row * k..<(row + 1) * k where sourceIds[slot] >= 0 {
-                            pairs.append((sourceIds[slot], dot(queries, row, indexed, Int(sourceIds[slot]))))
+                            pairs.append((sourceIds[slot], scattered.dot(indexed, Int(sourceIds[slot]))))
                         }
+                        scattered.clear(queries, row)
                         pairs.sort { RankOrder.precedes($0.score, $0.id, $1.score, $1.id) }
                         for (position, pair) in pairs.prefix(keep).enumerated() {
                             idPointer[row * keep + position] = pair.id

@@ -27,9 +27,12 @@ package enum ExactAllPairs {
         package init(k: Int = 10) { self.k = k }
     }
 
-    /// Measured on this project's 2-core Zen3 machine (see Benchmarks/RESULTS.md): one-thread sgemm
-    /// FLOP rate for these shapes and nanoseconds per scattered sparse update.
-    static let gemmFlopsPerSecond = 7.0e10
+    /// Measured on this project's 2-core Zen3 machine: the effective one-thread FLOP rate of the head
+    /// step (an sgemm with K = H ≤ a few hundred, whose C pass over the score tile costs as much as
+    /// its FLOPs at small H: 2·10¹⁰, not the 7·10¹⁰ of the GEMM alone; with it 20NG, Reuters and
+    /// synth-100k get H = 0, measured as fast as H = 16 on the first two and ~10% faster on synth-100k)
+    /// and seconds per scattered sparse update.
+    static let gemmFlopsPerSecond = 2.0e10
     static let scatterSeconds = 1.2e-9
 
     /// The head size the cost model picks, and the estimated seconds per worker-sum for each candidate.
@@ -85,15 +88,15 @@ package enum ExactAllPairs {
                 options.k + CanonicalScores.margin(for: options.k), layout,
                 { rows in TailCursors(split: split, postings: postings, rows: rows) },
                 { cursors, rows, columns, buffer, stride in
+                    // Tail first, each buffer row zeroed just before its scatter (so it is cache-resident
+                    // while scattered into), then the head GEMM adds onto the buffer (beta = 1).
+                    cursors.accumulate(postings: postings, columns: columns, buffer: buffer, stride: stride)
                     if headCount > 0 {
                         BLAS.sgemm(transposeB: true, m: rows.count, n: columns.count, k: headCount,
                                    a: head.base + rows.lowerBound * headCount, lda: headCount,
                                    b: head.base + columns.lowerBound * headCount, ldb: headCount,
-                                   c: buffer, ldc: stride)
-                    } else {
-                        buffer.update(repeating: 0, count: rows.count * stride)
+                                   beta: 1, c: buffer, ldc: stride)
                     }
-                    cursors.accumulate(postings: postings, columns: columns, buffer: buffer, stride: stride)
                 })
             return CanonicalScores.rescore(fast, matrix: matrix, keep: options.k)
         }
@@ -163,7 +166,8 @@ struct TailCursors {
         entryStarts.append(positions.count)
     }
 
-    /// Adds the tail contributions of every query row against `columns` into `buffer`.
+    /// Writes the tail part of every query row's scores against `columns` into `buffer` (each row's
+    /// `columns.count` entries are zeroed, then accumulated from the postings).
     mutating func accumulate(postings: SparsePostings, columns: Range<Int>, buffer: UnsafeMutablePointer<Float>, stride: Int) {
         let limit = Int32(columns.upperBound)
         let offset = columns.lowerBound
@@ -171,6 +175,7 @@ struct TailCursors {
             postings.values.withUnsafeBufferPointer { postingValues in
                 positions.withUnsafeMutableBufferPointer { positions in
                     for (local, _) in rows.enumerated() {
+                        (buffer + local * stride).update(repeating: 0, count: columns.count)
                         let scores = buffer + local * stride - offset
                         for entry in entryStarts[local]..<entryStarts[local + 1] {
                             let weight = weights[entry]

@@ -38,6 +38,30 @@ import SeeAlsoTestSupport
         }
     }
 
+    /// Rescoring (one scattered query row against its items) gives exactly the merge dot of each pair,
+    /// also for queries from another matrix and items listed in any order.
+    @Test(arguments: specs)
+    func rescoredScoresAreTheMergeDotBitForBit(spec: SparseMatrixSpec) {
+        let matrix = spec.matrix()
+        let queries = SparseMatrixSpec(rows: 40, columns: spec.columns, frequentColumns: 3, frequentShare: 0.5, rareTerms: 4,
+                                       emptyShare: 0.1, duplicateShare: 0.2, k: 5, seed: 77).matrix()
+        let k = min(9, matrix.rowCount)
+        var ids = [Int32](repeating: -1, count: queries.rowCount * k)
+        for row in 0..<queries.rowCount {
+            for slot in 0..<k where (row + slot) % 5 != 0 { ids[row * k + slot] = Int32((row * 31 + slot * 17) % matrix.rowCount) }
+        }
+        let lists = NeighborLists(rowCount: queries.rowCount, k: k, ids: ids, scores: [Float](repeating: 0, count: ids.count))
+        let rescored = CanonicalScores.rescore(lists, queries: queries, matrix: matrix)
+        for row in 0..<queries.rowCount {
+            let listed = Set(ids[row * k..<(row + 1) * k].filter { $0 >= 0 })
+            let kept = rescored.neighbors(of: row)
+            #expect(Set(kept.map { Int32($0.id) }) == listed)
+            for (id, score) in kept {
+                #expect(score.bitPattern == CanonicalScores.dot(queries, row, matrix, id).bitPattern, "row \(row), item \(id)")
+            }
+        }
+    }
+
     static func describe(_ head: Int?, _ layout: (rowTile: Int, columnBlock: Int)) -> String {
         "head \(head.map(String.init) ?? "auto"), rowTile \(layout.rowTile), columnBlock \(layout.columnBlock)"
     }
