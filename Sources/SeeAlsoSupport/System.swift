@@ -57,6 +57,15 @@ package struct FileDescriptor: Sendable {
         }
     }
 
+    /// Reads up to `buffer.count` bytes at the current position, retrying on interruption; 0 at the end.
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let result = Foundation.read(rawValue, buffer.baseAddress!, buffer.count)
+            if result >= 0 { return result }
+            if errno != EINTR { throw SystemError(path: path, operation: "read") }
+        }
+    }
+
     /// Flushes the file's data and metadata to the device.
     package func sync() throws {
         guard fsync(rawValue) == 0 else { throw SystemError(path: path, operation: "sync") }
