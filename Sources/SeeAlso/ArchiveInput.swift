@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where articles come from: one or more archives read one after the other as one corpus.
 ///
 /// Each path is a JSON Lines file (`.jsonl`, `.json`, `.ndjson`), a CSV or TSV file with a header row,
@@ -22,6 +24,15 @@ public struct ArchiveInput: Sendable {
 
     func reader() throws -> CorpusReader {
         try CorpusReader(paths: paths, options: options)
+    }
+
+    /// Whether every path is a regular file or a folder, so that a second pass reads the same articles
+    /// (not a pipe or a device).
+    var canBeReadTwice: Bool {
+        paths.allSatisfy { path in
+            let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+            return type == .typeRegular || type == .typeDirectory
+        }
     }
 
     /// What the index records as this input's sources.

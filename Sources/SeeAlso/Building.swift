@@ -142,6 +142,22 @@ extension SeeAlsoEngine {
                               progress: any ProgressReporter) throws -> BuildReport {
         var stages = StageRecorder()
         let reader = try input.reader()
+        // Bodies go to disk in a pass of their own when the input can be read twice, so they never add
+        // to the vectorizer's peak (about a third of the input's bytes); else the vectorizer keeps them.
+        var texts: WrittenFile?
+        if let session, options.keepTexts, input.canBeReadTwice {
+            let task = progress.task("keep article texts")
+            let written = try session.writeTexts(from: try input.reader(), progress: task)
+            task.finish()
+            texts = written.file
+            var fit = try vectorize(reader, model: try options.modelFile.map(ModelFile.load), tfidf: options.tfidf, progress: progress)
+            guard written.count == fit.matrix.rowCount else {
+                throw IndexError.invalid("the input changed while it was read: \(written.count) texts, \(fit.matrix.rowCount) articles")
+            }
+            stages.lap("read and vectorize")
+            return try build(&fit, sources: reader.paths, session: session, record: ChangeRecord(operation: "build", rebuilt: true),
+                             options: options, stages: stages, clusters: nil, writtenTexts: texts, progress: progress)
+        }
         var fit = try vectorize(reader, model: try options.modelFile.map(ModelFile.load), tfidf: options.tfidf,
                                 keepTexts: options.keepTexts && session != nil, progress: progress)
         stages.lap("read and vectorize")
@@ -154,12 +170,14 @@ extension SeeAlsoEngine {
     /// from memory, so they do not add to the lists' peak.
     ///
     /// With `computedLists` (a sharded build's merged lists) the lists are not computed but taken as they
-    /// are, labelled with `options.method`.
+    /// are, labelled with `options.method`. With `writtenTexts` (`IndexWriterSession.writeTexts(from:progress:)`)
+    /// the bodies are already on disk and the fit holds none.
     static func build(_ fit: inout TfidfFit, sources: [String], session: IndexWriterSession?, record: ChangeRecord,
                       options: BuildOptions, stages: StageRecorder, clusters: ((NeighborLists) -> IndexClusters)?,
-                      computedLists: NeighborLists? = nil, progress: any ProgressReporter) throws -> BuildReport {
+                      computedLists: NeighborLists? = nil, writtenTexts: WrittenFile? = nil,
+                      progress: any ProgressReporter) throws -> BuildReport {
         var stages = stages
-        let texts = try session.flatMap { session in options.keepTexts ? try session.writeTexts(fit.texts) : nil }
+        let texts = try writtenTexts ?? session.flatMap { session in options.keepTexts ? try session.writeTexts(fit.texts) : nil }
         fit.texts = TextBlocks()
         // The vectorizer's per-batch buffers and the texts are free now: give them back before the lists' peak.
         System.returnFreedMemory()

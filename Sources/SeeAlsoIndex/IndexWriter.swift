@@ -108,6 +108,74 @@ extension IndexWriterSession {
     }
 }
 
+extension IndexWriterSession {
+    /// Writes the bodies of the articles `reader` reads (admitted as the vectorizer admits them: in input
+    /// order, invalid records and repeated ids rejected or thrown as `CorpusValidator` decides) as a
+    /// `texts.sal` file beside the generations, the same file `writeTexts(_:)` writes for the
+    /// vectorizer's blocks (one zlib block per input batch). Streaming: batches are decoded and
+    /// compressed on all workers and spooled to a pending file, so memory holds a few batches, never
+    /// the text; the spool is then copied into the section file (disk: twice the compressed text for a
+    /// moment). Cost: one more read and decode of the input, and the compression the vectorizer would
+    /// otherwise do. Returns the file and how many bodies it holds.
+    package func writeTexts(from reader: CorpusReader, progress: ProgressTask?) throws -> (file: WrittenFile, count: Int) {
+        let spoolPath = directory.path + "/" + IndexDirectory.pendingPrefix + "texts.spool"
+        defer { try? FileManager.default.removeItem(atPath: spoolPath) }
+        var counts: [Int64] = [], starts: [Int64] = [0]
+        do {
+            // A scratch file, read back below: not synced.
+            let spool = try FileDescriptor.open(spoolPath, .createTruncate)
+            defer { try? spool.close() }
+            var validator = CorpusValidator(file: reader.path, skipInvalid: reader.options.skipInvalid)
+            try OrderedPipeline.run(
+                next: { try reader.nextBatch() },
+                transform: { batch, _ -> CompressedBodies in
+                    let decoded = reader.decode(batch)
+                    let bodies = decoded.records.compactMap { $0.article?.body }
+                    // The validator needs ids and lines only.
+                    let ids = decoded.records.map { record -> DecodedRecord in
+                        guard case .article(let article, let line) = record else { return record }
+                        return .article(Article(id: article.id, body: ""), line: line)
+                    }
+                    return CompressedBodies(records: DecodedBatch(sequence: decoded.sequence, records: ids),
+                                            block: TextBlocks.compress(bodies), count: bodies.count)
+                },
+                consume: { compressed in
+                    let accepted = try validator.admit(compressed.records)
+                    var block = compressed.block, count = compressed.count
+                    let articles = zip(compressed.records.records, accepted).filter { $0.0.article != nil }.map(\.1)
+                    if articles.contains(false) {
+                        let bodies = try TextBlocks.decompress(block, count: count)
+                        let kept = bodies.indices.filter { articles[$0] }.map { bodies[$0] }
+                        (block, count) = (TextBlocks.compress(kept), kept.count)
+                    }
+                    // `TextBlocks.append` keeps no empty block either.
+                    guard count > 0 else { return }
+                    try block.withUnsafeBytes { try spool.writeAll($0) }
+                    progress?.advance(by: count)
+                    counts.append(Int64(count))
+                    starts.append(starts.last! + Int64(block.count))
+                })
+            try validator.finish()
+        } catch let error as SystemError {
+            throw IndexError(error)
+        }
+        let path = directory.path + "/" + IndexDirectory.pendingPrefix + "texts.sal"
+        let writer = SectionFileWriter(kind: "texts")
+        writer.add("counts", counts)
+        writer.add("starts", starts)
+        writer.add("bytes", bytesOfFile: spoolPath, count: Int(starts.last!))
+        let (bytes, crc) = try writer.write(to: path)
+        return (WrittenFile(path: path, record: IndexManifest.FileRecord(bytes: bytes, crc32: crc)), Int(counts.reduce(0, +)))
+    }
+}
+
+/// One input batch's article records (ids and lines only) and their bodies as one compressed block.
+private struct CompressedBodies: Sendable {
+    var records: DecodedBatch
+    var block: [UInt8]
+    var count: Int
+}
+
 /// The articles added to an index since its base segment was written: the tail segment's contents.
 package struct TailContents: Sendable {
     /// The rows' metadata and TF-IDF rows (numbered from `firstRow` in the index).

@@ -50,6 +50,24 @@ final class SectionFileWriter {
         })
     }
 
+    /// Adds the first `count` bytes of the file at `path` as one byte section, copied in 64 MiB chunks
+    /// when the file is written (memory: one chunk, not the file).
+    func add(_ name: String, bytesOfFile path: String, count: Int) {
+        sections.append(Section(name: name, elementSize: 1, count: count) { file, crc in
+            let source = try FileDescriptor.open(path, .readOnly)
+            defer { try? source.close() }
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: min(max(count, 1), 64 << 20), alignment: 64)
+            defer { buffer.deallocate() }
+            var left = count
+            while left > 0 {
+                let read = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(left, buffer.count)]))
+                guard read > 0 else { throw SystemError(path: path, operation: "read (file shorter than \(count) bytes)") }
+                try SectionFileWriter.writeChunked(UnsafeRawBufferPointer(rebasing: buffer[0..<read]), to: file, crc: &crc)
+                left -= read
+            }
+        })
+    }
+
     /// Adds a string table: `<name>.offsets` (Int64, count + 1) and `<name>.bytes` (UTF-8).
     func addStrings(_ name: String, _ strings: [String]) {
         var offsets: [Int64] = [0]

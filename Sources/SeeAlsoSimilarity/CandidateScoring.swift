@@ -121,13 +121,10 @@ struct CandidateScoring {
 
     /// For each row, the rows that list it among their `width` best, as CSR (starts has n + 1 entries).
     static func reverseNeighbors(_ lists: NeighborLists, width: Int) -> (starts: [Int], rows: [Int32]) {
-        let n = lists.rowCount
-        var pairs: [(Int, Int32)] = []
-        for row in 0..<n {
-            for slot in row * lists.k..<row * lists.k + width where lists.ids[slot] >= 0 {
-                pairs.append((Int(lists.ids[slot]), Int32(row)))
-            }
-        }
+        let n = lists.rowCount, k = lists.k, ids = lists.ids
+        // (listed row, lister) pairs generated on the fly, in row order, rather than stored.
+        let pairs = (0..<n * width).lazy.map { (row: $0 / width, slot: $0 / width * k + $0 % width) }
+            .filter { ids[$0.slot] >= 0 }.map { (Int(ids[$0.slot]), Int32($0.row)) }
         let grouped = Buckets(count: n, pairs: pairs)
         return (grouped.starts, grouped.items)
     }

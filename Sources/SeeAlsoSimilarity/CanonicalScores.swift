@@ -24,24 +24,39 @@ package enum CanonicalScores {
 
     /// `rescore` with the listed items read from `rows`.
     package static func rescore(_ lists: NeighborLists, queries: CSRMatrix, rows indexed: IndexedRows, keep: Int? = nil) -> NeighborLists {
-        let keep = min(keep ?? lists.k, lists.k)
-        var ids = [Int32](repeating: -1, count: lists.rowCount * keep)
-        var scores = [Float](repeating: 0, count: lists.rowCount * keep)
         let k = lists.k
         let sourceIds = lists.ids
+        return rescore(rowCount: lists.rowCount, keep: min(keep ?? k, k), queries: queries, rows: indexed) { row, body in
+            for slot in row * k..<(row + 1) * k where sourceIds[slot] >= 0 { body(sourceIds[slot]) }
+        }
+    }
+
+    /// `rescore` of the candidates kept in `heaps` (row r's query is row r of `queries`), read from the
+    /// heaps in place: the same lists as `rescore(heaps.lists(), …)` without the sorted copy
+    /// (8 · rows · heaps.k bytes).
+    package static func rescore(_ heaps: TopKHeaps, queries: CSRMatrix, rows indexed: IndexedRows, keep: Int) -> NeighborLists {
+        rescore(rowCount: heaps.rowCount, keep: min(keep, heaps.k), queries: queries, rows: indexed) { row, body in
+            heaps.forEachID(row: row, body)
+        }
+    }
+
+    /// The shared loop: row r's candidates (distinct ids, any order) come from `candidates(r, body)`,
+    /// each gets its canonical score, and the `keep` best by `RankOrder` fill row r (padded with −1 / 0).
+    private static func rescore(rowCount: Int, keep: Int, queries: CSRMatrix, rows indexed: IndexedRows,
+                                candidates: @Sendable (Int, (Int32) -> Void) -> Void) -> NeighborLists {
+        var ids = [Int32](repeating: -1, count: rowCount * keep)
+        var scores = [Float](repeating: 0, count: rowCount * keep)
         ids.withUnsafeMutableBufferPointer { idBuffer in
             scores.withUnsafeMutableBufferPointer { scoreBuffer in
                 let idPointer = SharedMutablePointer(idBuffer.baseAddress!)
                 let scorePointer = SharedMutablePointer(scoreBuffer.baseAddress!)
-                Parallelism.forEachRange(lists.rowCount, minimumChunk: 256) { rows, _ in
+                Parallelism.forEachRange(rowCount, minimumChunk: 256) { rows, _ in
                     var pairs: [(id: Int32, score: Float)] = []
                     let scattered = ScatteredRow(columns: queries.columnCount)
                     for row in rows {
                         pairs.removeAll(keepingCapacity: true)
                         scattered.scatter(queries, row)
-                        for slot in row * k..<(row + 1) * k where sourceIds[slot] >= 0 {
-                            pairs.append((sourceIds[slot], scattered.dot(indexed, Int(sourceIds[slot]))))
-                        }
+                        candidates(row) { id in pairs.append((id, scattered.dot(indexed, Int(id)))) }
                         scattered.clear(queries, row)
                         pairs.sort { RankOrder.precedes($0.score, $0.id, $1.score, $1.id) }
                         for (position, pair) in pairs.prefix(keep).enumerated() {
@@ -52,7 +67,7 @@ package enum CanonicalScores {
                 }
             }
         }
-        return NeighborLists(rowCount: lists.rowCount, k: keep, ids: ids, scores: scores)
+        return NeighborLists(rowCount: rowCount, k: keep, ids: ids, scores: scores)
     }
 
     /// The canonical score of two rows of one matrix.

@@ -172,6 +172,11 @@ package struct TopKHeaps: @unchecked Sendable {
         target.append(contentsOf: UnsafeBufferPointer(start: ids + row * k, count: Int(counts[row])))
     }
 
+    /// Calls `body` with each of `row`'s kept ids, in heap order.
+    package func forEachID(row: Int, _ body: (Int32) -> Void) {
+        for slot in row * k..<row * k + Int(counts[row]) { body(ids[slot]) }
+    }
+
     /// `row`'s kept candidates best first (unpadded).
     package func sorted(row: Int) -> [(id: Int32, score: Float)] {
         let base = row * k

@@ -30,12 +30,8 @@ enum PartitionScoring {
     static func lists(_ matrix: IndexedRows, partitionOfRow: [Int32], partitions: Int, queries: CSRMatrix, queriesAreIndexed: Bool,
                       probeLists: [Int32], probes: Int, k: Int, progress: ProgressTask?) -> NeighborLists {
         let members = Buckets(count: partitions, keys: partitionOfRow)
-        var probing: [(Int, Int32)] = []
-        probing.reserveCapacity(queries.rowCount * probes)
-        for query in 0..<queries.rowCount {
-            for slot in query * probes..<(query + 1) * probes { probing.append((Int(probeLists[slot]), Int32(query))) }
-        }
-        let queryGroups = Buckets(count: partitions, pairs: probing)
+        // (partition, query) for every probe, generated on the fly rather than stored (16 bytes a probe).
+        let queryGroups = Buckets(count: partitions, pairs: probeLists.indices.lazy.map { (Int(probeLists[$0]), Int32($0 / probes)) })
         let heaps = TopKHeaps(rowCount: queries.rowCount, k: k + CanonicalScores.margin(for: k))
         let stripeSize = 256
         let locks = (0..<(queries.rowCount + stripeSize - 1) / stripeSize).map { _ in NSLock() }
@@ -72,7 +68,7 @@ enum PartitionScoring {
             }
             progress?.advance()
         }
-        return CanonicalScores.rescore(heaps.lists(), queries: queries, rows: matrix, keep: k)
+        return CanonicalScores.rescore(heaps, queries: queries, rows: matrix, keep: k)
     }
 }
 

@@ -65,30 +65,22 @@ package struct PartitionedIndex: SimilarityIndex {
         let sample: RandomizedSVD.RowSample = n > options.svdSampleRows
             ? .hashed(fraction: Double(options.svdSampleRows) / Double(n), seed: options.seed) : .all
         let svd = try RandomizedSVD.fit(matrix, rank: rank, seed: options.seed, sample: sample)
-        let vectors = svd.project(matrix, normalize: true)
-        timings.lap("reduce (LSA \(rank))")
-
         let candidatesPerRow = min(options.candidatesPerRow, max(1, n - 1))
-        var partitions: Partitions?
+        let source = Self.candidateSource(matrix, svd: svd, options: options, candidatesPerRow: candidatesPerRow,
+                                          timings: &timings, reporter: reporter)
+        let partitions = source.partitions
         let dense: NeighborLists
-        if case .partitions(let requested, let probes) = options.candidates, (requested ?? max(16, n / 1000)) < n / 4 {
-            let count = requested ?? max(16, n / 1000)
-            let trained = Partitions.train(vectors, partitions: count, seed: options.seed)
-            partitions = trained
-            timings.lap("partitions (k-means \(count), balanced to \(trained.count))")
-            let probes = min(probes, trained.count)
-            let probeLists = trained.probeLists(vectors, count: probes, own: trained.partitionOfRow)
+        switch source.candidates {
+        case .lists(let lists):
+            dense = lists
+        case .probes(let probeLists, let probes):
+            let trained = source.partitions!
             let task = reporter.task("exact scores in \(probes) of \(trained.count) partitions", total: trained.count, unit: "partitions")
             dense = PartitionScoring.lists(matrix, partitionOfRow: trained.partitionOfRow, partitions: trained.count,
                                            queries: matrix, queriesAreIndexed: true, probeLists: probeLists, probes: probes,
                                            k: candidatesPerRow, progress: task)
             task.finish()
             timings.lap("exact scores in partitions")
-        } else {
-            let task = reporter.task("dense candidates (exhaustive)", total: n)
-            dense = DenseAllPairs.allPairs(vectors, k: candidatesPerRow, floor: -.infinity, progress: task)
-            task.finish()
-            timings.lap("dense candidates")
         }
         let storage = RowStorage.arrays(matrix, SparsePostings(matrix))
         let lists = storage.withRows { indexed in
@@ -107,9 +99,42 @@ package struct PartitionedIndex: SimilarityIndex {
             return lists
         }
         if options.refineRounds > 0 { timings.lap("neighbours of neighbours (\(options.refineRounds) rounds)") }
-        self.init(storage: storage, lists: lists.truncated(to: options.k), options: options, svd: svd, vectors: { vectors },
-                  partitions: partitions)
+        // The reduced vectors were dropped after the candidate search; whoever reads them (writing the
+        // index, appending rows) gets the same projection again, bit for bit (2·nnz·d FLOPs).
+        self.init(storage: storage, lists: lists.truncated(to: options.k), options: options, svd: svd,
+                  vectors: { svd.project(matrix, normalize: true) }, partitions: partitions)
         self.timings = timings
+    }
+
+    /// Where a build's neighbourhood candidates come from.
+    private enum CandidateSearch {
+        /// Each row's `probes` partitions, row-major (the partitions are scored exactly afterwards).
+        case probes([Int32], probes: Int)
+        /// The best inner products of the reduced vectors (the exhaustive mode).
+        case lists(NeighborLists)
+    }
+
+    /// The build's LSA projection and what it is needed for: training the partitions and choosing each
+    /// row's probes, or the exhaustive dense candidates. The n × d vectors (4·n·d bytes) live only
+    /// inside this call, so they are not held through the exact scoring and re-ranking.
+    private static func candidateSource(_ matrix: CSRMatrix, svd: RandomizedSVD, options: Options, candidatesPerRow: Int,
+                                        timings: inout StageTimings, reporter: any ProgressReporter)
+        -> (partitions: Partitions?, candidates: CandidateSearch) {
+        let n = matrix.rowCount
+        let vectors = svd.project(matrix, normalize: true)
+        timings.lap("reduce (LSA \(svd.rank))")
+        if case .partitions(let requested, let probes) = options.candidates, (requested ?? max(16, n / 1000)) < n / 4 {
+            let count = requested ?? max(16, n / 1000)
+            let trained = Partitions.train(vectors, partitions: count, seed: options.seed)
+            timings.lap("partitions (k-means \(count), balanced to \(trained.count))")
+            let probes = min(probes, trained.count)
+            return (trained, .probes(trained.probeLists(vectors, count: probes, own: trained.partitionOfRow), probes: probes))
+        }
+        let task = reporter.task("dense candidates (exhaustive)", total: n)
+        let dense = DenseAllPairs.allPairs(vectors, k: candidatesPerRow, floor: -.infinity, progress: task)
+        task.finish()
+        timings.lap("dense candidates")
+        return (nil, .lists(dense))
     }
 
     /// Queries go through the build's stages against the indexed rows: projection, candidates from the
