@@ -96,21 +96,27 @@ package enum TfidfVectorizer {
     ) throws -> TfidfFit {
         var counted = try count(source: source, file: file, skipInvalid: skipInvalid, configuration: configuration, keep: keep,
                                 progress: progress)
-        let batches = counted.batches
+        // Take the batches out of `counted` so that this is their only reference: the merge consumes them in place.
+        var batches = counted.batches
+        counted.batches = []
+        let articles = keep.metadata ? batches.flatMap(\.metadata) : []
+        var texts = TextBlocks()
+        if keep.texts { for batch in batches { texts.append(block: batch.texts, count: batch.rowCount) } }
+        for index in batches.indices {
+            batches[index].metadata = []
+            batches[index].texts = []
+        }
         let model: TfidfModel
         let matrix: CSRMatrix
         var outOfVocabularyRate: Double?
         if let frozen {
-            (matrix, outOfVocabularyRate) = VocabularyMerge.transform(batches: batches, dictionaries: counted.dictionaries, model: frozen)
+            (matrix, outOfVocabularyRate) = VocabularyMerge.transform(batches: &batches, dictionaries: counted.dictionaries, model: frozen)
             model = frozen
             counted.timings.lap("map to frozen vocabulary and weigh")
         } else {
             (model, matrix) = try VocabularyMerge.build(
-                batches: batches, dictionaries: counted.dictionaries, configuration: counted.configuration, timings: &counted.timings)
+                batches: &batches, dictionaries: counted.dictionaries, configuration: counted.configuration, timings: &counted.timings)
         }
-        let articles = keep.metadata ? batches.flatMap(\.metadata) : []
-        var texts = TextBlocks()
-        if keep.texts { for batch in batches { texts.append(block: batch.texts, count: batch.rowCount) } }
         return TfidfFit(model: model, matrix: matrix, articles: articles, texts: texts, skipped: counted.skipped,
                         timings: counted.timings, outOfVocabularyRate: outOfVocabularyRate)
     }

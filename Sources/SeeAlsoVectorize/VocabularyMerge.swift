@@ -4,8 +4,10 @@ import SeeAlsoText
 
 /// Merges thread-local term ids into the final vocabulary and builds the weighted CSR matrix.
 enum VocabularyMerge {
+    /// The model and matrix of counted batches; the batches' terms and counts are consumed (freed as they
+    /// are copied into the matrix, so the two are never held in full together).
     static func build(
-        batches: [CountedBatch], dictionaries: [TermDictionary], configuration: TfidfConfiguration,
+        batches: inout [CountedBatch], dictionaries: [TermDictionary], configuration: TfidfConfiguration,
         timings: inout StageTimings
     ) throws -> (TfidfModel, CSRMatrix) {
         let (statistics, globalOfLocal) = merge(batches: batches, dictionaries: dictionaries, binary: configuration.binary,
@@ -15,7 +17,7 @@ enum VocabularyMerge {
 
         // Rows: remap to columns, drop pruned terms, sort, weigh; then copy into one CSR.
         let columnOfLocal = globalOfLocal.map { mapping in mapping.map { $0 >= 0 ? columnOfGlobal[Int($0)] : -1 } }
-        let matrix = weighRows(batches, columnOfLocal: columnOfLocal, model: model)
+        let matrix = weighRows(&batches, columnOfLocal: columnOfLocal, model: model)
         timings.lap("weigh rows and assemble matrix")
         return (model, matrix)
     }
@@ -110,8 +112,9 @@ enum VocabularyMerge {
     }
 
     /// Maps thread-local terms to a frozen model's columns and weighs the rows with its idf.
-    /// Returns the matrix and the share of term occurrences (by raw tf) the vocabulary lacks.
-    static func transform(batches: [CountedBatch], dictionaries: [TermDictionary], model: TfidfModel) -> (CSRMatrix, Double) {
+    /// Returns the matrix and the share of term occurrences (by raw tf) the vocabulary lacks. Consumes the
+    /// batches' terms and counts as `build` does.
+    static func transform(batches: inout [CountedBatch], dictionaries: [TermDictionary], model: TfidfModel) -> (CSRMatrix, Double) {
         let columnOfLocal = dictionaries.map { dictionary in
             (0..<dictionary.count).map { local in dictionary.withBytes(of: local) { model.columnOfTerm.find($0) ?? -1 } }
         }
@@ -124,26 +127,28 @@ enum VocabularyMerge {
                 if mapping[Int(term)] >= 0 { known += Double(count) }
             }
         }
-        let matrix = weighRows(batches, columnOfLocal: columnOfLocal, model: model)
+        let matrix = weighRows(&batches, columnOfLocal: columnOfLocal, model: model)
         return (matrix, total > 0 ? 1 - known / total : 0)
     }
 
     /// Remaps each batch's thread-local terms to the model's columns (−1: dropped), sorts and weighs
-    /// the rows in parallel, then copies them into one CSR matrix.
-    private static func weighRows(_ batches: [CountedBatch], columnOfLocal: [[Int32]], model: TfidfModel) -> CSRMatrix {
+    /// the rows in parallel, in place (the caller holds the only reference, so nothing is copied), then
+    /// moves them into one CSR matrix.
+    private static func weighRows(_ batches: inout [CountedBatch], columnOfLocal: [[Int32]], model: TfidfModel) -> CSRMatrix {
         let weighting = RowWeighting(model: model)
-        var remapped = batches
-        remapped.withUnsafeMutableBufferPointer { all in
+        batches.withUnsafeMutableBufferPointer { all in
             let pointer = SharedMutablePointer(all.baseAddress!)
             Parallelism.forEach(all.count) { index in
                 remapRows(&pointer.base[index], columnOfLocal: columnOfLocal[pointer.base[index].worker], weighting: weighting)
             }
         }
-        return assemble(remapped, columnCount: model.vocabulary.count)
+        return assemble(&batches, columnCount: model.vocabulary.count)
     }
 
-    /// Concatenates remapped batches into one CSR matrix (parallel copy).
-    static func assemble(_ batches: [CountedBatch], columnCount: Int) -> CSRMatrix {
+    /// Concatenates remapped batches into one CSR matrix: a parallel copy in eight rounds, each batch's
+    /// terms and counts freed once copied and the freed memory returned to the system after each round,
+    /// so the peak is about the matrix plus an eighth of it rather than twice the matrix.
+    static func assemble(_ batches: inout [CountedBatch], columnCount: Int) -> CSRMatrix {
         let documentCount = batches.reduce(0) { $0 + $1.rowCount }
         var rowStarts = [Int](repeating: 0, count: documentCount + 1)
         var row = 0
@@ -167,16 +172,25 @@ enum VocabularyMerge {
             values = [Float](unsafeUninitializedCapacity: stored) { valueBuffer, valuesInitialized in
                 let columnPointer = SharedMutablePointer(columnBuffer.baseAddress!)
                 let valuePointer = SharedMutablePointer(valueBuffer.baseAddress!)
-                Parallelism.forEach(batches.count) { index in
-                    let batch = batches[index]
-                    let offset = offsets[index]
-                    batch.terms.withUnsafeBufferPointer { terms in
-                        guard let base = terms.baseAddress else { return }
-                        (columnPointer.base + offset).initialize(from: base, count: terms.count)
-                    }
-                    batch.counts.withUnsafeBufferPointer { counts in
-                        guard let base = counts.baseAddress else { return }
-                        (valuePointer.base + offset).initialize(from: base, count: counts.count)
+                batches.withUnsafeMutableBufferPointer { all in
+                    let batchPointer = SharedMutablePointer(all.baseAddress!)
+                    let roundSize = max(1, (all.count + 7) / 8)
+                    for roundStart in stride(from: 0, to: all.count, by: roundSize) {
+                        Parallelism.forEach(min(roundSize, all.count - roundStart)) { item in
+                            let index = roundStart + item
+                            let offset = offsets[index]
+                            batchPointer.base[index].terms.withUnsafeBufferPointer { terms in
+                                guard let base = terms.baseAddress else { return }
+                                (columnPointer.base + offset).initialize(from: base, count: terms.count)
+                            }
+                            batchPointer.base[index].counts.withUnsafeBufferPointer { counts in
+                                guard let base = counts.baseAddress else { return }
+                                (valuePointer.base + offset).initialize(from: base, count: counts.count)
+                            }
+                            batchPointer.base[index].terms = []
+                            batchPointer.base[index].counts = []
+                        }
+                        System.returnFreedMemory()
                     }
                 }
                 valuesInitialized = stored
