@@ -144,25 +144,20 @@ extension SeeAlsoEngine {
         let reader = try input.reader()
         // Bodies go to disk in a pass of their own when the input can be read twice, so they never add
         // to the vectorizer's peak (about a third of the input's bytes); else the vectorizer keeps them.
-        var texts: WrittenFile?
+        var written: (file: WrittenFile, count: Int)?
         if let session, options.keepTexts, input.canBeReadTwice {
             let task = progress.task("keep article texts")
-            let written = try session.writeTexts(from: try input.reader(), progress: task)
+            written = try session.writeTexts(from: try input.reader(), progress: task)
             task.finish()
-            texts = written.file
-            var fit = try vectorize(reader, model: try options.modelFile.map(ModelFile.load), tfidf: options.tfidf, progress: progress)
-            guard written.count == fit.matrix.rowCount else {
-                throw IndexError.invalid("the input changed while it was read: \(written.count) texts, \(fit.matrix.rowCount) articles")
-            }
-            stages.lap("read and vectorize")
-            return try build(&fit, sources: reader.paths, session: session, record: ChangeRecord(operation: "build", rebuilt: true),
-                             options: options, stages: stages, clusters: nil, writtenTexts: texts, progress: progress)
         }
         var fit = try vectorize(reader, model: try options.modelFile.map(ModelFile.load), tfidf: options.tfidf,
-                                keepTexts: options.keepTexts && session != nil, progress: progress)
+                                keepTexts: options.keepTexts && session != nil && written == nil, progress: progress)
+        if let written, written.count != fit.matrix.rowCount {
+            throw IndexError.invalid("the input changed while it was read: \(written.count) texts, \(fit.matrix.rowCount) articles")
+        }
         stages.lap("read and vectorize")
         return try build(&fit, sources: reader.paths, session: session, record: ChangeRecord(operation: "build", rebuilt: true),
-                         options: options, stages: stages, clusters: nil, progress: progress)
+                         options: options, stages: stages, clusters: nil, writtenTexts: written?.file, progress: progress)
     }
 
     /// Computes the lists of a vectorized archive and, with a session, writes the index (with the
