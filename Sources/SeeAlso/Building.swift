@@ -187,7 +187,7 @@ extension SeeAlsoEngine {
         contents.texts = texts.map(StoredTexts.file)
         contents.clusters = clusters?(similarity.lists)
         if method != .exact && options.recallSample > 0 {
-            let measured = ExactSearch(matrix: similarity.matrix, postings: similarity.postings)
+            let measured = ExactSearch(storage: similarity.storage, deleted: similarity.deleted)
                 .recall(of: similarity.lists, sampleSize: options.recallSample)
             contents.measuredRecall = measured.recall
             stages.lap("recall check (\(measured.rows) rows)")

@@ -7,7 +7,7 @@ import SeeAlsoVectorize
 /// The dense side of an approximate index: unit LSA vectors (n × d), the projection V (terms × d)
 /// that maps new TF-IDF rows into the same space, the singular values, and the k-means partitions.
 package struct DenseSection: Sendable {
-    package var vectors: DenseMatrix
+    package var vectors: ReducedVectors
     package var projection: DenseMatrix
     package var singularValues: [Float]
     package var partitions: Partitions?
@@ -17,8 +17,8 @@ package struct DenseSection: Sendable {
 package struct IndexContents: Sendable {
     package var model: TfidfModel
     package var articles: [ArticleMetadata]
+    /// The rows; their postings are made from them, column block by column block, when written.
     package var matrix: CSRMatrix
-    package var postings: SparsePostings
     package var lists: NeighborLists
     package var method: String
     package var measuredRecall: Double?
@@ -39,12 +39,11 @@ package struct IndexContents: Sendable {
         self.model = model
         self.articles = articles
         matrix = index.matrix
-        postings = index.postings
         lists = index.lists
         self.method = method
         self.sources = sources
         if let partitioned = index as? PartitionedIndex {
-            dense = DenseSection(vectors: partitioned.vectors, projection: partitioned.svd.rightSingularVectors,
+            dense = DenseSection(vectors: partitioned.reducedVectors, projection: partitioned.svd.rightSingularVectors,
                                  singularValues: partitioned.svd.singularValues, partitions: partitioned.partitions)
             self.partitioned = partitioned.options
         }
@@ -63,7 +62,6 @@ extension IndexContents {
         var result = self
         result.articles = kept.map { articles[$0] }
         result.matrix = matrix.selectingRows(kept)
-        result.postings = SparsePostings(result.matrix)
         let selected = lists.selecting(kept)
         result.lists = NeighborLists(rowCount: kept.count, k: lists.k, ids: selected.ids.map { $0 >= 0 ? renumbered[Int($0)] : -1 },
                                      scores: selected.scores)
@@ -71,7 +69,7 @@ extension IndexContents {
             let partitions = dense.partitions.map { partitions in
                 Partitions(centroids: partitions.centroids, partitionOfRow: kept.map { partitions.partitionOfRow[$0] })
             }
-            result.dense = DenseSection(vectors: dense.vectors.selectingRows(kept), projection: dense.projection,
+            result.dense = DenseSection(vectors: .held(dense.vectors.matrix.selectingRows(kept)), projection: dense.projection,
                                         singularValues: dense.singularValues, partitions: partitions)
         }
         if case .blocks(let blocks)? = texts { result.texts = .blocks(try blocks.removing(deleted)) }
@@ -211,7 +209,7 @@ package enum IndexWriter {
             try files.save(modelFile(contents.model), "model.sal")
             try files.save(articlesFile(contents.articles), "articles.sal")
             try files.save(matrixFile(contents.matrix), "matrix.sal")
-            try files.save(postingsFile(contents.postings), "postings.sal")
+            try files.save(postingsFile(of: contents.matrix), "postings.sal")
             try files.save(neighborsFile(contents.lists), "neighbors.sal")
             if let dense = contents.dense { try files.save(denseFile(dense), "dense.sal") }
             if let clusters = contents.clusters { try files.save(clusters) }
@@ -227,7 +225,7 @@ package enum IndexWriter {
                 configuration: contents.model.configuration, modelDocumentCount: contents.model.documentCount,
                 sources: contents.sources, addedSinceFit: contents.addedSinceFit,
                 addedOutOfVocabularyRate: contents.addedOutOfVocabularyRate,
-                denseDimensions: contents.dense?.vectors.columnCount, partitions: contents.dense?.partitions?.count,
+                denseDimensions: contents.dense?.vectors.dimensions, partitions: contents.dense?.partitions?.count,
                 partitioned: contents.partitioned, files: files.records, buildSeconds: contents.buildSeconds)
             try writeManifest(manifest, to: folder)
         }
@@ -251,7 +249,7 @@ package enum IndexWriter {
             try files.link(baseFiles, from: live, records: manifest.files)
             try files.save(articlesFile(tail.articles), "articles.tail.sal")
             try files.save(matrixFile(tail.matrix), "matrix.tail.sal")
-            try files.save(postingsFile(SparsePostings(tail.matrix, firstRow: tail.firstRow)), "postings.tail.sal")
+            try files.save(postingsFile(of: tail.matrix, firstRow: tail.firstRow), "postings.tail.sal")
             if let vectors = tail.vectors {
                 let writer = SectionFileWriter(kind: "dense")
                 writer.add("shape", [Int64(vectors.rowCount), Int64(vectors.columnCount)])
@@ -341,8 +339,11 @@ package enum IndexWriter {
 
     static func denseFile(_ dense: DenseSection) -> SectionFileWriter {
         let writer = SectionFileWriter(kind: "dense")
-        writer.add("shape", [Int64(dense.vectors.rowCount), Int64(dense.vectors.columnCount)])
-        writer.add("vectors", dense.vectors.values)
+        let vectors = dense.vectors
+        writer.add("shape", [Int64(vectors.rowCount), Int64(vectors.dimensions)])
+        writer.add("vectors", count: vectors.rowCount * vectors.dimensions, of: Float.self) { emit in
+            try vectors.forEachBlock(blockRows: 65_536) { block in try block.values.withUnsafeBytes(emit) }
+        }
         writer.add("projection", dense.projection.values)
         writer.add("singularValues", dense.singularValues)
         writer.add("centroids", dense.partitions?.centroids.values ?? [])
@@ -397,13 +398,23 @@ package enum IndexWriter {
         return writer
     }
 
-    static func postingsFile(_ postings: SparsePostings) -> SectionFileWriter {
+    /// The postings of `matrix`'s rows (numbered from `firstRow`), made while the file is written in
+    /// blocks of at most `postingsBlockEntries` entries (128 MiB), never held whole: the same bytes as
+    /// `SparsePostings(matrix, firstRow:)`'s arrays.
+    static func postingsFile(of matrix: CSRMatrix, firstRow: Int = 0) -> SectionFileWriter {
         let writer = SectionFileWriter(kind: "postings")
-        writer.add("columnStarts", postings.columnStarts)
-        writer.add("rows", postings.rows)
-        writer.add("values", postings.values)
+        let starts = SparsePostings.columnStarts(of: matrix, firstColumn: 0, columnCount: matrix.columnCount)
+        writer.add("columnStarts", starts)
+        for (name, part) in [("rows", SparsePostings.Part.rows), ("values", .values)] {
+            writer.add(name, count: starts[matrix.columnCount], of: UInt32.self) { emit in
+                try SparsePostings.forEachBlock(of: matrix, firstRow: firstRow, columnStarts: starts,
+                                                blockEntries: postingsBlockEntries, part: part, emit)
+            }
+        }
         return writer
     }
+
+    static let postingsBlockEntries = 1 << 25
 
     static func neighborsFile(_ lists: NeighborLists) -> SectionFileWriter {
         let writer = SectionFileWriter(kind: "lists")

@@ -50,6 +50,22 @@ final class SectionFileWriter {
         })
     }
 
+    /// Adds a section of `count` values of `Element` whose bytes `produce` passes to its `emit` argument
+    /// in pieces while the file is written, so that the whole section is never held in memory at once.
+    func add<Element: BitwiseCopyable>(_ name: String, count: Int, of type: Element.Type,
+                                       produce: @escaping (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) {
+        let size = MemoryLayout<Element>.stride
+        sections.append(Section(name: name, elementSize: size, count: count) { file, crc in
+            var emitted = 0
+            try produce { piece in
+                emitted += piece.count
+                precondition(emitted <= count * size, "SectionFileWriter: section \(name) produced more than \(count) values")
+                try SectionFileWriter.writeChunked(piece, to: file, crc: &crc)
+            }
+            precondition(emitted == count * size, "SectionFileWriter: section \(name) produced \(emitted / size) of its \(count) values")
+        })
+    }
+
     /// Adds the first `count` bytes of the file at `path` as one byte section, copied in 64 MiB chunks
     /// when the file is written (memory: one chunk, not the file).
     func add(_ name: String, bytesOfFile path: String, count: Int) {

@@ -170,15 +170,17 @@ final class CandidateScratch: @unchecked Sendable {
     }
 
     /// Appends the indexed rows that query `query`'s heaviest rare terms vote for: its `votes.terms`
-    /// heaviest terms in at most `votes.maxDocuments` rows each, reading at most `votes.budget` postings,
-    /// accumulate exact partial scores; the `votes.keep` best (ties to the lower row) join.
+    /// heaviest terms in 1 to `votes.maxDocuments` rows each, reading at most `votes.budget` postings,
+    /// accumulate exact partial scores; the `votes.keep` best (ties to the lower row) join. Only the
+    /// postings of such rare terms are read, so `indexed` may hold those alone (a column with an empty
+    /// list does not vote).
     func collectVotes(query: Int, of queries: CSRMatrix, postings indexed: IndexedRows, votes: PartitionedIndex.Votes,
                       into candidates: inout [Int32]) {
         terms.removeAll(keepingCapacity: true)
         for entry in queries.rowStarts[query]..<queries.rowStarts[query + 1] {
             let column = queries.columns[entry]
             let frequency = indexed.frequency(Int(column))
-            if frequency <= votes.maxDocuments { terms.append((queries.values[entry], column, frequency)) }
+            if frequency > 0 && frequency <= votes.maxDocuments { terms.append((queries.values[entry], column, frequency)) }
         }
         terms.sort { RankOrder.precedes($0.weight, $0.column, $1.weight, $1.column) }
         touched.removeAll(keepingCapacity: true)

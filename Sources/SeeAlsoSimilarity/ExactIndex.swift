@@ -55,7 +55,7 @@ package struct ExactIndex: SimilarityIndex {
 package struct ExactSearch: Sendable {
     package let storage: RowStorage
     /// Rows never listed, offered anything or sampled (deleted articles).
-    private let deleted: RowSet
+    let deleted: RowSet
     private let deletedRows: [Int]
 
     package init(storage: RowStorage, deleted: RowSet = RowSet()) {
@@ -115,8 +115,8 @@ package struct ExactSearch: Sendable {
             if !deleted.contains(row) { chosen.insert(row) }
         }
         let sample = chosen.sorted()
-        let queries = storage.withRows { $0.selecting(sample) }
-        let exact = match(queries, k: m, excluding: sample.map { Int32($0) }, floors: nil, progress: nil).lists
+        let queries = storage.withRowsOnly { $0.selecting(sample) }
+        let exact = listsByScanningRows(queries, k: m, excluding: sample.map { Int32($0) })
         var values: [Double] = []
         for (position, row) in sample.enumerated() {
             let truth = Set(exact.neighbors(of: position).map(\.id))

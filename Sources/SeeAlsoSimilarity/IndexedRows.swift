@@ -90,36 +90,50 @@ package struct IndexedRows: @unchecked Sendable {
     package func frequency(_ column: Int) -> Int { postings.reduce(0) { $0 + $1.starts[column + 1] - $1.starts[column] } }
 }
 
-/// Where a similarity index's rows and postings live: arrays (built in memory), or read in place from an
-/// index's memory-mapped files (`owner` keeps them open), materialized into arrays only when asked for
+/// Where a similarity index's rows and postings live: arrays (built in memory), the rows alone (a freshly
+/// built partitioned index, whose postings are made from the rows when read: its build reads rare
+/// terms' postings only, and writing streams them from the rows), or read in place from an index's
+/// memory-mapped files (`owner` keeps them open), materialized into arrays only when asked for
 /// (`matrix`, `postings`: appending rows, writing a whole index).
 package enum RowStorage: @unchecked Sendable {
     case arrays(CSRMatrix, SparsePostings)
+    case rows(CSRMatrix)
     case mapped(IndexedRows, owner: AnyObject)
 
     package var rowCount: Int {
         switch self {
-        case .arrays(let matrix, _): return matrix.rowCount
+        case .arrays(let matrix, _), .rows(let matrix): return matrix.rowCount
         case .mapped(let rows, _): return rows.rowCount
         }
     }
 
-    /// Calls `body` with the rows and postings read in place.
+    /// Calls `body` with the rows and postings read in place (`.rows`: postings transposed for the call,
+    /// O(nnz) time and 8 bytes per entry).
     package func withRows<Result>(_ body: (IndexedRows) throws -> Result) rethrows -> Result {
         switch self {
         case .mapped(let rows, let owner):
             return try withExtendedLifetime(owner) { try body(rows) }
         case .arrays(let matrix, let postings):
-            return try matrix.withIndexedRows { rows in
-                try postings.withBuffers { try body(IndexedRows(parts: rows.parts, postings: [$0], columnCount: matrix.columnCount)) }
-            }
+            return try matrix.withIndexedRows(postings: postings, body)
+        case .rows(let matrix):
+            return try matrix.withIndexedRows(postings: SparsePostings(matrix), body)
+        }
+    }
+
+    /// Calls `body` with the rows read in place and no postings (`IndexedRows.postings` empty).
+    package func withRowsOnly<Result>(_ body: (IndexedRows) throws -> Result) rethrows -> Result {
+        switch self {
+        case .mapped(let rows, let owner):
+            return try withExtendedLifetime(owner) { try body(IndexedRows(parts: rows.parts, postings: [], columnCount: rows.columnCount)) }
+        case .arrays(let matrix, _), .rows(let matrix):
+            return try matrix.withIndexedRows(body)
         }
     }
 
     /// The rows as one CSR matrix (a copy when mapped: O(nnz)).
     package var matrix: CSRMatrix {
         switch self {
-        case .arrays(let matrix, _): return matrix
+        case .arrays(let matrix, _), .rows(let matrix): return matrix
         case .mapped(let rows, let owner):
             return withExtendedLifetime(owner) {
                 var parts = rows.parts.map { CSRMatrix(copying: $0.rows, columnCount: rows.columnCount) }
@@ -134,6 +148,7 @@ package enum RowStorage: @unchecked Sendable {
     package var postings: SparsePostings {
         switch self {
         case .arrays(_, let postings): return postings
+        case .rows(let matrix): return SparsePostings(matrix)
         case .mapped(let rows, let owner):
             return withExtendedLifetime(owner) { SparsePostings(concatenating: rows.postings, rowCount: rows.rowCount) }
         }
@@ -158,6 +173,13 @@ extension CSRMatrix {
     package init(copying rows: SparseBuffers, columnCount: Int) {
         self.init(rowCount: rows.starts.count - 1, columnCount: columnCount, rowStarts: Array(rows.starts),
                   columns: Array(rows.indices), values: Array(rows.values))
+    }
+
+    /// Calls `body` with the rows and `postings` (this matrix's, or a part of them) read in place.
+    package func withIndexedRows<Result>(postings: SparsePostings, _ body: (IndexedRows) throws -> Result) rethrows -> Result {
+        try withIndexedRows { rows in
+            try postings.withBuffers { try body(IndexedRows(parts: rows.parts, postings: [$0], columnCount: columnCount)) }
+        }
     }
 
     /// Calls `body` with the rows read in place (no postings).

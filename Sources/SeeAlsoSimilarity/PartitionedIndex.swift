@@ -39,6 +39,9 @@ package struct PartitionedIndex: SimilarityIndex {
     package private(set) var timings = StageTimings()
     /// Rows of deleted articles: stored, in no partition, never listed.
     package private(set) var deleted = RowSet()
+    /// Whether `vectors` are the projection of `matrix` (a fresh build's), so writing can project
+    /// them again block by block instead of holding them.
+    private var vectorsAreProjections = false
 
     /// An index over stored state; `vectors` loads the rows' reduced vectors when they are first needed.
     package init(storage: RowStorage, lists: NeighborLists, options: Options, svd: RandomizedSVD,
@@ -56,6 +59,8 @@ package struct PartitionedIndex: SimilarityIndex {
     package var matrix: CSRMatrix { storage.matrix }
     package var postings: SparsePostings { storage.postings }
     package var vectors: DenseMatrix { reduced.value }
+    /// The vectors as an index file takes them: projected block by block when they are the rows' projection.
+    package var reducedVectors: ReducedVectors { vectorsAreProjections ? .projected(matrix, svd) : .held(vectors) }
 
     /// Builds every row's list (`options.k` long); progress of each stage goes to `reporter`.
     package init(building matrix: CSRMatrix, options: Options, reporter: any ProgressReporter) throws {
@@ -82,8 +87,8 @@ package struct PartitionedIndex: SimilarityIndex {
             task.finish()
             timings.lap("exact scores in partitions")
         }
-        let storage = RowStorage.arrays(matrix, SparsePostings(matrix))
-        let lists = storage.withRows { indexed in
+        // Votes read rare terms' postings only; the others (most of the entries) are never built here.
+        let lists = matrix.withIndexedRows(postings: SparsePostings(matrix, columnsInAtMost: options.votes.maxDocuments)) { indexed in
             let scoring = CandidateScoring(indexed: indexed, queries: matrix, queryRows: .indexed)
             let rerankTask = reporter.task("sparse candidates and exact re-ranking", total: n)
             var lists = scoring.rerank(dense: dense, votes: options.votes, width: options.width, floors: nil, progress: rerankTask).lists
@@ -101,9 +106,10 @@ package struct PartitionedIndex: SimilarityIndex {
         if options.refineRounds > 0 { timings.lap("neighbours of neighbours (\(options.refineRounds) rounds)") }
         // The reduced vectors were dropped after the candidate search; whoever reads them (writing the
         // index, appending rows) gets the same projection again, bit for bit (2·nnz·d FLOPs).
-        self.init(storage: storage, lists: lists.truncated(to: options.k), options: options, svd: svd,
+        self.init(storage: .rows(matrix), lists: lists.truncated(to: options.k), options: options, svd: svd,
                   vectors: { svd.project(matrix, normalize: true) }, partitions: partitions)
         self.timings = timings
+        vectorsAreProjections = true
     }
 
     /// Where a build's neighbourhood candidates come from.
@@ -180,6 +186,7 @@ package struct PartitionedIndex: SimilarityIndex {
             return all
         }
         storage = storage.appending(rows)
+        vectorsAreProjections = false
     }
 
     package mutating func markDeleted(_ rows: [Int]) {

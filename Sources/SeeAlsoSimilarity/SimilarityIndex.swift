@@ -15,6 +15,8 @@ package protocol SimilarityIndex: Sendable {
     var matrix: CSRMatrix { get }
     /// Their inverted index as arrays: a copy when they are read in place.
     var postings: SparsePostings { get }
+    /// Where the rows and postings live.
+    var storage: RowStorage { get }
     /// Every indexed row's most similar other rows, canonical scores, best first.
     var lists: NeighborLists { get set }
     /// Scores `queries` (rows of the same term space, not indexed) against the indexed rows: each
