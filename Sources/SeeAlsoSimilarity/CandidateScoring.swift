@@ -13,14 +13,12 @@ struct CandidateScoring {
 
     /// Joins each query's candidates (`dense`, from partitions or reduced vectors) with the indexed rows
     /// its rare terms vote for, and keeps the `width` best by canonical score.
-    func rerank(dense: NeighborLists, votes: PartitionedIndex.Votes, width: Int, floors: [Float]?,
+    func rerank(dense: CandidateIDs, votes: PartitionedIndex.Votes, width: Int, floors: [Float]?,
                 progress: ProgressTask?) -> ScoredCandidates {
         let start = NeighborLists(rowCount: queries.rowCount, k: width, ids: [Int32](repeating: -1, count: queries.rowCount * width),
                                   scores: [Float](repeating: 0, count: queries.rowCount * width))
         return scoreCandidates(start, voteRows: indexed.rowCount, voteKeep: votes.keep, floors: floors, progress: progress) { query, scratch, candidates, _ in
-            for slot in query * dense.k..<(query + 1) * dense.k where dense.ids[slot] >= 0 {
-                candidates.append(dense.ids[slot])
-            }
+            for id in dense.candidates(of: query) where id >= 0 { candidates.append(id) }
             scratch.collectVotes(query: query, of: queries, postings: indexed, votes: votes, into: &candidates)
         }
     }

@@ -93,6 +93,40 @@ package struct NeighborLists: Sendable, Equatable {
 /// Each heap is a min-heap on rank (its root is the worst kept candidate), stored in flat arrays.
 /// `floor` is the lowest score that may enter (candidates must score strictly above it).
 /// Push is O(log k); `threshold(row)` is the score a candidate must beat, for cheap prefiltering.
+/// Candidate rows of every query, unranked: their ids alone, since re-ranking scores each canonically
+/// (`CandidateScoring.rerank`). `k` slots per query, −1 = none. Memory: 4 · rows · k bytes.
+package struct CandidateIDs: Sendable {
+    package let rowCount: Int
+    package let k: Int
+    /// `ids[q * k ..< (q + 1) * k]` are query q's candidates.
+    package let ids: [Int32]
+
+    /// The ids of `lists` (their scores are not needed).
+    package init(_ lists: NeighborLists) {
+        rowCount = lists.rowCount
+        k = lists.k
+        ids = lists.ids
+    }
+
+    /// The ids each heap kept, in heap order.
+    package init(_ heaps: TopKHeaps) {
+        rowCount = heaps.rowCount
+        k = heaps.k
+        var ids = [Int32](repeating: -1, count: heaps.rowCount * heaps.k)
+        for row in 0..<heaps.rowCount {
+            var slot = row * heaps.k
+            heaps.forEachID(row: row) { id in
+                ids[slot] = id
+                slot += 1
+            }
+        }
+        self.ids = ids
+    }
+
+    /// Query `row`'s candidates.
+    package func candidates(of row: Int) -> ArraySlice<Int32> { ids[row * k..<(row + 1) * k] }
+}
+
 package struct TopKHeaps: @unchecked Sendable {
     package let rowCount: Int
     package let k: Int

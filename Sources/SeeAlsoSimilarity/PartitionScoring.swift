@@ -8,31 +8,32 @@ import SeeAlsoVectorize
 /// Work is organised by partition: a partition's members get a local inverted index (postings of the
 /// partition's rows only, rows renumbered locally), and each query probing the partition accumulates its
 /// exact sparse dot products with all members from those postings, then offers the best to its heap.
-/// The candidates' scores are exact, so recall against exact lists is lost only when a true neighbour
-/// lies outside the probed partitions. Cost ≈ Σ_l Σ_{q probing l} Σ_{t ∈ q} df_l(t): about probes / P
+/// The scores are exact sparse dot products (float sums, ranked but not kept: re-ranking scores the
+/// candidates canonically), so recall against exact lists is lost only when a true neighbour lies
+/// outside the probed partitions. Cost ≈ Σ_l Σ_{q probing l} Σ_{t ∈ q} df_l(t): about probes / P
 /// of an exact all-pairs search when partitions are balanced.
 enum PartitionScoring {
-    /// The `k` best members (canonical scores) for every query row.
+    /// The `k` best members of every query row's probed partitions, unranked.
     ///
     /// - Parameters:
     ///   - matrix: the indexed rows; `partitionOfRow[r]` is row r's partition (members).
     ///   - queries: the query rows; when `queriesAreIndexed`, query q is indexed row q and never lists itself.
     ///   - probeLists: `probes` partitions per query (row-major).
-    static func lists(_ matrix: CSRMatrix, partitionOfRow: [Int32], partitions: Int, queries: CSRMatrix, queriesAreIndexed: Bool,
-                      probeLists: [Int32], probes: Int, k: Int, progress: ProgressTask?) -> NeighborLists {
+    static func candidates(_ matrix: CSRMatrix, partitionOfRow: [Int32], partitions: Int, queries: CSRMatrix, queriesAreIndexed: Bool,
+                           probeLists: [Int32], probes: Int, k: Int, progress: ProgressTask?) -> CandidateIDs {
         matrix.withIndexedRows {
-            lists($0, partitionOfRow: partitionOfRow, partitions: partitions, queries: queries, queriesAreIndexed: queriesAreIndexed,
+            candidates($0, partitionOfRow: partitionOfRow, partitions: partitions, queries: queries, queriesAreIndexed: queriesAreIndexed,
                   probeLists: probeLists, probes: probes, k: k, progress: progress)
         }
     }
 
-    /// `lists` with the indexed rows read in place.
-    static func lists(_ matrix: IndexedRows, partitionOfRow: [Int32], partitions: Int, queries: CSRMatrix, queriesAreIndexed: Bool,
-                      probeLists: [Int32], probes: Int, k: Int, progress: ProgressTask?) -> NeighborLists {
+    /// `candidates` with the indexed rows read in place.
+    static func candidates(_ matrix: IndexedRows, partitionOfRow: [Int32], partitions: Int, queries: CSRMatrix, queriesAreIndexed: Bool,
+                           probeLists: [Int32], probes: Int, k: Int, progress: ProgressTask?) -> CandidateIDs {
         let members = Buckets(count: partitions, keys: partitionOfRow)
         // (partition, query) for every probe, generated on the fly rather than stored (16 bytes a probe).
         let queryGroups = Buckets(count: partitions, pairs: probeLists.indices.lazy.map { (Int(probeLists[$0]), Int32($0 / probes)) })
-        let heaps = TopKHeaps(rowCount: queries.rowCount, k: k + CanonicalScores.margin(for: k))
+        let heaps = TopKHeaps(rowCount: queries.rowCount, k: k)
         let stripeSize = 256
         let locks = (0..<(queries.rowCount + stripeSize - 1) / stripeSize).map { _ in NSLock() }
         let workers = Parallelism.workerCount
@@ -68,7 +69,7 @@ enum PartitionScoring {
             }
             progress?.advance()
         }
-        return CanonicalScores.rescore(heaps, queries: queries, rows: matrix, keep: k)
+        return CandidateIDs(heaps)
     }
 }
 

@@ -74,16 +74,16 @@ package struct PartitionedIndex: SimilarityIndex {
         let source = Self.candidateSource(matrix, svd: svd, options: options, candidatesPerRow: candidatesPerRow,
                                           timings: &timings, reporter: reporter)
         let partitions = source.partitions
-        let dense: NeighborLists
+        let dense: CandidateIDs
         switch source.candidates {
         case .lists(let lists):
-            dense = lists
+            dense = CandidateIDs(lists)
         case .probes(let probeLists, let probes):
             let trained = source.partitions!
             let task = reporter.task("exact scores in \(probes) of \(trained.count) partitions", total: trained.count, unit: "partitions")
-            dense = PartitionScoring.lists(matrix, partitionOfRow: trained.partitionOfRow, partitions: trained.count,
-                                           queries: matrix, queriesAreIndexed: true, probeLists: probeLists, probes: probes,
-                                           k: candidatesPerRow, progress: task)
+            dense = PartitionScoring.candidates(matrix, partitionOfRow: trained.partitionOfRow, partitions: trained.count,
+                                                queries: matrix, queriesAreIndexed: true, probeLists: probeLists, probes: probes,
+                                                k: candidatesPerRow, progress: task)
             task.finish()
             timings.lap("exact scores in partitions")
         }
@@ -152,15 +152,15 @@ package struct PartitionedIndex: SimilarityIndex {
         let candidatesPerRow = min(options.candidatesPerRow, max(1, rowCount))
         let floors = reverse ? lists.entryFloors(tolerance: 0) : nil
         return storage.withRows { indexed in
-            let dense: NeighborLists
+            let dense: CandidateIDs
             if let partitions, case .partitions(_, let probes) = options.candidates {
                 let probes = min(probes, partitions.count)
-                dense = PartitionScoring.lists(indexed, partitionOfRow: partitions.partitionOfRow, partitions: partitions.count,
-                                               queries: queries, queriesAreIndexed: false,
-                                               probeLists: partitions.probeLists(queryVectors, count: probes),
-                                               probes: probes, k: candidatesPerRow, progress: nil)
+                dense = PartitionScoring.candidates(indexed, partitionOfRow: partitions.partitionOfRow, partitions: partitions.count,
+                                                    queries: queries, queriesAreIndexed: false,
+                                                    probeLists: partitions.probeLists(queryVectors, count: probes),
+                                                    probes: probes, k: candidatesPerRow, progress: nil)
             } else {
-                dense = DenseAllPairs.search(queries: queryVectors, database: vectors, k: candidatesPerRow)
+                dense = CandidateIDs(DenseAllPairs.search(queries: queryVectors, database: vectors, k: candidatesPerRow))
             }
             let scoring = CandidateScoring(indexed: indexed, queries: queries, queryRows: .external, deleted: deleted)
             var found = scoring.rerank(dense: dense, votes: options.votes, width: options.width(for: k), floors: floors, progress: progress)
@@ -207,7 +207,7 @@ package struct PartitionedIndex: SimilarityIndex {
         let surviving = lists.selecting(rows)
         return storage.withRows { indexed in
             let scoring = CandidateScoring(indexed: indexed, queries: queries, queryRows: .rows(rows.map { Int32($0) }), deleted: deleted)
-            var found = scoring.rerank(dense: surviving, votes: options.votes, width: options.width(for: k), floors: nil, progress: nil).lists
+            var found = scoring.rerank(dense: CandidateIDs(surviving), votes: options.votes, width: options.width(for: k), floors: nil, progress: nil).lists
             for _ in 0..<max(1, options.refineRounds) {
                 found = scoring.refine(found, neighborLists: lists, fanout: options.refineFanout, reverse: nil, floors: nil,
                                        progress: nil).lists
