@@ -162,41 +162,35 @@ extension CanonicalScores {
     }
 }
 
-/// One sparse row scattered into a dense Float row plus a bitmap of its columns, for scoring it
-/// against many rows: `dot` reads only the shared columns' values, so the random accesses touch a
-/// bitmap of V/8 bytes instead of the whole dense row. Terms it skips would add +0 to the Double sum,
-/// so `dot` equals `CanonicalScores.dot` bit for bit. One per worker; O(V) memory, reused row after row.
+/// One sparse row scattered into a dense Float row (zero elsewhere), for scoring it against many rows:
+/// `dot` multiplies each entry of the other row by the dense value at its column, with no branch, so
+/// shared and unshared columns cost the same (no mispredicted branch per entry; measured ~5% of an
+/// exact build's lists stage on 20NG). A column the scattered row lacks contributes 0 · x = ±0 (values
+/// are finite), which leaves the Double sum unchanged (it starts at +0, and s + ±0 = s for s ≠ 0,
+/// +0 + ±0 = +0), so `dot` equals `CanonicalScores.dot` bit for bit. One per worker; O(V) memory, reused row after row.
 package final class ScatteredRow: @unchecked Sendable {
     private let denseRow: UnsafeMutablePointer<Float>
-    private let present: UnsafeMutablePointer<UInt64>
 
     package init(columns: Int) {
         denseRow = .allocate(capacity: max(1, columns))
         denseRow.initialize(repeating: 0, count: max(1, columns))
-        present = .allocate(capacity: columns / 64 + 1)
-        present.initialize(repeating: 0, count: columns / 64 + 1)
     }
 
     deinit {
         denseRow.deallocate()
-        present.deallocate()
     }
 
-    /// Writes row `row` of `matrix` (its values at their columns) and marks its columns.
+    /// Writes row `row` of `matrix` (its values at their columns).
     package func scatter(_ matrix: CSRMatrix, _ row: Int) {
         for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
-            let column = Int(matrix.columns[index])
-            denseRow[column] = matrix.values[index]
-            present[column >> 6] |= 1 << UInt64(column & 63)
+            denseRow[Int(matrix.columns[index])] = matrix.values[index]
         }
     }
 
     /// Clears what `scatter(matrix, row)` wrote.
     package func clear(_ matrix: CSRMatrix, _ row: Int) {
         for index in matrix.rowStarts[row]..<matrix.rowStarts[row + 1] {
-            let column = Int(matrix.columns[index])
-            denseRow[column] = 0
-            present[column >> 6] = 0
+            denseRow[Int(matrix.columns[index])] = 0
         }
     }
 
@@ -205,16 +199,14 @@ package final class ScatteredRow: @unchecked Sendable {
         matrix.withIndexedRows { dot($0, other) }
     }
 
-    /// The canonical score of the scattered row with row `other` of `rows`.
+    /// The canonical score of the scattered row with row `other` of `rows`: Σ dense[c]·x_c over the
+    /// other row's entries in column order, in Double. O(its length).
     @inline(__always)
     package func dot(_ rows: IndexedRows, _ other: Int) -> Float {
         let (columns, values) = rows.row(other)
         var sum: Double = 0
         for index in columns.indices {
-            let column = Int(columns[index])
-            if present[column >> 6] & (1 << UInt64(column & 63)) != 0 {
-                sum += Double(denseRow[column]) * Double(values[index])
-            }
+            sum += Double(denseRow[Int(columns[index])]) * Double(values[index])
         }
         return Float(sum)
     }

@@ -111,13 +111,19 @@ struct HeadTailSplit: Sendable {
     let tailColumns: [Int32]
     let tailValues: [Float]
 
+    /// With `headCount` 0 the tail is the matrix itself, shared (copy-on-write), not copied. O(nnz) otherwise.
     init(matrix: CSRMatrix, frequencies: [Int], headCount: Int) {
-        var headIndex = [Int32](repeating: -1, count: matrix.columnCount)
-        if headCount > 0 {
-            let order = (0..<matrix.columnCount).sorted { frequencies[$0] != frequencies[$1] ? frequencies[$0] > frequencies[$1] : $0 < $1 }
-            for (position, column) in order.prefix(headCount).enumerated() { headIndex[column] = Int32(position) }
+        guard headCount > 0 else {
+            head = DenseMatrix(rowCount: 0, columnCount: 0)
+            tailStarts = matrix.rowStarts
+            tailColumns = matrix.columns
+            tailValues = matrix.values
+            return
         }
-        var head = DenseMatrix(rowCount: headCount > 0 ? matrix.rowCount : 0, columnCount: headCount)
+        var headIndex = [Int32](repeating: -1, count: matrix.columnCount)
+        let order = (0..<matrix.columnCount).sorted { frequencies[$0] != frequencies[$1] ? frequencies[$0] > frequencies[$1] : $0 < $1 }
+        for (position, column) in order.prefix(headCount).enumerated() { headIndex[column] = Int32(position) }
+        var head = DenseMatrix(rowCount: matrix.rowCount, columnCount: headCount)
         var starts = [0]
         starts.reserveCapacity(matrix.rowCount + 1)
         var columns: [Int32] = []
@@ -153,7 +159,11 @@ struct TailCursors {
 
     init(split: HeadTailSplit, postings: SparsePostings, rows: Range<Int>) {
         self.rows = rows
+        let entryCount = split.tailStarts[rows.upperBound] - split.tailStarts[rows.lowerBound]
         entryStarts.reserveCapacity(rows.count + 1)
+        positions.reserveCapacity(entryCount)
+        ends.reserveCapacity(entryCount)
+        weights.reserveCapacity(entryCount)
         for row in rows {
             entryStarts.append(positions.count)
             for index in split.tailStarts[row]..<split.tailStarts[row + 1] {
