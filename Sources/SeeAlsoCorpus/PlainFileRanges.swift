@@ -12,7 +12,6 @@ import SeeAlsoSupport
 /// O(R + the length of the line that crosses its end); a crossing line over the record limit is
 /// scanned to its end but not kept.
 final class PlainFileRanges: Sendable {
-    let path: String
     /// Number of ranges: ⌈size / R⌉.
     let count: Int
     private let file: FileDescriptor
@@ -23,7 +22,6 @@ final class PlainFileRanges: Sendable {
     private let lines: LineRecords
 
     init(path: String, maxRecordBytes: Int, rangeBytes: Int) throws {
-        self.path = path
         self.rangeBytes = max(1, rangeBytes)
         lines = LineRecords(file: path, maxRecordBytes: maxRecordBytes)
         do {
