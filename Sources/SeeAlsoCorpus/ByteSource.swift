@@ -22,6 +22,8 @@ final class ByteSource {
     private var atEndOfFile = false
     /// The file is gzip (else plain bytes).
     private var isGzip = false
+    /// The file is a regular file (not a pipe or device).
+    private var isRegularFile = false
     private var finished = false
 
     init(path: String) throws {
@@ -35,6 +37,7 @@ final class ByteSource {
         }
         do {
             file = try FileDescriptor.open(path, .readOnly)
+            isRegularFile = try file!.isRegularFile()
         } catch let error as SystemError {
             throw CorpusError(.unreadableFile, file: path, "cannot open: \(error.reason)")
         }
@@ -44,6 +47,10 @@ final class ByteSource {
     }
 
     deinit { close() }
+
+    /// Whether the file is plain bytes that can be read at any offset (not gzip, not a pipe):
+    /// such a file can be read in parallel ranges (`PlainFileRanges`).
+    var isPlainRegularFile: Bool { isRegularFile && !isGzip }
 
     /// Reads up to `capacity` bytes into `buffer`; returns the count, 0 at end of file.
     func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int {

@@ -58,6 +58,11 @@ public struct CorpusOptions: Sendable {
 /// turns a batch into articles on any thread, and a `CorpusValidator` admits them in input order.
 /// Several inputs are read one after the other as one corpus.
 ///
+/// `nextPiece()` and `decode(_: CorpusPiece)` do the same with the reading itself moved to the
+/// workers where the input allows it: a plain JSON Lines file is handed out as byte ranges
+/// (`PlainFileRanges`) that each worker reads, cuts into lines and decodes; gzip files, pipes, CSV and
+/// folders are still read in order by `nextPiece()`'s caller. A reader is used either way, not both.
+///
 /// Memory stays constant in the corpus size: one batch per worker plus the reader's buffers.
 package final class CorpusReader: @unchecked Sendable {
     /// The input paths, joined by ", " (for messages).
@@ -67,12 +72,16 @@ package final class CorpusReader: @unchecked Sendable {
     private let sources: [Source]
     private var current = 0
     private var sequence = 0
+    /// The next byte range of the current source, when it is read in ranges.
+    private var nextRange = 0
 
     private struct Source {
         let path: String
         let format: CorpusFormat
         let producer: Producer
         let csvDecoder: CSVRecordDecoder?
+        /// Set for a plain JSON Lines file: `nextPiece()` hands it out as byte ranges.
+        var ranges: PlainFileRanges? = nil
     }
 
     private enum Producer {
@@ -127,28 +136,65 @@ package final class CorpusReader: @unchecked Sendable {
             let decoder = try CSVRecordDecoder(file: path, header: header, delimiter: delimiter, options: options)
             return Source(path: path, format: format, producer: .csv(splitter), csvDecoder: decoder)
         case .jsonl, .auto:
-            let splitter = LineSplitter(source: try ByteSource(path: path), maxRecordBytes: options.maxRecordBytes,
-                                        targetBatchBytes: options.batchBytes)
-            return Source(path: path, format: .jsonl, producer: .lines(splitter), csvDecoder: nil)
+            let bytes = try ByteSource(path: path)
+            let splitter = LineSplitter(source: bytes, maxRecordBytes: options.maxRecordBytes, targetBatchBytes: options.batchBytes)
+            let ranges = bytes.isPlainRegularFile
+                ? try PlainFileRanges(path: path, maxRecordBytes: options.maxRecordBytes, rangeBytes: options.batchBytes) : nil
+            return Source(path: path, format: .jsonl, producer: .lines(splitter), csvDecoder: nil, ranges: ranges)
         }
     }
 
     /// The next batch of raw records, or nil at the end. Not thread-safe: call from one thread at a time.
     package func nextBatch() throws -> RecordBatch? {
         while current < sources.count {
-            let batch: RecordBatch?
-            switch sources[current].producer {
-            case .lines(let splitter): batch = try splitter.nextBatch()
-            case .csv(let splitter): batch = try splitter.nextBatch()
-            case .folder(let folder): batch = try folder.nextBatch()
-            }
-            if let batch {
-                defer { sequence += 1 }
-                return RecordBatch(sequence: sequence, source: current, bytes: batch.bytes, records: batch.records)
-            }
+            if let batch = try batchOfCurrentSource() { return batch }
             current += 1
         }
         return nil
+    }
+
+    /// The next piece of input, or nil at the end: a byte range to read (plain JSON Lines files, O(1)
+    /// here) or a batch read here. Not thread-safe: call from one thread at a time.
+    package func nextPiece() throws -> CorpusPiece? {
+        while current < sources.count {
+            if let ranges = sources[current].ranges {
+                if nextRange < ranges.count {
+                    defer { nextRange += 1; sequence += 1 }
+                    return CorpusPiece(sequence: sequence, source: current, content: .unread(ranges, index: nextRange))
+                }
+            } else if let batch = try batchOfCurrentSource() {
+                return CorpusPiece(sequence: batch.sequence, source: current, content: .read(batch))
+            }
+            current += 1
+            nextRange = 0
+        }
+        return nil
+    }
+
+    private func batchOfCurrentSource() throws -> RecordBatch? {
+        let batch: RecordBatch?
+        switch sources[current].producer {
+        case .lines(let splitter): batch = try splitter.nextBatch()
+        case .csv(let splitter): batch = try splitter.nextBatch()
+        case .folder(let folder): batch = try folder.nextBatch()
+        }
+        guard let batch else { return nil }
+        defer { sequence += 1 }
+        return RecordBatch(sequence: sequence, source: current, bytes: batch.bytes, records: batch.records)
+    }
+
+    /// Reads (when it is a byte range) and decodes `piece`. Thread-safe. A range's lines are numbered
+    /// from its start (`DecodedBatch.rangeLines`) until `CorpusValidator.admit` numbers them.
+    package func decode(_ piece: CorpusPiece) throws -> DecodedBatch {
+        switch piece.content {
+        case .read(let batch):
+            return decode(batch)
+        case .unread(let ranges, let index):
+            let (batch, lineCount) = try ranges.batch(index, sequence: piece.sequence, source: piece.source)
+            var decoded = decode(batch)
+            decoded.rangeLines = RangeLines(source: piece.source, lineCount: lineCount)
+            return decoded
+        }
     }
 
     /// Decodes every record of `batch`. Thread-safe.
@@ -178,8 +224,8 @@ package final class CorpusReader: @unchecked Sendable {
     package func readAll() throws -> (articles: [Article], skipped: SkippedRecords) {
         var validator = CorpusValidator(file: path, skipInvalid: options.skipInvalid)
         var articles: [Article] = []
-        while let batch = try nextBatch() {
-            let decoded = decode(batch)
+        while let piece = try nextPiece() {
+            let decoded = try decode(piece)
             let accepted = try validator.admit(decoded)
             for (record, keep) in zip(decoded.records, accepted) where keep {
                 articles.append(record.article!)
@@ -197,6 +243,9 @@ package struct CorpusValidator: Sendable {
     package private(set) var skipped = SkippedRecords()
     package private(set) var acceptedCount = 0
     private var seen: [String: Int] = [:]
+    /// The file (reader source) of the last byte range admitted, and the lines of its ranges so far.
+    private var rangeFile = -1
+    private var linesOfRanges = 0
 
     package init(file: String, skipInvalid: Bool) {
         self.file = file
@@ -204,15 +253,19 @@ package struct CorpusValidator: Sendable {
     }
 
     /// For each record of `batch`, whether it is admitted. Without `skipInvalid`, throws at the first
-    /// invalid record; with it, records the error and rejects the record.
+    /// invalid record; with it, records the error and rejects the record. A byte range's relative
+    /// line numbers (`rangeLines`) are made absolute first: plus the lines of the file's earlier ranges.
     package mutating func admit(_ batch: DecodedBatch) throws -> [Bool] {
+        let lineOffset = linesBefore(batch)
         var accepted = [Bool](repeating: false, count: batch.records.count)
         for (index, record) in batch.records.enumerated() {
             var failure: CorpusError?
             switch record {
-            case .invalid(let error):
+            case .invalid(var error):
+                error.line = error.line.map { $0 + lineOffset }
                 failure = error
-            case .article(let article, let line):
+            case .article(let article, let rangeLine):
+                let line = rangeLine + lineOffset
                 if let first = seen[article.id] {
                     failure = CorpusError(.duplicateID, file: file, line: line, field: "id",
                                           "duplicate id \"\(article.id)\" (first seen at line \(first))")
@@ -229,6 +282,17 @@ package struct CorpusValidator: Sendable {
             }
         }
         return accepted
+    }
+
+    /// The lines of the earlier ranges of `batch`'s file (0 for a batch numbered by the reader); counts `batch`'s.
+    private mutating func linesBefore(_ batch: DecodedBatch) -> Int {
+        guard let range = batch.rangeLines else { return 0 }
+        if range.source != rangeFile {
+            rangeFile = range.source
+            linesOfRanges = 0
+        }
+        defer { linesOfRanges += range.lineCount }
+        return linesOfRanges
     }
 
     /// Throws `emptyCorpus` when no article was admitted.

@@ -9,6 +9,7 @@ final class LineSplitter {
     private let source: ByteSource
     private let maxRecordBytes: Int
     private let targetBatchBytes: Int
+    private let lines: LineRecords
     private var carry: [UInt8] = []
     private var nextLine = 1
     private var endOfInput = false
@@ -20,6 +21,7 @@ final class LineSplitter {
         self.source = source
         self.maxRecordBytes = maxRecordBytes
         self.targetBatchBytes = targetBatchBytes
+        lines = LineRecords(file: source.path, maxRecordBytes: maxRecordBytes)
         chunk = [UInt8](repeating: 0, count: max(64 * 1024, min(targetBatchBytes, 4 << 20)))
     }
 
@@ -54,50 +56,12 @@ final class LineSplitter {
             complete = endOfInput ? buffer.count : 0
         }
         if complete < buffer.count { carry = Array(buffer[complete...]) }
-        for line in oversizeLines {
-            records.append(RawRecord(start: 0, count: 0, line: line, error: CorpusError(
-                .recordTooLarge, file: source.path, line: line,
-                "line is longer than the record size limit of \(maxRecordBytes) bytes")))
-        }
-        splitLines(buffer, upTo: complete, into: &records)
+        records += oversizeLines.map { lines.tooLarge(line: $0) }
+        let firstLine = nextLine
+        nextLine += buffer.withUnsafeBufferPointer { lines.cut($0, from: 0, to: complete, firstLine: firstLine, into: &records) }
         if records.isEmpty && endOfInput && carry.isEmpty { return nil }
         defer { sequence += 1 }
         return RecordBatch(sequence: sequence, bytes: buffer, records: records)
-    }
-
-    private func splitLines(_ buffer: [UInt8], upTo end: Int, into records: inout [RawRecord]) {
-        buffer.withUnsafeBufferPointer { bytes in
-            var start = 0
-            while start < end {
-                var stop = start
-                if let found = memchr(bytes.baseAddress! + start, 0x0A, end - start) {
-                    stop = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - bytes.baseAddress!
-                } else {
-                    stop = end
-                }
-                var length = stop - start
-                if length > 0 && bytes[start + length - 1] == 0x0D { length -= 1 }
-                if length > maxRecordBytes {
-                    records.append(RawRecord(start: start, count: 0, line: nextLine, error: CorpusError(
-                        .recordTooLarge, file: source.path, line: nextLine,
-                        "line is longer than the record size limit of \(maxRecordBytes) bytes")))
-                } else if !isBlank(bytes, start, length) {
-                    records.append(RawRecord(start: start, count: length, line: nextLine))
-                }
-                nextLine += 1
-                start = stop + 1
-            }
-        }
-    }
-
-    private func isBlank(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int) -> Bool {
-        for index in start..<start + length {
-            switch bytes[index] {
-            case 0x20, 0x09, 0x0D: continue
-            default: return false
-            }
-        }
-        return true
     }
 
     /// Reads and drops bytes until the newline that ends the current line; returns what follows it.

@@ -66,6 +66,16 @@ package struct FileDescriptor: Sendable {
         }
     }
 
+    /// Reads up to `buffer.count` bytes at `offset` (pread), retrying on interruption; 0 at the end.
+    /// Leaves the file position alone, so several threads may read one descriptor at once.
+    package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
+        while true {
+            let result = pread(rawValue, buffer.baseAddress!, buffer.count, off_t(offset))
+            if result >= 0 { return result }
+            if errno != EINTR { throw SystemError(path: path, operation: "read") }
+        }
+    }
+
     /// Flushes the file's data and metadata to the device.
     package func sync() throws {
         guard fsync(rawValue) == 0 else { throw SystemError(path: path, operation: "sync") }
@@ -80,6 +90,13 @@ package struct FileDescriptor: Sendable {
         var status = stat()
         guard fstat(rawValue, &status) == 0 else { throw SystemError(path: path, operation: "stat") }
         return Int(status.st_size)
+    }
+
+    /// Whether the descriptor is a regular file (not a pipe, socket or device), so it can be read at any offset.
+    package func isRegularFile() throws -> Bool {
+        var status = stat()
+        guard fstat(rawValue, &status) == 0 else { throw SystemError(path: path, operation: "stat") }
+        return status.st_mode & S_IFMT == S_IFREG
     }
 
     /// Takes an exclusive advisory lock (flock) without waiting; false when another process holds it.

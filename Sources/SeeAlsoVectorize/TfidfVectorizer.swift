@@ -20,7 +20,9 @@ package struct TfidfFit: Sendable {
 
 /// Fits TF-IDF on a corpus in one streaming pass, using every worker thread.
 ///
-/// Stages: workers read batches in turn, decode and analyze them with their own `Analyzer`
+/// Stages: workers take pieces of the input in turn (`CorpusReader.nextPiece()`: byte ranges of a
+/// plain JSON Lines file, which each worker reads and cuts into lines itself; batches read in order
+/// for gzip, pipes, CSV and folders), decode and analyze them with their own `Analyzer`
 /// (thread-local term ids), and count each document's terms; batches are admitted in input order
 /// (duplicate ids, `--skip-invalid`). Then the thread dictionaries are merged, document
 /// frequencies computed, terms pruned (`min_df`, `max_df`, `max_features`) and sorted, and the rows
@@ -148,7 +150,7 @@ package enum TfidfVectorizer {
             next: { () -> DecodedOrRaw? in
                 switch source {
                 case .reader(let reader):
-                    return try reader.nextBatch().map { .raw($0, reader) }
+                    return try reader.nextPiece().map { .raw($0, reader) }
                 case .memory(let articles):
                     guard memoryOffset < articles.count else { return nil }
                     let end = min(articles.count, memoryOffset + memoryBatchSize)
@@ -162,7 +164,7 @@ package enum TfidfVectorizer {
             transform: { item, worker in
                 let decoded: DecodedBatch
                 switch item {
-                case .raw(let batch, let reader): decoded = reader.decode(batch)
+                case .raw(let piece, let reader): decoded = try reader.decode(piece)
                 case .decoded(let batch): decoded = batch
                 }
                 return workers[worker].count(decoded, worker: worker, keep: keep)
@@ -183,7 +185,7 @@ package enum TfidfVectorizer {
 }
 
 enum DecodedOrRaw {
-    case raw(RecordBatch, CorpusReader)
+    case raw(CorpusPiece, CorpusReader)
     case decoded(DecodedBatch)
 }
 
@@ -284,7 +286,7 @@ struct CountingState {
             validationRecords.append(.article(Article(id: article.id, body: ""), line: line))
         }
         if keep.texts { counted.texts = TextBlocks.compress(batch.records.compactMap { $0.article?.body }) }
-        counted.validation = DecodedBatch(sequence: batch.sequence, records: validationRecords)
+        counted.validation.records = validationRecords
         return counted
     }
 

@@ -16,7 +16,9 @@ enum VocabularyMerge {
         timings.lap("prune and sort vocabulary")
 
         // Rows: remap to columns, drop pruned terms, sort, weigh; then copy into one CSR.
-        let columnOfLocal = globalOfLocal.map { mapping in mapping.map { $0 >= 0 ? columnOfGlobal[Int($0)] : -1 } }
+        let columnOfLocal = perWorker(globalOfLocal.count) { worker in
+            globalOfLocal[worker].map { $0 >= 0 ? columnOfGlobal[Int($0)] : -1 }
+        }
         let matrix = weighRows(&batches, columnOfLocal: columnOfLocal, model: model)
         timings.lap("weigh rows and assemble matrix")
         return (model, matrix)
@@ -115,8 +117,8 @@ enum VocabularyMerge {
     /// Returns the matrix and the share of term occurrences (by raw tf) the vocabulary lacks. Consumes the
     /// batches' terms and counts as `build` does.
     static func transform(batches: inout [CountedBatch], dictionaries: [TermDictionary], model: TfidfModel) -> (CSRMatrix, Double) {
-        let columnOfLocal = dictionaries.map { dictionary in
-            (0..<dictionary.count).map { local in dictionary.withBytes(of: local) { model.columnOfTerm.find($0) ?? -1 } }
+        let columnOfLocal = perWorker(dictionaries.count) { worker in
+            (0..<dictionaries[worker].count).map { local in dictionaries[worker].withBytes(of: local) { model.columnOfTerm.find($0) ?? -1 } }
         }
         var known = 0.0
         var total = 0.0
@@ -129,6 +131,17 @@ enum VocabularyMerge {
         }
         let matrix = weighRows(&batches, columnOfLocal: columnOfLocal, model: model)
         return (matrix, total > 0 ? 1 - known / total : 0)
+    }
+
+    /// `map(worker)` for every worker's dictionary, on its own thread each: the thread-local id maps
+    /// are O(Σ dictionary sizes), which grows with the worker count, so they must not run serially.
+    private static func perWorker(_ workerCount: Int, _ map: @Sendable (Int) -> [Int32]) -> [[Int32]] {
+        var maps = [[Int32]](repeating: [], count: workerCount)
+        maps.withUnsafeMutableBufferPointer { all in
+            let pointer = SharedMutablePointer(all.baseAddress!)
+            Parallelism.forEach(workerCount) { worker in pointer.base[worker] = map(worker) }
+        }
+        return maps
     }
 
     /// Remaps each batch's thread-local terms to the model's columns (−1: dropped), sorts and weighs
