@@ -110,8 +110,8 @@ extension IndexWriterSession {
     /// Writes the bodies of the articles `reader` reads (admitted as the vectorizer admits them: in input
     /// order, invalid records and repeated ids rejected or thrown as `CorpusValidator` decides) as a
     /// `texts.sal` file beside the generations, the same file `writeTexts(_:)` writes for the
-    /// vectorizer's blocks (one zlib block per input batch). Streaming: batches are decoded and
-    /// compressed on all workers and spooled to a pending file, so memory holds a few batches, never
+    /// vectorizer's blocks (one zlib block per input piece: `CorpusReader.nextPiece()`). Streaming: pieces
+    /// are read, decoded and compressed on all workers and spooled to a pending file, so memory holds a few batches, never
     /// the text; the spool is then copied into the section file (disk: twice the compressed text for a
     /// moment). Cost: one more read and decode of the input, and the compression the vectorizer would
     /// otherwise do. Returns the file and how many bodies it holds.
@@ -125,17 +125,16 @@ extension IndexWriterSession {
             defer { try? spool.close() }
             var validator = CorpusValidator(file: reader.path, skipInvalid: reader.options.skipInvalid)
             try OrderedPipeline.run(
-                next: { try reader.nextBatch() },
-                transform: { batch, _ -> CompressedBodies in
-                    let decoded = reader.decode(batch)
+                next: { try reader.nextPiece() },
+                transform: { piece, _ -> CompressedBodies in
+                    var decoded = try reader.decode(piece)
                     let bodies = decoded.records.compactMap { $0.article?.body }
-                    // The validator needs ids and lines only.
-                    let ids = decoded.records.map { record -> DecodedRecord in
+                    // The validator needs ids and lines only (and a range's line count, kept in `decoded`).
+                    decoded.records = decoded.records.map { record -> DecodedRecord in
                         guard case .article(let article, let line) = record else { return record }
                         return .article(Article(id: article.id, body: ""), line: line)
                     }
-                    return CompressedBodies(records: DecodedBatch(sequence: decoded.sequence, records: ids),
-                                            block: TextBlocks.compress(bodies), count: bodies.count)
+                    return CompressedBodies(records: decoded, block: TextBlocks.compress(bodies), count: bodies.count)
                 },
                 consume: { compressed in
                     let accepted = try validator.admit(compressed.records)
