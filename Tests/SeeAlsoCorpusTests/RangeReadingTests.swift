@@ -24,30 +24,17 @@ import SeeAlsoTestSupport
 
     /// Reads `paths` in order with `nextBatch` (one thread).
     static func readSequentially(_ paths: [String], _ options: CorpusOptions) -> Outcome {
-        var outcome = Outcome()
-        do {
-            let reader = try CorpusReader(paths: paths, options: options)
-            var validator = CorpusValidator(file: reader.path, skipInvalid: options.skipInvalid)
-            while let batch = try reader.nextBatch() {
-                let decoded = reader.decode(batch)
-                for (record, keep) in zip(decoded.records, try validator.admit(decoded)) where keep {
-                    outcome.articles.append(record.article!)
-                }
-            }
-            outcome.errors = validator.skipped.errors.map(\.description)
-            try validator.finish()
-        } catch {
-            outcome = Outcome(errors: ["thrown: \(error)"])
+        admitted(paths, options) { reader in
+            var batches: [DecodedBatch] = []
+            while let batch = try reader.nextBatch() { batches.append(reader.decode(batch)) }
+            return batches
         }
-        return outcome
     }
 
     /// Reads `paths` with `nextPiece`, decoding every piece on another thread in reverse order, then
     /// admitting them in input order.
     static func readInPieces(_ paths: [String], _ options: CorpusOptions) -> Outcome {
-        var outcome = Outcome()
-        do {
-            let reader = try CorpusReader(paths: paths, options: options)
+        admitted(paths, options) { reader in
             var read: [CorpusPiece] = []
             while let piece = try reader.nextPiece() { read.append(piece) }
             let pieces = read
@@ -58,9 +45,19 @@ import SeeAlsoTestSupport
                 let result = Result { try reader.decode(piece) }
                 decoded.withLock { $0[piece.sequence] = result }
             }
+            return try decoded.withLock({ $0 }).map { try $0!.get() }
+        }
+    }
+
+    /// The articles a `CorpusValidator` admits from the batches `decode` returns, in order, and the
+    /// skip reports (or the error thrown).
+    static func admitted(_ paths: [String], _ options: CorpusOptions,
+                         decode: (CorpusReader) throws -> [DecodedBatch]) -> Outcome {
+        var outcome = Outcome()
+        do {
+            let reader = try CorpusReader(paths: paths, options: options)
             var validator = CorpusValidator(file: reader.path, skipInvalid: options.skipInvalid)
-            for result in decoded.withLock({ $0 }) {
-                let batch = try result!.get()
+            for batch in try decode(reader) {
                 for (record, keep) in zip(batch.records, try validator.admit(batch)) where keep {
                     outcome.articles.append(record.article!)
                 }
