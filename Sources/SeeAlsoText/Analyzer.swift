@@ -110,8 +110,9 @@ package struct Analyzer {
     /// First every token's signature is computed and its slot prefetched, so the cache misses of a whole
     /// document overlap instead of stalling one probe after another; then the tokens are probed.
     private mutating func appendTerms(slot: Int) {
-        // Move the table into a local so that probing it costs no copy-on-write checks.
-        var surfaces = TermDictionary(expectedCount: 0)
+        // Move the table into a local so that probing it costs no copy-on-write checks; the shared empty
+        // table holds its place (a copy of it allocates nothing).
+        var surfaces = TermDictionary.placeholder
         if surfacesAreTerms { swap(&surfaces, &terms) } else { swap(&surfaces, &surfaceForms[slot]) }
         defer { if surfacesAreTerms { swap(&surfaces, &terms) } else { swap(&surfaces, &surfaceForms[slot]) } }
         let count = tokens.count

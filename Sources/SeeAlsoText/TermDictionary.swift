@@ -38,6 +38,10 @@ package struct TermDictionary: Sendable {
 
     package var count: Int { offsets.count - 1 }
 
+    /// An empty dictionary shared by whoever needs a value to swap in while a dictionary is moved out
+    /// (copying it only retains its storage); never mutated.
+    package static let placeholder = TermDictionary(expectedCount: 0)
+
     /// The id of `key`, or nil. Read-only, so callers can probe without copy-on-write checks.
     @inline(__always)
     package func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
