@@ -263,6 +263,9 @@ struct CountingState {
     private var lastUse: [UInt64] = []
     private var stamp: UInt64 = 0
     private var document = WeightedTerms()
+    /// The current row's distinct terms and their counts (scratch, as long as the longest article).
+    private var rowTerms: [Int32] = []
+    private var rowCounts: [Float] = []
 
     init(analyzer: Analyzer, configuration: TfidfConfiguration) {
         self.analyzer = analyzer
@@ -296,21 +299,34 @@ struct CountingState {
             let size = max(analyzer.terms.count, lastUse.count * 2, 1024)
             lastUse.append(contentsOf: repeatElement(0, count: size - lastUse.count))
         }
+        let occurrences = document.terms.count
+        if rowTerms.count < occurrences {
+            rowTerms = Array(repeating: 0, count: max(occurrences, 2 * rowTerms.count))
+            rowCounts = Array(repeating: 0, count: rowTerms.count)
+        }
         stamp += 1
-        let rowStart = counted.terms.count
         let currentStamp = stamp << 32
+        var distinct = 0
+        // The row is gathered in scratch buffers of the article's length and appended once.
         lastUse.withUnsafeMutableBufferPointer { lastUse in
-            document.forEach { term, weight in
-                let use = lastUse[Int(term)]
-                if use & 0xFFFF_FFFF_0000_0000 == currentStamp {
-                    counted.counts[rowStart + Int(use & 0xFFFF_FFFF)] += weight
-                } else {
-                    lastUse[Int(term)] = currentStamp | UInt64(counted.terms.count - rowStart)
-                    counted.terms.append(term)
-                    counted.counts.append(weight)
+            rowTerms.withUnsafeMutableBufferPointer { terms in
+                rowCounts.withUnsafeMutableBufferPointer { counts in
+                    document.forEach { term, weight in
+                        let use = lastUse[Int(term)]
+                        if use & 0xFFFF_FFFF_0000_0000 == currentStamp {
+                            counts[Int(use & 0xFFFF_FFFF)] += weight
+                        } else {
+                            lastUse[Int(term)] = currentStamp | UInt64(distinct)
+                            terms[distinct] = term
+                            counts[distinct] = weight
+                            distinct += 1
+                        }
+                    }
                 }
             }
         }
+        counted.terms.append(contentsOf: rowTerms[..<distinct])
+        counted.counts.append(contentsOf: rowCounts[..<distinct])
         counted.rowStarts.append(counted.terms.count)
     }
 }
