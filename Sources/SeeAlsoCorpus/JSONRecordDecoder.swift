@@ -235,28 +235,34 @@ struct JSONScanner {
     }
 
     /// Parses a JSON string at the cursor (which is on the opening quote). Runs without escapes are
-    /// skipped 8 bytes at a time and copied in one piece.
+    /// skipped 8 bytes at a time and copied in one piece. The bytes' high bits are gathered on the way:
+    /// an all-ASCII string needs no UTF-8 validation.
     mutating func parseString(field: String?) throws -> String {
         position += 1
         let start = position
         var runStart = position
         var escaped = false
+        var highBits: UInt64 = 0
         let count = bytes.count
         let base = bytes.baseAddress!
         while true {
-            while position + 8 <= count, !JSONScanner.mayHoldSpecialByte(
-                UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)) {
+            while position + 8 <= count {
+                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                if JSONScanner.mayHoldSpecialByte(word) { break }
+                highBits |= word
                 position += 8
             }
             guard position < count else { throw fail("unterminated string", field: field) }
             let byte = base[position]
             if byte == UInt8(ascii: "\"") {
+                let isASCII = highBits & 0x8080_8080_8080_8080 == 0
                 let text: String?
                 if !escaped {
-                    text = String(validating: UnsafeBufferPointer(start: base + start, count: position - start), as: UTF8.self)
+                    let run = UnsafeBufferPointer(start: base + start, count: position - start)
+                    text = isASCII ? String(decoding: run, as: UTF8.self) : String(validating: run, as: UTF8.self)
                 } else {
                     scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: position - runStart))
-                    text = scratch.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
+                    text = scratch.withUnsafeBufferPointer { isASCII ? String(decoding: $0, as: UTF8.self) : String(validating: $0, as: UTF8.self) }
                 }
                 guard let text else {
                     let raw = escaped ? Array(scratch) : Array(UnsafeBufferPointer(start: base + start, count: position - start))
@@ -268,6 +274,7 @@ struct JSONScanner {
             }
             if byte < 0x20 { throw fail("unescaped control character 0x\(String(byte, radix: 16)) in string", field: field) }
             if byte != UInt8(ascii: "\\") {
+                highBits |= UInt64(byte)
                 position += 1
                 continue
             }
@@ -302,6 +309,7 @@ struct JSONScanner {
                 // A lone surrogate cannot be UTF-8; it becomes U+FFFD (neither is a word character).
                 let value = Unicode.Scalar(scalar) ?? "\u{FFFD}"
                 scratch.append(contentsOf: String(value).utf8)
+                if !value.isASCII { highBits |= 0x80 }
             default:
                 position -= 1
                 throw fail("invalid escape \\\(describeCurrent())", field: field)

@@ -91,6 +91,15 @@ import SeeAlsoTestSupport
         _ = try expectBadLine(bytes, .invalidUTF8, field: "title")
     }
 
+    /// Strings are validated unless all their bytes are ASCII: a bad byte is found wherever it sits,
+    /// in an 8-byte run, in the bytes before the closing quote, before or after an ASCII escape.
+    @Test(arguments: [("", "abcdefghijkl"), ("abcdefghijkl", ""), (#"a\nb"#, "c"), ("c", #"\"d\td"#),
+                      (#"\nabcdefghijkl"#, "0123456789"), ("x", "")])
+    func invalidUTF8WhereverItSits(before: String, after: String) throws {
+        let bytes = Array(#"{"id":"x","body":""#.utf8) + Array(before.utf8) + [0xFF] + Array(after.utf8) + Array(#""}"#.utf8)
+        _ = try expectBadLine(bytes, .invalidUTF8, field: "body")
+    }
+
     @Test func truncatedMultibyteSequenceInBody() throws {
         let bytes = Array(#"{"id":"x","body":"cut "#.utf8) + [0xE2, 0x82] + Array(#""}"#.utf8)
         _ = try expectBadLine(bytes, .invalidUTF8, field: "body")
