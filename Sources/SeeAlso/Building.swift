@@ -46,12 +46,12 @@ public struct BuildOptions: Sendable {
         for (name, value) in atLeastOne where value < 1 { throw BuildOptionsError(option: name, value: value, bound: "be at least 1") }
         if k > IndexManifest.maximumK { throw BuildOptionsError(option: "k", value: k, bound: "be at most \(IndexManifest.maximumK)") }
         let nonNegative = [("vote-terms", partitioned.votes.terms), ("vote-keep", partitioned.votes.keep),
-                           ("vote-budget", partitioned.votes.budget), ("refine-rounds", partitioned.refineRounds),
+                           ("vote-budget", partitioned.votes.budget), ("refine-rounds", partitioned.refineRounds ?? 0),
                            ("recall-sample", recallSample)]
         for (name, value) in nonNegative where value < 0 { throw BuildOptionsError(option: name, value: value, bound: "not be negative") }
         if case .partitions(let count, let probes) = partitioned.candidates {
             if let count, count < 1 { throw BuildOptionsError(option: "partitions", value: count, bound: "be at least 1") }
-            if probes < 1 { throw BuildOptionsError(option: "probes", value: probes, bound: "be at least 1") }
+            if let probes, probes < 1 { throw BuildOptionsError(option: "probes", value: probes, bound: "be at least 1") }
         }
     }
 }

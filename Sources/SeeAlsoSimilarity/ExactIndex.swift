@@ -64,8 +64,6 @@ package struct ExactSearch: Sendable {
         deletedRows = deleted.sorted
     }
 
-    package init(matrix: CSRMatrix, postings: SparsePostings) { self.init(storage: .arrays(matrix, postings)) }
-
     /// - Parameter excluding: for query q, an indexed row never to list (the query itself, when it is indexed).
     package func match(_ queries: CSRMatrix, k: Int, excluding: [Int32]?, floors: [Float]?, progress: ProgressTask?) -> Matches {
         storage.withRows { indexed in

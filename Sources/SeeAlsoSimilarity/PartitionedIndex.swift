@@ -63,9 +63,11 @@ package struct PartitionedIndex: SimilarityIndex {
     package var reducedVectors: ReducedVectors { vectorsAreProjections ? .projected(matrix, svd) : .held(vectors) }
 
     /// Builds every row's list (`options.k` long); progress of each stage goes to `reporter`.
-    package init(building matrix: CSRMatrix, options: Options, reporter: any ProgressReporter) throws {
+    package init(building matrix: CSRMatrix, options requested: Options, reporter: any ProgressReporter) throws {
         var timings = StageTimings()
         let n = matrix.rowCount
+        let options = requested.sized(forRows: n)
+        let rounds = options.rounds(forRows: n)
         let rank = max(1, min(options.dimensions, min(n, matrix.columnCount) - 1))
         let sample: RandomizedSVD.RowSample = n > options.svdSampleRows
             ? .hashed(fraction: Double(options.svdSampleRows) / Double(n), seed: options.seed) : .all
@@ -91,10 +93,10 @@ package struct PartitionedIndex: SimilarityIndex {
         let lists = matrix.withIndexedRows(postings: SparsePostings(matrix, columnsInAtMost: options.votes.maxDocuments)) { indexed in
             let scoring = CandidateScoring(indexed: indexed, queries: matrix, queryRows: .indexed)
             let rerankTask = reporter.task("sparse candidates and exact re-ranking", total: n)
-            var lists = scoring.rerank(dense: dense, votes: options.votes, width: options.width, floors: nil, progress: rerankTask).lists
+            var lists = scoring.rerank(dense: dense, votes: options.votes, width: options.width(for: options.k), floors: nil, progress: rerankTask).lists
             rerankTask.finish()
             timings.lap("sparse candidates and re-ranking")
-            for round in 0..<options.refineRounds {
+            for round in 0..<rounds {
                 let task = reporter.task("neighbours of neighbours, round \(round + 1)", total: n)
                 let reverse = CandidateScoring.reverseNeighbors(lists, width: min(options.refineFanout, lists.k))
                 lists = scoring.refine(lists, neighborLists: lists, fanout: options.refineFanout, reverse: reverse, floors: nil,
@@ -103,7 +105,7 @@ package struct PartitionedIndex: SimilarityIndex {
             }
             return lists
         }
-        if options.refineRounds > 0 { timings.lap("neighbours of neighbours (\(options.refineRounds) rounds)") }
+        if rounds > 0 { timings.lap("neighbours of neighbours (\(rounds) rounds)") }
         // The reduced vectors were dropped after the candidate search; whoever reads them (writing the
         // index, appending rows) gets the same projection again, bit for bit (2·nnz·d FLOPs).
         self.init(storage: .rows(matrix), lists: lists.truncated(to: options.k), options: options, svd: svd,
@@ -129,7 +131,8 @@ package struct PartitionedIndex: SimilarityIndex {
         let n = matrix.rowCount
         let vectors = svd.project(matrix, normalize: true)
         timings.lap("reduce (LSA \(svd.rank))")
-        if case .partitions(let requested, let probes) = options.candidates, (requested ?? max(16, n / 1000)) < n / 4 {
+        if case .partitions(let requested, _) = options.candidates, let probes = options.probes(forRows: n),
+           (requested ?? max(16, n / 1000)) < n / 4 {
             let count = requested ?? max(16, n / 1000)
             let trained = Partitions.train(vectors, partitions: count, seed: options.seed)
             timings.lap("partitions (k-means \(count), balanced to \(trained.count))")
@@ -153,8 +156,7 @@ package struct PartitionedIndex: SimilarityIndex {
         let floors = reverse ? lists.entryFloors(tolerance: 0) : nil
         return storage.withRows { indexed in
             let dense: CandidateIDs
-            if let partitions, case .partitions(_, let probes) = options.candidates {
-                let probes = min(probes, partitions.count)
+            if let partitions, let probes = options.probes(forRows: rowCount).map({ min($0, partitions.count) }) {
                 dense = PartitionScoring.candidates(indexed, partitionOfRow: partitions.partitionOfRow, partitions: partitions.count,
                                                     queries: queries, queriesAreIndexed: false,
                                                     probeLists: partitions.probeLists(queryVectors, count: probes),
@@ -164,7 +166,7 @@ package struct PartitionedIndex: SimilarityIndex {
             }
             let scoring = CandidateScoring(indexed: indexed, queries: queries, queryRows: .external, deleted: deleted)
             var found = scoring.rerank(dense: dense, votes: options.votes, width: options.width(for: k), floors: floors, progress: progress)
-            for _ in 0..<options.refineRounds {
+            for _ in 0..<options.rounds(forRows: rowCount) {
                 let refined = scoring.refine(found.lists, neighborLists: lists, fanout: options.refineFanout, reverse: nil,
                                              floors: floors, progress: nil)
                 found = ScoredCandidates(lists: refined.lists, offers: found.offers + refined.offers)
@@ -208,7 +210,7 @@ package struct PartitionedIndex: SimilarityIndex {
         return storage.withRows { indexed in
             let scoring = CandidateScoring(indexed: indexed, queries: queries, queryRows: .rows(rows.map { Int32($0) }), deleted: deleted)
             var found = scoring.rerank(dense: CandidateIDs(surviving), votes: options.votes, width: options.width(for: k), floors: nil, progress: nil).lists
-            for _ in 0..<max(1, options.refineRounds) {
+            for _ in 0..<max(1, options.rounds(forRows: rowCount)) {
                 found = scoring.refine(found, neighborLists: lists, fanout: options.refineFanout, reverse: nil, floors: nil,
                                        progress: nil).lists
             }

@@ -56,8 +56,8 @@ struct ListOptions: ParsableArguments {
     @Option(help: "partitioned: number of k-means partitions (default about articles / 1000).")
     var partitions: Int?
 
-    @Option(help: "partitioned: partitions each article scans.")
-    var probes = 24
+    @Option(help: "partitioned: partitions each article scans (default 24, or 8 per million articles above 3M).")
+    var probes: Int?
 
     @Option(help: "dense: candidates per article from the reduced vectors; partitioned: best exact scores kept per article from its partitions.")
     var denseCandidates = 40
@@ -74,8 +74,8 @@ struct ListOptions: ParsableArguments {
     @Option(help: "dense/partitioned: postings read per article for its votes, at most.")
     var sparseBudget = 5000
 
-    @Option(help: "dense/partitioned: rounds of refinement by neighbours of neighbours (0: off).")
-    var refineRounds = 1
+    @Option(help: "dense/partitioned: rounds of refinement by neighbours of neighbours (0: off; default 1, 2 above 1.5M articles).")
+    var refineRounds: Int?
 
     @Option(help: "dense/partitioned: refinement reads this many best neighbours of each article and of each neighbour.")
     var refineFanout = 20

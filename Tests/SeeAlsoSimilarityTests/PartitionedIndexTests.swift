@@ -180,8 +180,34 @@ import SeeAlsoVectorize
         let exact = Self.recallExact
         let recall = Self.recall(index.lists, exact: exact, matrix: matrix)
         #expect(recall > 0.95, "recall \(recall)")
-        let measured = ExactSearch(matrix: matrix, postings: index.postings).recall(of: index.lists, sampleSize: 100)
+        let measured = ExactSearch(storage: index.storage).recall(of: index.lists, sampleSize: 100)
         #expect(measured.rows > 0 && abs(measured.recall - recall) < 0.1)
+    }
+
+    /// Unset probes and refinement rounds are sized by the archive: 24 probes and 1 round up to 1.5M
+    /// rows, 2 rounds above, 8 probes per million rows above 3M; set values are kept; a build stores
+    /// the settings it used.
+    @Test func unsetProbesAndRoundsAreSizedByTheArchive() throws {
+        let unset = PartitionedOptions(k: 10)
+        let sizes = [(1_000, 24, 1), (1_000_000, 24, 1), (1_500_001, 24, 2), (3_000_000, 24, 2), (4_000_000, 32, 2),
+                     (5_000_000, 40, 2), (10_000_000, 80, 2)]
+        for (rows, probes, rounds) in sizes {
+            let sized = unset.sized(forRows: rows)
+            #expect(sized.candidates == .partitions(count: nil, probes: probes) && sized.refineRounds == rounds, "\(rows) rows")
+            #expect(sized.sized(forRows: 1) == sized, "sized settings stay as they are")
+        }
+        var set = Self.options(k: 10, dimensions: 16, candidates: .partitions(count: 5, probes: 3))
+        set.refineRounds = 0
+        #expect(set.sized(forRows: 5_000_000) == set)
+        var exhaustive = unset
+        exhaustive.candidates = .exhaustive
+        #expect(exhaustive.probes(forRows: 5_000_000) == nil && exhaustive.sized(forRows: 5_000_000).refineRounds == 2)
+
+        let matrix = Self.recallMatrix
+        var options = Self.options(k: 10, dimensions: 16, candidates: .partitions(count: 8, probes: nil))
+        options.refineRounds = nil
+        let index = try PartitionedIndex(building: matrix, options: options, reporter: SilentProgress())
+        #expect(index.options.candidates == .partitions(count: 8, probes: 24) && index.options.refineRounds == 1)
     }
 
     @Test func listsAreDeterministicAcrossWorkerCounts() throws {
@@ -218,7 +244,7 @@ import SeeAlsoVectorize
         #expect(added > 0.9, "recall of the added rows \(added)")
         let all = Self.recall(index.lists, exact: exact, matrix: matrix)
         #expect(all > 0.9, "recall of all rows \(all)")
-        let measured = ExactSearch(matrix: index.matrix, postings: index.postings)
+        let measured = ExactSearch(storage: index.storage)
             .recall(of: index.lists, sampleSize: 50, rows: old..<matrix.rowCount)
         #expect(measured.rows > 0 && abs(measured.recall - added) < 0.15)
     }
