@@ -1,7 +1,7 @@
 import ArgumentParser
 import SeeAlso
 
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: ProgressCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time SeeAlso's own pipeline on an archive: each stage's seconds and peak memory, as JSON.",
@@ -20,13 +20,9 @@ struct BenchCommand: ParsableCommand {
     @OptionGroup var vectorizer: VectorizerOptions
     @OptionGroup var lists: ListOptions
     @OptionGroup var global: GlobalOptions
+    @Option(help: "Also write the index to this directory (timed as the last stage).") var index: String?
 
-    @Option(help: "Also write the index to this directory (timed as the last stage).")
-    var index: String?
-
-
-    func run() throws {
-        let progress = global.apply()
+    func run(progress: any ProgressReporter) throws {
         var options = try lists.options()
         options.tfidf = try vectorizer.configuration()
         let report = try SeeAlsoEngine.build(try input.archive(for: vectorizer), into: index, options: options, progress: progress)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import SeeAlso
 
-struct BuildCommand: ParsableCommand {
+struct BuildCommand: ProgressCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
         abstract: "Build a similarity index: vectorize an archive and compute every article's related list.")
@@ -10,26 +10,14 @@ struct BuildCommand: ParsableCommand {
     @OptionGroup var vectorizer: VectorizerOptions
     @OptionGroup var lists: ListOptions
     @OptionGroup var global: GlobalOptions
-
-    @Option(help: "Index directory to create or replace (atomically).")
-    var index: String
-
-    @Option(help: "Use this model file's vocabulary and idf instead of fitting (see `vectorize --output`).")
-    var model: String?
-
-    @Option(help: "Summary format on standard output: text or json.")
-    var format: OutputFormat = .text
-
+    @Option(help: "Index directory to create or replace (atomically).") var index: String
+    @Option(help: "Use this model file's vocabulary and idf instead of fitting (see `vectorize --output`).") var model: String?
+    @Option(help: "Summary format on standard output: text or json.") var format: OutputFormat = .text
     @OptionGroup var writer: WriterOptions
+    @Flag(help: "Do not keep the articles' bodies in the index (smaller, but `--refit` then needs a new build).") var noTexts = false
+    @Flag(help: "Build into a directory that holds other files and no index (nothing of theirs is removed).") var force = false
 
-    @Flag(help: "Do not keep the articles' bodies in the index (smaller, but `--refit` then needs a new build).")
-    var noTexts = false
-
-    @Flag(help: "Build into a directory that holds other files and no index (nothing of theirs is removed).")
-    var force = false
-
-    func run() throws {
-        let progress = global.apply()
+    func run(progress: any ProgressReporter) throws {
         var options = try lists.options()
         options.tfidf = try vectorizer.configuration()
         options.modelFile = model
@@ -44,44 +32,23 @@ struct BuildCommand: ParsableCommand {
 
 /// How the related lists are computed (`build`, `bench --input`).
 struct ListOptions: ParsableArguments {
-    @Option(help: "Length of each stored related list.")
-    var k = 20
-
+    @Option(help: "Length of each stored related list.") var k = 20
     @Option(help: "auto (exact up to \(BuildOptions.exactLimit) articles), exact, dense or partitioned.")
     var method: BuildOptions.Method = .auto
-
-    @Option(help: "dense/partitioned: LSA dimensions of the reduced vectors.")
-    var dimensions = 128
-
-    @Option(help: "partitioned: number of k-means partitions (default about articles / 1000).")
-    var partitions: Int?
-
-    @Option(help: "partitioned: partitions each article scans (default 24, or 8 per million articles above 3M).")
-    var probes: Int?
-
+    @Option(help: "dense/partitioned: LSA dimensions of the reduced vectors.") var dimensions = 128
+    @Option(help: "partitioned: number of k-means partitions (default about articles / 1000).") var partitions: Int?
+    @Option(help: "partitioned: partitions each article scans (default 24, or 8 per million articles above 3M).") var probes: Int?
     @Option(help: "dense: candidates per article from the reduced vectors; partitioned: best exact scores kept per article from its partitions.")
     var denseCandidates = 40
-
-    @Option(help: "dense/partitioned: an article's heaviest terms that vote for candidates.")
-    var sparseTerms = 40
-
-    @Option(help: "dense/partitioned: candidates per article from the term votes.")
-    var sparseCandidates = 60
-
-    @Option(help: "dense/partitioned: terms in more articles than this do not vote.")
-    var sparseMaxDf = 3000
-
-    @Option(help: "dense/partitioned: postings read per article for its votes, at most.")
-    var sparseBudget = 5000
-
+    @Option(help: "dense/partitioned: an article's heaviest terms that vote for candidates.") var sparseTerms = 40
+    @Option(help: "dense/partitioned: candidates per article from the term votes.") var sparseCandidates = 60
+    @Option(help: "dense/partitioned: terms in more articles than this do not vote.") var sparseMaxDf = 3000
+    @Option(help: "dense/partitioned: postings read per article for its votes, at most.") var sparseBudget = 5000
     @Option(help: "dense/partitioned: rounds of refinement by neighbours of neighbours (0: off; default 1, 2 above 1.5M articles).")
     var refineRounds: Int?
-
     @Option(help: "dense/partitioned: refinement reads this many best neighbours of each article and of each neighbour.")
     var refineFanout = 20
-
-    @Option(help: "dense/partitioned: measure recall@10 against exact lists on N sampled articles (0: skip).")
-    var checkRecall = 200
+    @Option(help: "dense/partitioned: measure recall@10 against exact lists on N sampled articles (0: skip).") var checkRecall = 200
 
     /// Checks the values through `BuildOptions.validate`, naming an out-of-range one by its flag here.
     func validate() throws {

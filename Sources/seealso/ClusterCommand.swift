@@ -1,7 +1,7 @@
 import ArgumentParser
 import SeeAlso
 
-struct ClusterCommand: ParsableCommand {
+struct ClusterCommand: ProgressCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
         abstract: "Cluster an index's articles into topics (k-means) or stories (no k), describe them and store them in the index.",
@@ -31,79 +31,33 @@ struct ClusterCommand: ParsableCommand {
             """)
 
     enum Method: String, ExpressibleByArgument, CaseIterable { case kmeans, minibatch, stories }
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, jsonl }
 
-    @Option(help: "Index directory.")
-    var index: String?
-
-    @Option(help: "Cluster an archive file directly (vectorized with the options below; nothing is stored).")
-    var input: String?
-
+    @Option(help: "Index directory.") var index: String?
+    @Option(help: "Cluster an archive file directly (vectorized with the options below; nothing is stored).") var input: String?
     @OptionGroup var vectorizer: VectorizerOptions
-
-    @Option(help: "kmeans (topics), minibatch (topics, large archives) or stories.")
-    var method: Method = .kmeans
-
-    @Option(help: "Number of topics, or auto (best silhouette on a sample).")
-    var k = "20"
-
-    @Option(help: "Random seed.")
-    var seed: UInt64 = 0
-
-    @Option(help: "lsa (reduced vectors, the default) or tfidf (sparse rows).")
-    var representation: TopicClustering.Representation = .lsa
-
-    @Option(help: "LSA dimensions (default 50 for topics, 100 for stories).")
-    var dimensions: Int?
-
-    @Option(help: "Fit the SVD on this fraction of the articles (a seeded hashed sample); default all.")
-    var svdSample: Double?
-
-    @Option(name: .customLong("n-init"), help: "k-means++ restarts; the best objective is kept.")
-    var nInit = 5
-
-    @Option(help: "Most Lloyd iterations per restart.")
-    var maxIterations = 100
-
-    @Flag(inversion: .prefixedNo, help: "After clustering LSA vectors, refine with spherical k-means on the TF-IDF rows.")
-    var refine = true
-
+    @Option(help: "kmeans (topics), minibatch (topics, large archives) or stories.") var method: Method = .kmeans
+    @Option(help: "Number of topics, or auto (best silhouette on a sample).") var k = "20"
+    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "lsa (reduced vectors, the default) or tfidf (sparse rows).") var representation: TopicClustering.Representation = .lsa
+    @Option(help: "LSA dimensions (default 50 for topics, 100 for stories).") var dimensions: Int?
+    @Option(help: "Fit the SVD on this fraction of the articles (a seeded hashed sample); default all.") var svdSample: Double?
+    @Option(name: .customLong("n-init"), help: "k-means++ restarts; the best objective is kept.") var nInit = 5
+    @Option(help: "Most Lloyd iterations per restart.") var maxIterations = 100
+    @Flag(inversion: .prefixedNo, help: "After clustering LSA vectors, refine with spherical k-means on the TF-IDF rows.") var refine = true
     @Option(help: "Make N·k k-means clusters, then merge them by average linkage down to k (topics of very unequal sizes).")
     var overcluster: Int?
-
-    @Option(help: "Mini-batch size.")
-    var batchSize = 4096
-
-    @Option(help: "Most mini-batches.")
-    var maxBatches = 500
-
-    @Option(help: "Stories: lowest mean cosine between two stories that merge (default 0.6 on lsa, 0.2 on tfidf).")
-    var threshold: Float?
-
-    @Option(help: "Stories: widest date span of a story, e.g. 7d, 48h, or none.")
-    var window = "none"
-
-    @Option(help: "Top terms per cluster.")
-    var topTerms = 8
-
-    @Option(help: "Clusters shown in text output (largest first; stories of one article are never listed).")
-    var show = 30
-
-    @Flag(help: "Print only; do not store the assignments in the index.")
-    var noStore = false
-
-    @Option(help: "Also score the clusters against a gold field (label or event).")
-    var gold: GoldField?
-
-    @Option(help: "Write the LSA vectors to this file (raw float32, row-major n×d).")
-    var exportVectors: String?
-
-    @Option(help: "text, json (the summary) or jsonl (one line per article: id, topic, story).")
-    var format: Format = .text
-
+    @Option(help: "Mini-batch size.") var batchSize = 4096
+    @Option(help: "Most mini-batches.") var maxBatches = 500
+    @Option(help: "Stories: lowest mean cosine between two stories that merge (default 0.6 on lsa, 0.2 on tfidf).") var threshold: Float?
+    @Option(help: "Stories: widest date span of a story, e.g. 7d, 48h, or none.") var window = "none"
+    @Option(help: "Top terms per cluster.") var topTerms = 8
+    @Option(help: "Clusters shown in text output (largest first; stories of one article are never listed).") var show = 30
+    @Flag(help: "Print only; do not store the assignments in the index.") var noStore = false
+    @Option(help: "Also score the clusters against a gold field (label or event).") var gold: GoldField?
+    @Option(help: "Write the LSA vectors to this file (raw float32, row-major n×d).") var exportVectors: String?
+    @Option(help: "text, json (the summary) or jsonl (one line per article: id, topic, story).") var format: ItemsFormat = .text
     @Option(help: ArgumentHelp("Also write one JSON line per article (id, topic, story) to this file.", valueName: "file"))
     var assignments: String?
-
     @OptionGroup var writer: WriterOptions
     @OptionGroup var global: GlobalOptions
 
@@ -119,8 +73,7 @@ struct ClusterCommand: ParsableCommand {
         if let svdSample { guard svdSample > 0 && svdSample <= 1 else { throw ValidationError("--svd-sample must be in (0, 1]") } }
     }
 
-    func run() throws {
-        let progress = global.apply()
+    func run(progress: any ProgressReporter) throws {
         let options = try clusterOptions()
         // Opened first, so that an unwritable path fails before the clustering runs.
         let assignmentsFile = try assignments.map { path in

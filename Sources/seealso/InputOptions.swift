@@ -3,26 +3,16 @@ import SeeAlso
 
 /// Where the articles come from and how to read them.
 struct InputOptions: ParsableArguments {
-    @Option(name: .long, help: "Archive: a .jsonl, .csv or .tsv file (optionally .gz), or a folder of .txt/.md files.")
-    var input: String
-
+    @Option(name: .long, help: "Archive: a .jsonl, .csv or .tsv file (optionally .gz), or a folder of .txt/.md files.") var input: String
     @Option(name: .customLong("input-format"), help: "auto (by extension), jsonl, csv, tsv or folder.")
     var inputFormat: CorpusFormat = .auto
-
-    @Option(help: "Field mapping to CSV columns or JSON Lines keys, e.g. id=Key,title=Headline,body=Text.")
-    var columns: String?
-
+    @Option(help: "Field mapping to CSV columns or JSON Lines keys, e.g. id=Key,title=Headline,body=Text.") var columns: String?
     @Option(help: "Clean bodies and titles as HTML: auto (when they contain markup; the default), on, off (the default with --preset sklearn, whose parity is on the raw text).")
     var html: HTMLMode?
-
     @Option(help: "Zone of input times without an offset: UTC (default), an offset such as -05:00, or an IANA name such as Europe/Rome.")
     var timeZone: String?
-
-    @Flag(help: "Skip invalid records (and report them) instead of stopping at the first.")
-    var skipInvalid = false
-
-    @Option(help: "Largest record (line, row or file) in bytes.")
-    var maxRecordBytes = 16 << 20
+    @Flag(help: "Skip invalid records (and report them) instead of stopping at the first.") var skipInvalid = false
+    @Option(help: "Largest record (line, row or file) in bytes.") var maxRecordBytes = 16 << 20
 
     func validate() throws {
         guard maxRecordBytes >= 1 else { throw ValidationError("--max-record-bytes must be at least 1, got \(maxRecordBytes)") }
@@ -47,14 +37,6 @@ extension HTMLMode: ExpressibleByArgument {}
 extension DateZone {
     /// The zone of a `--time-zone` value (UTC when absent); a ValidationError naming the option otherwise.
     init(option text: String?) throws {
-        guard let text else {
-            self = .utc
-            return
-        }
-        do {
-            self = try DateZone(parsing: text)
-        } catch {
-            throw ValidationError("--time-zone: \(error.description)")
-        }
+        self = try text.map { text in try validating("--time-zone") { try DateZone(parsing: text) } } ?? .utc
     }
 }

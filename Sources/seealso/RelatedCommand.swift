@@ -2,88 +2,44 @@ import ArgumentParser
 import Foundation
 import SeeAlso
 
-struct RelatedCommand: ParsableCommand {
+struct RelatedCommand: ProgressCommand {
     static let configuration = CommandConfiguration(
         commandName: "related",
         abstract: "Print the \"See also\" list of an article of the index, of a new text, or of every article.")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, jsonl }
-
-    @Option(help: "Index directory.")
-    var index: String
-
-    @Option(help: "An article of the index, by id.")
-    var id: String?
-
-    @Option(help: "A new article from a text file: first line title, the rest body.")
-    var textFile: String?
-
-    @Flag(help: "A new article as one JSON object on standard input (JSON Lines fields).")
-    var stdin = false
-
+    @OptionGroup var index: IndexOption
+    @Option(help: "An article of the index, by id.") var id: String?
+    @Option(help: "A new article from a text file: first line title, the rest body.") var textFile: String?
+    @Flag(help: "A new article as one JSON object on standard input (JSON Lines fields).") var stdin = false
     @Flag(help: "Every article of the index, from the stored lists (--format json: one {\"lists\": [...]} document; jsonl: one line each).")
     var all = false
-
     @Option(name: [.short, .long], help: "Items in the list (default 5, or the stored list length with --all and --stored when it is shorter).")
     var k: Int?
-
-    @Option(help: "Lowest cosine similarity of an item.")
-    var minScore: Float = 0.1
-
-    @Flag(help: "Only articles published before the query (what a page can show when it is published).")
-    var before = false
-
-    @Flag(help: "Only articles published after the query (follow-ups).")
-    var after = false
-
-    @Option(help: "Only articles within this time of the query, e.g. 365d, 8w, 12h.")
-    var within: String?
-
-    @Option(help: "Time decay: the score halves every such interval away from the query, e.g. 180d.")
-    var halfLife: String?
-
+    @Option(help: "Lowest cosine similarity of an item.") var minScore: Float = 0.1
+    @Flag(help: "Only articles published before the query (what a page can show when it is published).") var before = false
+    @Flag(help: "Only articles published after the query (follow-ups).") var after = false
+    @Option(help: "Only articles within this time of the query, e.g. 365d, 8w, 12h.") var within: String?
+    @Option(help: "Time decay: the score halves every such interval away from the query, e.g. 180d.") var halfLife: String?
     @Option(help: "Cosine at or above which items are copies (of the query, or of a better item, folded into the earliest).")
     var duplicateThreshold: Float = 0.8
-
-    @Option(help: "MMR diversity: λ·score − (1−λ)·similarity to chosen items; 1 ranks by score alone.")
-    var mmrLambda: Float = 1
-
-    @Option(help: "Ids to leave out (comma-separated).")
-    var excludeId: String?
-
-    @Option(help: "Labels to leave out (comma-separated); the same as --exclude label=….")
-    var excludeLabel: String?
-
+    @Option(help: "MMR diversity: λ·score − (1−λ)·similarity to chosen items; 1 ranks by score alone.") var mmrLambda: Float = 1
+    @Option(help: "Ids to leave out (comma-separated).") var excludeId: String?
+    @Option(help: "Labels to leave out (comma-separated); the same as --exclude label=….") var excludeLabel: String?
     @Option(help: ArgumentHelp("Only articles with one of these values: FIELD=V1,V2 (categories, tags, section, author, label, lang); repeat for several fields.", valueName: "field=values"))
     var include: [String] = []
-
     @Option(help: ArgumentHelp("Leave out articles with any of these values: FIELD=V1,V2; repeatable.", valueName: "field=values"))
     var exclude: [String] = []
-
     @Flag(help: "With --id: answer from the article's stored list (O(k), what `serve` answers with stored=true) instead of scoring the archive.")
     var stored = false
-
-    @Option(help: "Show the N terms that contribute most to each item's similarity.")
-    var explain = 0
-
+    @Option(help: "Show the N terms that contribute most to each item's similarity.") var explain = 0
     @Option(help: "Date of a --text-file or --stdin query (ISO 8601, RFC 2822 or epoch seconds; overrides the JSON's), for --before/--after/--within.")
     var date: String?
-
     @Option(help: "Show dates in this zone (UTC, -05:00, Europe/Rome) instead of each article's own offset; also the zone of query times without one.")
     var timeZone: String?
-
-    @Option(help: "Clean a --text-file or --stdin query as HTML: auto (when it contains markup), on, off.")
-    var html: HTMLMode = .auto
-
-    @Option(help: "Date display: iso, or a pattern such as \"d MMMM yyyy\" (the default).")
-    var dateFormat = "d MMMM yyyy"
-
-    @Option(help: "text (a See also box), json, or jsonl (with --all).")
-    var format: Format = .text
-
-    @Flag(help: "Check every index file's checksum before answering.")
-    var verify = false
-
+    @Option(help: "Clean a --text-file or --stdin query as HTML: auto (when it contains markup), on, off.") var html: HTMLMode = .auto
+    @Option(help: "Date display: iso, or a pattern such as \"d MMMM yyyy\" (the default).") var dateFormat = "d MMMM yyyy"
+    @Option(help: "text (a See also box), json, or jsonl (with --all).") var format: ItemsFormat = .text
+    @Flag(help: "Check every index file's checksum before answering.") var verify = false
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -94,12 +50,11 @@ struct RelatedCommand: ParsableCommand {
         guard date == nil || textFile != nil || stdin else {
             throw ValidationError("--date dates a new text (--text-file or --stdin); an indexed article (--id, --all) has its own date")
         }
-        do { try RelatedBox.checkDateFormat(dateFormat) } catch { throw ValidationError("\(error)") }
+        try validating { try RelatedBox.checkDateFormat(dateFormat) }
     }
 
-    func run() throws {
-        let progress = global.apply()
-        let engine = try SeeAlsoEngine(path: index, verify: verify)
+    func run(progress: any ProgressReporter) throws {
+        let engine = try SeeAlsoEngine(path: index.path, verify: verify)
         var options = try relatedOptions()
         options.k = k ?? (all || stored ? min(options.k, engine.manifest.k) : options.k)
         let printer = try RelatedBox(engine: engine, dateFormat: dateFormat)
@@ -143,36 +98,22 @@ struct RelatedCommand: ParsableCommand {
         return options
     }
 
+    /// The new text of --text-file or --stdin, dated by --date when given (a time without an offset is in `zone`).
     private func newArticle(zone: DateZone) throws -> Article {
         var input = CorpusOptions()
         input.html = html
         input.timeZone = zone
+        var article: Article
         if stdin {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
             // Invalid UTF-8 is refused here as `build` refuses it, not replaced.
-            guard let text = String(data: data, encoding: .utf8) else {
+            guard let text = String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8) else {
                 throw IndexError.io(path: "<stdin>", reason: "not valid UTF-8 text")
             }
-            var article = try Article.decodeJSON(text, source: "<stdin>", options: input)
-            try applyDate(to: &article, zone: zone)
-            return article
+            article = try Article.decodeJSON(text, source: "<stdin>", options: input)
+        } else {
+            article = try Article(textFile: textFile!, options: input)
         }
-        var article = try Article(textFile: textFile!, options: input)
-        try applyDate(to: &article, zone: zone)
+        if let date { article.date = try validating("--date") { try ArticleDate(parsing: date, assuming: zone) } }
         return article
     }
 }
-
-extension RelatedCommand {
-    /// `--date`, when given, dates the new text (a time without an offset is in `zone`).
-    private func applyDate(to article: inout Article, zone: DateZone) throws {
-        guard let date else { return }
-        do {
-            article.date = try ArticleDate(parsing: date, assuming: zone)
-        } catch {
-            throw ValidationError("--date: \(error.description)")
-        }
-    }
-}
-
-extension RelatedOptions.Direction: ExpressibleByArgument {}

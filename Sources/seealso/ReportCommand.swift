@@ -1,7 +1,7 @@
 import ArgumentParser
 import SeeAlso
 
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: ProgressCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Write a self-contained HTML page of an index's topics, story timelines and a map of its articles.",
         discussion: """
@@ -12,24 +12,12 @@ struct ReportCommand: ParsableCommand {
             `seealso cluster` first. The page has inline CSS and SVG, no script, and fetches nothing.
             """)
 
-    @Option(help: "Index directory.")
-    var index: String
-
-    @Option(help: "HTML file to write.")
-    var output: String
-
-    @Option(help: "Most articles on the map (an evenly spaced sample above it).")
-    var mapArticles = ReportOptions().mapArticles
-
-    @Option(help: "LSA dimensions of the map's vectors.")
-    var mapDimensions = ReportOptions().mapDimensions
-
-    @Option(help: "Stories on the timeline (the largest).")
-    var stories = ReportOptions().stories
-
-    @Option(help: "Random seed of the map's SVD.")
-    var seed: UInt64 = 0
-
+    @OptionGroup var index: IndexOption
+    @Option(help: "HTML file to write.") var output: String
+    @Option(help: "Most articles on the map (an evenly spaced sample above it).") var mapArticles = ReportOptions().mapArticles
+    @Option(help: "LSA dimensions of the map's vectors.") var mapDimensions = ReportOptions().mapDimensions
+    @Option(help: "Stories on the timeline (the largest).") var stories = ReportOptions().stories
+    @Option(help: "Random seed of the map's SVD.") var seed = ReportOptions().seed
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -38,14 +26,13 @@ struct ReportCommand: ParsableCommand {
         guard stories >= 0 else { throw ValidationError("--stories must be 0 or more, got \(stories)") }
     }
 
-    func run() throws {
-        _ = global.apply()
+    func run(progress: any ProgressReporter) throws {
         var options = ReportOptions()
         options.mapArticles = mapArticles
         options.mapDimensions = mapDimensions
         options.stories = stories
         options.seed = seed
-        let report = try SeeAlsoEngine(path: index).report(options: options)
+        let report = try SeeAlsoEngine(path: index.path).report(options: options)
         try report.writeHTML(to: output)
         print("\(output): \(report.articleCount) articles, \(report.topics.count) topics, \(report.stories.count) stories on the timeline, "
               + "\(report.map.count) articles on the map")

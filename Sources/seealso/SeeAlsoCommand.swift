@@ -17,11 +17,8 @@ struct SeeAlsoCommand: AsyncParsableCommand {
 
 /// Options every command shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(help: "Worker threads (default: all cores, or SEEALSO_THREADS).")
-    var threads: Int?
-
-    @Flag(help: "No progress lines on standard error (warnings such as skipped records are still written).")
-    var quiet = false
+    @Option(help: "Worker threads (default: all cores, or SEEALSO_THREADS).") var threads: Int?
+    @Flag(help: "No progress lines on standard error (warnings such as skipped records are still written).") var quiet = false
 
     func validate() throws {
         let range = 1...SeeAlsoEngine.maximumWorkerThreads
@@ -40,9 +37,30 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
+/// A command that takes the global options: they are applied before it runs, and it reports progress where they say.
+protocol ProgressCommand: ParsableCommand {
+    var global: GlobalOptions { get }
+    func run(progress: any ProgressReporter) throws
+}
+
+extension ProgressCommand {
+    func run() throws { try run(progress: global.apply()) }
+}
+
+/// `--index`: the index directory a command reads or changes.
+struct IndexOption: ParsableArguments {
+    @Option(name: .customLong("index"), help: ArgumentHelp("Index directory.", valueName: "index")) var path: String
+}
+
 /// Output format of a command's result on standard output.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+/// Output format of a command that can also print one JSON line per item (`--format jsonl`).
+enum ItemsFormat: String, ExpressibleByArgument, CaseIterable { case text, json, jsonl }
+
+/// `body`'s value; what it throws becomes a ValidationError, after "`option`: " when an option is named.
+func validating<T>(_ option: String? = nil, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch { throw ValidationError((option.map { $0 + ": " } ?? "") + "\(error)") }
 }
 
 /// Prints `value` as one line of compact JSON with sorted keys.

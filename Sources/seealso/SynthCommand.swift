@@ -3,7 +3,7 @@ import Foundation
 import SeeAlso
 import SeeAlsoSynth
 
-struct SynthCommand: ParsableCommand {
+struct SynthCommand: ProgressCommand {
     static let configuration = CommandConfiguration(
         commandName: "synth",
         abstract: "Generate a synthetic news archive (JSON Lines, gzip for .gz) for benchmarks.",
@@ -13,33 +13,15 @@ struct SynthCommand: ParsableCommand {
             byte-identical files, whatever the thread count.
             """)
 
-    @Option(help: "Number of articles to write, duplicates included.")
-    var articles: Int
-
-    @Option(help: "Random seed.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Output file: .jsonl, or .jsonl.gz for gzip.")
-    var out: String
-
-    @Option(help: "Number of topics (gold labels).")
-    var topics = 24
-
-    @Option(help: "First year of the archive (UTC).")
-    var startYear = 2015
-
-    @Option(help: "Number of years the archive covers.")
-    var years = 10
-
-    @Option(help: "Share of articles that are syndicated near-duplicate copies.")
-    var duplicateRate = 0.03
-
-    @Option(help: "zlib level (1-9) for .gz output; 1-3 are the fast ones.")
-    var gzipLevel = 1
-
-    @Option(help: "Summary format on standard output: text or json.")
-    var format: OutputFormat = .text
-
+    @Option(help: "Number of articles to write, duplicates included.") var articles: Int
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Output file: .jsonl, or .jsonl.gz for gzip.") var out: String
+    @Option(help: "Number of topics (gold labels).") var topics = synthDefaults.topics
+    @Option(help: "First year of the archive (UTC).") var startYear = synthDefaults.startYear
+    @Option(help: "Number of years the archive covers.") var years = synthDefaults.years
+    @Option(help: "Share of articles that are syndicated near-duplicate copies.") var duplicateRate = synthDefaults.duplicateRate
+    @Option(help: "zlib level (1-9) for .gz output; 1-3 are the fast ones.") var gzipLevel = synthDefaults.gzipLevel
+    @Option(help: "Summary format on standard output: text or json.") var format: OutputFormat = .text
     @OptionGroup var global: GlobalOptions
 
     private func makeConfiguration() -> SynthConfiguration {
@@ -52,16 +34,10 @@ struct SynthCommand: ParsableCommand {
         return configuration
     }
 
-    func validate() throws {
-        do {
-            try makeConfiguration().validate()
-        } catch let error as SynthError {
-            throw ValidationError(error.description)
-        }
-    }
+    func validate() throws { try validating { try makeConfiguration().validate() } }
 
-    func run() throws {
-        let task = global.apply().task("synth", total: articles)
+    func run(progress: any ProgressReporter) throws {
+        let task = progress.task("synth", total: articles)
         let summary = try SyntheticArchive.write(makeConfiguration(), to: out, progress: task)
         task.finish()
         switch format {
@@ -78,3 +54,6 @@ struct SynthCommand: ParsableCommand {
         }
     }
 }
+
+/// The defaults of the archive's settings (shown in `synth --help`).
+private let synthDefaults = SynthConfiguration(articles: 1, seed: 1)

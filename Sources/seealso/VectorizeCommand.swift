@@ -1,7 +1,7 @@
 import ArgumentParser
 import SeeAlso
 
-struct VectorizeCommand: ParsableCommand {
+struct VectorizeCommand: ProgressCommand {
     static let configuration = CommandConfiguration(
         commandName: "vectorize",
         abstract: "Fit TF-IDF on an archive; write the model and optionally the matrix.")
@@ -9,21 +9,12 @@ struct VectorizeCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var vectorizer: VectorizerOptions
     @OptionGroup var global: GlobalOptions
+    @Option(help: "Write the fitted model (configuration, vocabulary, idf) to this JSON file.") var output: String?
+    @Option(help: "Write the TF-IDF matrix in MatrixMarket coordinate format (rows in input order).") var exportMtx: String?
+    @Option(help: "Write the vocabulary, one term per line, in column order.") var exportVocab: String?
+    @Option(help: "Summary format on standard output: text or json.") var format: OutputFormat = .text
 
-    @Option(help: "Write the fitted model (configuration, vocabulary, idf) to this JSON file.")
-    var output: String?
-
-    @Option(help: "Write the TF-IDF matrix in MatrixMarket coordinate format (rows in input order).")
-    var exportMtx: String?
-
-    @Option(help: "Write the vocabulary, one term per line, in column order.")
-    var exportVocab: String?
-
-    @Option(help: "Summary format on standard output: text or json.")
-    var format: OutputFormat = .text
-
-    func run() throws {
-        let progress = global.apply()
+    func run(progress: any ProgressReporter) throws {
         let report = try SeeAlsoEngine.vectorize(try input.archive(for: vectorizer), tfidf: try vectorizer.configuration(),
                                                  outputs: VectorizeOutputs(model: output, matrixMarket: exportMtx, vocabulary: exportVocab),
                                                  progress: progress)

@@ -14,17 +14,11 @@ struct WriterOptions: ParsableArguments {
 
 /// What `add`, `update` and `delete` share: the index, the writer options and the report.
 struct WriteCommandOptions: ParsableArguments {
-    @Option(help: "Index directory.")
-    var index: String
-
+    @OptionGroup var index: IndexOption
     @OptionGroup var writer: WriterOptions
-
-    @Option(help: "Measure recall@10 of the new articles' lists against exact lists on N of them (0: skip).")
-    var checkRecall = 0
-
+    @Option(help: "Measure recall@10 of the new articles' lists against exact lists on N of them (0: skip).") var checkRecall = 0
     @Option(help: "Summary format on standard output: text or json (with the change record: which articles' lists changed).")
     var format: OutputFormat = .text
-
     @Flag(help: "Refit vocabulary and idf on the articles stored in the index (after this change) and rebuild every list.")
     var refit = false
 
@@ -33,13 +27,12 @@ struct WriteCommandOptions: ParsableArguments {
     }
 
     /// Applies `changes` to the index and prints the report (text or JSON); refit advice goes to standard error.
-    func run(_ changes: ArchiveChanges, refit: Bool = false, global: GlobalOptions) throws {
-        let progress = global.apply()
+    func run(_ changes: ArchiveChanges, refit: Bool = false, progress: any ProgressReporter) throws {
         var options = WriteOptions()
         options.refit = refit || self.refit
         options.recallSample = checkRecall
         options.waitSeconds = writer.wait
-        let report = try SeeAlsoEngine.write(changes, to: index, options: options, progress: progress)
+        let report = try SeeAlsoEngine.write(changes, to: index.path, options: options, progress: progress)
         if let advice = report.refitAdvice { progress.note("seealso: " + advice) }
         if format == .json { return printJSON(report) }
         print(report.summary)
@@ -47,14 +40,14 @@ struct WriteCommandOptions: ParsableArguments {
 }
 
 /// `add` and `update`: an archive to write into an index (`Change` says how and documents the command).
-struct ArchiveWriteCommand<Change: ArchiveChange>: ParsableCommand {
+struct ArchiveWriteCommand<Change: ArchiveChange>: ProgressCommand {
     static var configuration: CommandConfiguration { Change.configuration }
 
     @OptionGroup var input: InputOptions
     @OptionGroup var write: WriteCommandOptions
     @OptionGroup var global: GlobalOptions
 
-    func run() throws { try write.run(Change.changes(try input.archive()), global: global) }
+    func run(progress: any ProgressReporter) throws { try write.run(Change.changes(try input.archive()), progress: progress) }
 }
 
 protocol ArchiveChange {
@@ -89,7 +82,7 @@ enum UpdateChange: ArchiveChange {
         """)
 }
 
-struct DeleteCommand: ParsableCommand {
+struct DeleteCommand: ProgressCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete",
         abstract: "Remove articles from an index (unpublished, taken down); every list that held one is refilled.",
@@ -101,12 +94,8 @@ struct DeleteCommand: ParsableCommand {
 
     @OptionGroup var write: WriteCommandOptions
     @OptionGroup var global: GlobalOptions
-
-    @Option(help: ArgumentHelp("Ids of the articles to delete, comma-separated.", valueName: "id,..."))
-    var id: String?
-
-    @Option(help: ArgumentHelp("A file with one id per line (blank lines ignored).", valueName: "file"))
-    var idsFile: String?
+    @Option(help: ArgumentHelp("Ids of the articles to delete, comma-separated.", valueName: "id,...")) var id: String?
+    @Option(help: ArgumentHelp("A file with one id per line (blank lines ignored).", valueName: "file")) var idsFile: String?
 
     func validate() throws {
         guard (id != nil) != (idsFile != nil) else { throw ValidationError("give exactly one of --id and --ids-file") }
@@ -115,13 +104,13 @@ struct DeleteCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run(progress: any ProgressReporter) throws {
         let ids = try id.map { $0.split(separator: ",").map(String.init) } ?? ArchiveChanges.ids(inFile: idsFile!)
-        try write.run(ArchiveChanges(delete: ids), global: global)
+        try write.run(ArchiveChanges(delete: ids), progress: progress)
     }
 }
 
-struct RefitCommand: ParsableCommand {
+struct RefitCommand: ProgressCommand {
     static let configuration = CommandConfiguration(
         commandName: "refit",
         abstract: "Refit an index's vocabulary and idf on the articles it stores and recompute every list.",
@@ -134,7 +123,7 @@ struct RefitCommand: ParsableCommand {
     @OptionGroup var write: WriteCommandOptions
     @OptionGroup var global: GlobalOptions
 
-    func run() throws { try write.run(ArchiveChanges(), refit: true, global: global) }
+    func run(progress: any ProgressReporter) throws { try write.run(ArchiveChanges(), refit: true, progress: progress) }
 }
 
 struct ChangesCommand: ParsableCommand {
@@ -148,21 +137,17 @@ struct ChangesCommand: ParsableCommand {
         then refresh every page. Pass the `generation` printed here as --since next time.
         """)
 
-    @Option(help: "Index directory.")
-    var index: String
-
+    @OptionGroup var index: IndexOption
     @Option(help: ArgumentHelp("The generation the caller's pages were rendered from (0: all kept records).", valueName: "generation"))
     var since: Int
-
-    @Option(help: "Output format on standard output: text or json.")
-    var format: OutputFormat = .text
+    @Option(help: "Output format on standard output: text or json.") var format: OutputFormat = .text
 
     func validate() throws {
         guard since >= 0 else { throw ValidationError("--since must be a generation number ≥ 0, got \(since)") }
     }
 
     func run() throws {
-        let summary = try SeeAlsoEngine.changes(in: index, since: since)
+        let summary = try SeeAlsoEngine.changes(in: index.path, since: since)
         if format == .json { return printJSON(summary) }
         for line in summary.lines { print(line.terminalSafe) }
     }
