@@ -399,15 +399,15 @@ package enum IndexWriter {
 
     /// The postings of `matrix`'s rows (numbered from `firstRow`), made while the file is written in
     /// blocks of at most `postingsBlockEntries` entries (128 MiB), never held whole: the same bytes as
-    /// `SparsePostings(matrix, firstRow:)`'s arrays.
+    /// `SparsePostings(matrix, firstRow:)`'s arrays. Each block is made on every worker
+    /// (`PostingsBlocks`, whose counting pass runs here, before the file is written).
     static func postingsFile(of matrix: CSRMatrix, firstRow: Int = 0) -> SectionFileWriter {
         let writer = SectionFileWriter(kind: "postings")
-        let starts = SparsePostings.columnStarts(of: matrix, firstColumn: 0, columnCount: matrix.columnCount)
-        writer.add("columnStarts", starts)
+        let blocks = PostingsBlocks(matrix, firstRow: firstRow, blockEntries: postingsBlockEntries)
+        writer.add("columnStarts", blocks.columnStarts)
         for (name, part) in [("rows", SparsePostings.Part.rows), ("values", .values)] {
-            writer.add(name, count: starts[matrix.columnCount], of: UInt32.self) { emit in
-                try SparsePostings.forEachBlock(of: matrix, firstRow: firstRow, columnStarts: starts,
-                                                blockEntries: postingsBlockEntries, part: part, emit)
+            writer.add(name, count: blocks.columnStarts[matrix.columnCount], of: UInt32.self) { emit in
+                try blocks.forEachBlock(part, emit)
             }
         }
         return writer

@@ -3,7 +3,7 @@ import SeeAlsoVectorize
 
 /// Postings made from CSR rows without holding the whole inverted index: the rare columns alone (what
 /// rare-term votes read while a partitioned index is built), or every column in blocks handed out one
-/// after the other (what writing an index's `postings.sal` needs).
+/// after the other (`PostingsBlocks`, what writing an index's `postings.sal` needs).
 extension SparsePostings {
     /// The postings of the columns in at most `maxFrequency` rows; every other column's list is left
     /// empty (its frequency reads 0). Same order as `SparsePostings(matrix)`. O(nnz + columns) time;
@@ -50,35 +50,6 @@ extension SparsePostings {
     /// The two arrays of postings, each written as its own section of an index file.
     package enum Part: Sendable { case rows, values }
 
-    /// Calls `body` with the bytes of `part` (row numbers from `firstRow` as Int32, or values as Float)
-    /// of `matrix`'s postings in blocks of consecutive columns, each holding at most `blockEntries`
-    /// entries (or one column, when a single column holds more): the blocks concatenated are the bytes
-    /// of `SparsePostings(matrix, firstRow:)`'s `rows` or `values`. `columnStarts` is the whole postings'
-    /// column starts. Cost: one pass over the stored entries per block; memory: one block (4 bytes per entry).
-    package static func forEachBlock(of matrix: CSRMatrix, firstRow: Int = 0, columnStarts: [Int], blockEntries: Int,
-                                     part: Part, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
-        precondition(matrix.rowCount + firstRow <= Int(Int32.max), "SparsePostings: more rows than Int32 can number")
-        var first = 0
-        while first < matrix.columnCount {
-            var end = first + 1
-            while end < matrix.columnCount && columnStarts[end + 1] - columnStarts[first] <= blockEntries { end += 1 }
-            let base = columnStarts[first], count = columnStarts[end] - base
-            var next = Array(columnStarts[first..<end])
-            let block = [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
-                next.withUnsafeMutableBufferPointer { next in
-                    forEachEntry(of: matrix) { row, column, value in
-                        guard column >= first && column < end else { return }
-                        buffer[next[column - first] - base] = part == .rows ? UInt32(bitPattern: Int32(row + firstRow)) : value.bitPattern
-                        next[column - first] += 1
-                    }
-                }
-                initialized = count
-            }
-            try block.withUnsafeBytes(body)
-            first = end
-        }
-    }
-
     /// Calls `body` with (row, column, value) of every stored entry of `matrix`, row by row.
     @inline(__always)
     private static func forEachEntry(of matrix: CSRMatrix, _ body: (_ row: Int, _ column: Int, _ value: Float) -> Void) {
@@ -86,6 +57,180 @@ extension SparsePostings {
             let rows = indexed.parts[0].rows
             for row in 0..<matrix.rowCount {
                 for entry in rows.starts[row]..<rows.starts[row + 1] { body(row, Int(rows.indices[entry]), rows.values[entry]) }
+            }
+        }
+    }
+}
+
+/// The postings of a CSR matrix's rows (numbered from `firstRow`) in blocks of consecutive columns, each
+/// made by all workers at once and handed out one after the other: what writing an index's
+/// `postings.sal` needs without holding the whole inverted index.
+///
+/// The rows are split into ranges of about equal stored entries, one per worker. `init` counts, in one
+/// parallel pass, each range's entries per column; from those counts come the postings' column starts
+/// and, for every (range, column), how many of the column's entries lie in earlier ranges, which is
+/// where that range's entries of the column go. A block is filled by every worker at once, each walking
+/// its own rows from where it stopped in the previous block (a row holds its columns in increasing
+/// order, and blocks come in column order, so a row's entries of a block follow one another) and
+/// writing to places no other worker writes. The blocks concatenated are, byte for byte, the arrays of
+/// `SparsePostings(matrix, firstRow:)` (whose lists keep row order), whatever the worker count.
+///
+/// Cost: `init` O(nnz / workers + ranges × columns); a pass of `forEachBlock` O(nnz / workers +
+/// blocks × rows / workers + ranges × columns), against one pass over every entry per block on one
+/// thread. Memory: 8 bytes per column, 4 per (range, column) — the ranges are capped so that this
+/// stays within 128 MiB — and during a pass one block (4 bytes per entry), 8 bytes per row and 4 per
+/// (range, column of the block).
+package struct PostingsBlocks: Sendable {
+    /// Where each column's list starts in the postings (`columnCount + 1` offsets, the last = nnz).
+    package let columnStarts: [Int]
+    /// The blocks' columns, consecutive and in order: each holds at most `blockEntries` entries, or
+    /// one column when that column alone holds more.
+    package let blocks: [Range<Int>]
+    private let matrix: CSRMatrix
+    private let firstRow: Int
+    /// The workers' rows: contiguous, in order, about equal stored entries each.
+    private let rowRanges: [Range<Int>]
+    /// Range-major, `rowRanges.count × columnCount`: the entries of each column in the ranges before
+    /// this one.
+    private let entriesBefore: [Int32]
+
+    /// Most (range, column) counts kept by default (4 bytes each): 128 MiB, a block buffer's worth.
+    package static let maximumRangeCounts = 1 << 25
+
+    /// Plans the blocks of `matrix`'s postings (rows numbered from `firstRow`), of at most
+    /// `blockEntries` entries each, to be made by `workers` row ranges (fewer when there are fewer rows,
+    /// or when `workers × columns` would pass `maximumCounts`, the (range, column) counts kept). Runs
+    /// the counting pass on up to `Parallelism.workerCount` threads.
+    package init(_ matrix: CSRMatrix, firstRow: Int = 0, blockEntries: Int, workers: Int = Parallelism.workerCount,
+                 maximumCounts: Int = PostingsBlocks.maximumRangeCounts) {
+        precondition(matrix.rowCount + firstRow <= Int(Int32.max), "PostingsBlocks: more rows than Int32 can number")
+        precondition(blockEntries > 0, "PostingsBlocks: blocks must hold at least one entry")
+        let columnCount = matrix.columnCount
+        let rangeCap = max(1, maximumCounts / max(1, columnCount))
+        let rowRanges = matrix.balancedRowChunks(parts: max(1, min(workers, rangeCap)))
+        var counts = [Int32](repeating: 0, count: rowRanges.count * columnCount)
+        var totals = [Int](repeating: 0, count: columnCount + 1)
+        if columnCount > 0 && !rowRanges.isEmpty {
+            counts.withUnsafeMutableBufferPointer { counts in
+                let counts = SharedMutablePointer(counts.baseAddress!)
+                matrix.withIndexedRows { indexed in
+                    let rows = indexed.parts[0].rows
+                    Parallelism.forEach(rowRanges.count) { range in
+                        Self.count(rows, rowRanges[range], into: counts.base + range * columnCount)
+                    }
+                }
+                // Counts → entries of each column in earlier ranges; the column's total goes to `totals`.
+                totals.withUnsafeMutableBufferPointer { totals in
+                    let totals = SharedMutablePointer(totals.baseAddress!)
+                    Parallelism.forEachRange(columnCount, minimumChunk: 4096) { columns, _ in
+                        Self.exclusiveSums(counts.base, ranges: rowRanges.count, columnCount: columnCount,
+                                           columns: columns, totals: totals.base + 1)
+                    }
+                }
+            }
+        }
+        for column in 0..<columnCount { totals[column + 1] += totals[column] }
+        // Block positions are Int32: a block of several columns holds fewer than 2³¹ entries (one column
+        // never more, as rows are numbered by Int32).
+        let blockEntries = min(blockEntries, Int(Int32.max))
+        var blocks: [Range<Int>] = []
+        var first = 0
+        while first < columnCount {
+            var end = first + 1
+            while end < columnCount && totals[end + 1] - totals[first] <= blockEntries { end += 1 }
+            blocks.append(first..<end)
+            first = end
+        }
+        self.matrix = matrix
+        self.firstRow = firstRow
+        self.rowRanges = rowRanges
+        self.columnStarts = totals
+        self.blocks = blocks
+        entriesBefore = counts
+    }
+
+    /// How many row ranges (workers, each on its own rows) make every block.
+    package var rangeCount: Int { rowRanges.count }
+
+    /// Calls `body` with the bytes of `part` (row numbers from `firstRow` as Int32, or values as Float)
+    /// of each block in turn: concatenated, the bytes of `SparsePostings(matrix, firstRow:)`'s `rows` or
+    /// `values`. Each block is made in parallel (see the type), then passed to `body` on the calling
+    /// thread.
+    package func forEachBlock(_ part: SparsePostings.Part, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        // Where each row's entries of the next block begin: every row's first entry, to start with.
+        var cursors = Array(matrix.rowStarts.dropLast())
+        try matrix.withIndexedRows { indexed in
+            let rows = indexed.parts[0].rows
+            try cursors.withUnsafeMutableBufferPointer { cursors in
+                try entriesBefore.withUnsafeBufferPointer { entriesBefore in
+                    for columns in blocks {
+                        let base = columnStarts[columns.lowerBound], count = columnStarts[columns.upperBound] - base
+                        // No entries (no rows, or only empty columns): no row's cursor moves.
+                        guard count > 0 else {
+                            try body(UnsafeRawBufferPointer(start: nil, count: 0))
+                            continue
+                        }
+                        let cursors = SharedMutablePointer(cursors.baseAddress!), before = SharedPointer(entriesBefore.baseAddress!)
+                        let block = [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+                            let output = SharedMutablePointer(buffer.baseAddress!)
+                            Parallelism.forEach(rowRanges.count) { range in
+                                fill(part, rows: rows, range: range, columns: columns, base: base,
+                                     entriesBefore: before.base + range * matrix.columnCount, cursors: cursors.base, into: output.base)
+                            }
+                            initialized = count
+                        }
+                        try block.withUnsafeBytes(body)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds one to `counts[c]` for every entry of column c in `rows`' rows `range`. O(entries of the range).
+    private static func count(_ rows: SparseBuffers, _ range: Range<Int>, into counts: UnsafeMutablePointer<Int32>) {
+        guard !range.isEmpty else { return }
+        for entry in rows.starts[range.lowerBound]..<rows.starts[range.upperBound] { counts[Int(rows.indices[entry])] += 1 }
+    }
+
+    /// For each of `columns`, replaces the `ranges` counts (range-major rows of `columnCount`) by their
+    /// sums over the earlier ranges, and stores the column's total in `totals[column]`. O(ranges × columns).
+    private static func exclusiveSums(_ counts: UnsafeMutablePointer<Int32>, ranges: Int, columnCount: Int, columns: Range<Int>,
+                                      totals: UnsafeMutablePointer<Int>) {
+        for column in columns {
+            var sum: Int32 = 0
+            for range in 0..<ranges {
+                let count = counts[range * columnCount + column]
+                counts[range * columnCount + column] = sum
+                sum += count
+            }
+            totals[column] = Int(sum)
+        }
+    }
+
+    /// Writes `part` of the entries in `columns` of the rows of range `range` (from `cursors[row]` on,
+    /// which it moves past them) into the block starting at postings entry `base`: a column's entries
+    /// go after the `entriesBefore[column]` of earlier ranges, in row order. O(those entries + rows +
+    /// columns); memory 4 bytes per column of the block.
+    private func fill(_ part: SparsePostings.Part, rows: SparseBuffers, range: Int, columns: Range<Int>, base: Int,
+                      entriesBefore: UnsafePointer<Int32>, cursors: UnsafeMutablePointer<Int>,
+                      into output: UnsafeMutablePointer<UInt32>) {
+        // Where this range's next entry of each of the block's columns goes, from the block's start.
+        var next = columns.map { Int32(columnStarts[$0] - base) + entriesBefore[$0] }
+        let first = columns.lowerBound, end = Int32(columns.upperBound)
+        next.withUnsafeMutableBufferPointer { next in
+            for row in rowRanges[range] {
+                var entry = cursors[row]
+                let rowEnd = rows.starts[row + 1]
+                let number = UInt32(bitPattern: Int32(row + firstRow))
+                while entry < rowEnd {
+                    let column = rows.indices[entry]
+                    guard column < end else { break }
+                    let slot = Int(column) - first
+                    output[Int(next[slot])] = part == .rows ? number : rows.values[entry].bitPattern
+                    next[slot] += 1
+                    entry += 1
+                }
+                cursors[row] = entry
             }
         }
     }
