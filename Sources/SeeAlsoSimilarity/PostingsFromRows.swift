@@ -78,8 +78,8 @@ extension SparsePostings {
 /// Cost: `init` O(nnz / workers + ranges × columns); a pass of `forEachBlock` O(nnz / workers +
 /// blocks × rows / workers + ranges × columns), against one pass over every entry per block on one
 /// thread. Memory: 8 bytes per column, 4 per (range, column) — the ranges are capped so that this
-/// stays within 128 MiB — and during a pass one block (4 bytes per entry), 8 bytes per row and 4 per
-/// (range, column of the block).
+/// stays within 128 MiB — and during a pass one buffer as large as the largest block (4 bytes per
+/// entry, reused by every block), 8 bytes per row and 4 per (range, column of the block).
 package struct PostingsBlocks: Sendable {
     /// Where each column's list starts in the postings (`columnCount + 1` offsets, the last = nnz).
     package let columnStarts: [Int]
@@ -155,31 +155,32 @@ package struct PostingsBlocks: Sendable {
     /// Calls `body` with the bytes of `part` (row numbers from `firstRow` as Int32, or values as Float)
     /// of each block in turn: concatenated, the bytes of `SparsePostings(matrix, firstRow:)`'s `rows` or
     /// `values`. Each block is made in parallel (see the type), then passed to `body` on the calling
-    /// thread.
+    /// thread; the bytes are valid during the call only (the next block reuses them).
     package func forEachBlock(_ part: SparsePostings.Part, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         // Where each row's entries of the next block begin: every row's first entry, to start with.
         var cursors = Array(matrix.rowStarts.dropLast())
+        // One buffer, as large as the largest block, for every block: its pages are touched once a pass.
+        var buffer = [UInt32](repeating: 0, count: blocks.map { columnStarts[$0.upperBound] - columnStarts[$0.lowerBound] }.max() ?? 0)
         try matrix.withIndexedRows { indexed in
             let rows = indexed.parts[0].rows
             try cursors.withUnsafeMutableBufferPointer { cursors in
                 try entriesBefore.withUnsafeBufferPointer { entriesBefore in
-                    for columns in blocks {
-                        let base = columnStarts[columns.lowerBound], count = columnStarts[columns.upperBound] - base
-                        // No entries (no rows, or only empty columns): no row's cursor moves.
-                        guard count > 0 else {
-                            try body(UnsafeRawBufferPointer(start: nil, count: 0))
-                            continue
-                        }
-                        let cursors = SharedMutablePointer(cursors.baseAddress!), before = SharedPointer(entriesBefore.baseAddress!)
-                        let block = [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+                    try buffer.withUnsafeMutableBufferPointer { buffer in
+                        for columns in blocks {
+                            let base = columnStarts[columns.lowerBound], count = columnStarts[columns.upperBound] - base
+                            // No entries (no rows, or only empty columns): no row's cursor moves.
+                            guard count > 0 else {
+                                try body(UnsafeRawBufferPointer(start: nil, count: 0))
+                                continue
+                            }
+                            let cursors = SharedMutablePointer(cursors.baseAddress!), before = SharedPointer(entriesBefore.baseAddress!)
                             let output = SharedMutablePointer(buffer.baseAddress!)
                             Parallelism.forEach(rowRanges.count) { range in
                                 fill(part, rows: rows, range: range, columns: columns, base: base,
                                      entriesBefore: before.base + range * matrix.columnCount, cursors: cursors.base, into: output.base)
                             }
-                            initialized = count
+                            try body(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[0..<count])))
                         }
-                        try block.withUnsafeBytes(body)
                     }
                 }
             }
@@ -207,30 +208,51 @@ package struct PostingsBlocks: Sendable {
         }
     }
 
+    /// Rows whose first entry still to place are read together before any of them is placed.
+    static let rowBatch = 64
+
     /// Writes `part` of the entries in `columns` of the rows of range `range` (from `cursors[row]` on,
     /// which it moves past them) into the block starting at postings entry `base`: a column's entries
-    /// go after the `entriesBefore[column]` of earlier ranges, in row order. O(those entries + rows +
-    /// columns); memory 4 bytes per column of the block.
+    /// go after the `entriesBefore[column]` of earlier ranges, in row order. Rows go by batches of
+    /// `rowBatch`: first every row's next entry (column, and value for `.values`) is read — loads that
+    /// do not wait on one another, where a row at a time would wait on memory for each row, the cost
+    /// that grows with rows × blocks — then the rows with entries in the block are placed. O(those
+    /// entries + rows + columns); memory 4 bytes per column of the block.
     private func fill(_ part: SparsePostings.Part, rows: SparseBuffers, range: Int, columns: Range<Int>, base: Int,
                       entriesBefore: UnsafePointer<Int32>, cursors: UnsafeMutablePointer<Int>,
                       into output: UnsafeMutablePointer<UInt32>) {
         // Where this range's next entry of each of the block's columns goes, from the block's start.
         var next = columns.map { Int32(columnStarts[$0] - base) + entriesBefore[$0] }
-        let first = columns.lowerBound, end = Int32(columns.upperBound)
+        let first = columns.lowerBound, end = Int32(columns.upperBound), batch = Self.rowBatch
         next.withUnsafeMutableBufferPointer { next in
-            for row in rowRanges[range] {
-                var entry = cursors[row]
-                let rowEnd = rows.starts[row + 1]
-                let number = UInt32(bitPattern: Int32(row + firstRow))
-                while entry < rowEnd {
-                    let column = rows.indices[entry]
-                    guard column < end else { break }
-                    let slot = Int(column) - first
-                    output[Int(next[slot])] = part == .rows ? number : rows.values[entry].bitPattern
-                    next[slot] += 1
-                    entry += 1
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: batch) { heads in
+                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: batch) { headValues in
+                    for lower in stride(from: rowRanges[range].lowerBound, to: rowRanges[range].upperBound, by: batch) {
+                        let upper = min(lower + batch, rowRanges[range].upperBound)
+                        // Each row's next entry: its column (`end` when the row has none left) and value.
+                        for row in lower..<upper {
+                            let entry = cursors[row], left = entry < rows.starts[row + 1]
+                            heads[row - lower] = left ? rows.indices[entry] : end
+                            if part == .values { headValues[row - lower] = left ? rows.values[entry].bitPattern : 0 }
+                        }
+                        for row in lower..<upper where heads[row - lower] < end {
+                            let rowEnd = rows.starts[row + 1], number = UInt32(bitPattern: Int32(row + firstRow))
+                            var entry = cursors[row], column = heads[row - lower]
+                            var bits = part == .rows ? number : headValues[row - lower]
+                            while true {
+                                let slot = Int(column) - first
+                                output[Int(next[slot])] = bits
+                                next[slot] += 1
+                                entry += 1
+                                guard entry < rowEnd else { break }
+                                column = rows.indices[entry]
+                                guard column < end else { break }
+                                bits = part == .rows ? number : rows.values[entry].bitPattern
+                            }
+                            cursors[row] = entry
+                        }
+                    }
                 }
-                cursors[row] = entry
             }
         }
     }
