@@ -93,7 +93,8 @@ package struct PartitionedIndex: SimilarityIndex {
         let lists = matrix.withIndexedRows(postings: SparsePostings(matrix, columnsInAtMost: options.votes.maxDocuments)) { indexed in
             let scoring = CandidateScoring(indexed: indexed, queries: matrix, queryRows: .indexed)
             let rerankTask = reporter.task("sparse candidates and exact re-ranking", total: n)
-            var lists = scoring.rerank(dense: dense, votes: options.votes, width: options.width(for: options.k), floors: nil, progress: rerankTask).lists
+            var lists = scoring.rerank(dense: dense, votes: options.votes, width: options.width(for: options.k), floors: nil,
+                                       progress: rerankTask).lists
             rerankTask.finish()
             timings.lap("sparse candidates and re-ranking")
             for round in 0..<rounds {
