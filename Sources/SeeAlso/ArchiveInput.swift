@@ -38,3 +38,14 @@ public struct ArchiveInput: Sendable {
     /// What the index records as this input's sources.
     var recordedSources: [String] { recordedName.map { [$0] } ?? paths }
 }
+
+extension Article {
+    /// One article as a JSON object (JSON Lines fields) read from standard input to its end. Invalid
+    /// UTF-8 is refused (`IndexError.io`), as a build refuses it, not replaced.
+    package static func decodeJSONFromStandardInput(options: CorpusOptions) throws -> Article {
+        guard let text = String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8) else {
+            throw IndexError.io(path: "<stdin>", reason: "not valid UTF-8 text")
+        }
+        return try Article.decodeJSON(text, source: "<stdin>", options: options)
+    }
+}

@@ -123,6 +123,19 @@ extension SeeAlsoEngine {
         task.finish()
     }
 
+    /// Every stored list (`forEachStoredList`) as one JSON document, `{"lists":[...]}` (the shape of
+    /// `POST /v1/related/batch`) and a newline, handed to `write` list by list, so it is never held
+    /// whole; dates shown in `zone` when given. Refused options write nothing.
+    package func writeStoredListsDocument(options: RelatedOptions, zone: DateZone?, progress: any ProgressReporter,
+                                          _ write: (String) -> Void) throws {
+        var opened = false
+        try forEachStoredList(options: options, progress: progress) { list in
+            write((opened ? "," : "{\"lists\":[") + list.shown(in: zone).json())
+            opened = true
+        }
+        write(opened ? "]}\n" : "{\"lists\":[]}\n")
+    }
+
     /// Refuses what would otherwise answer wrongly in silence: options out of range, more items than the
     /// stored lists hold, a direction or window for an undated query.
     private func check(_ options: RelatedOptions, query: ArticleMetadata?, stored: Bool = false) throws {

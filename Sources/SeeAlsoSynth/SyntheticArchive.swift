@@ -23,6 +23,16 @@ package struct SynthSummary: Sendable, Encodable, Equatable {
         case articles = "articleCount", stories = "storyCount", topics = "topicCount", duplicates = "duplicateCount",
              bytes = "uncompressedBytes", seconds = "wallSeconds", peakActiveStories = "peakActiveStoryCount"
     }
+
+    /// Two lines: the counts, then the size and the rate (MB of JSON Lines per second).
+    package var summaryText: String {
+        let megabytes = Double(bytes) / 1e6
+        return """
+            \(output): \(articles) articles, \(stories) stories, \(topics) topics, \(duplicates) duplicates
+            \(String(format: "%.1f", megabytes)) MB of JSON Lines (\(storedBytes) bytes on disk) \
+            in \(String(format: "%.2f", seconds)) s (\(String(format: "%.1f", megabytes / max(seconds, 1e-9))) MB/s)
+            """
+    }
 }
 
 /// A synthetic news archive: Zipfian background vocabulary, topics with their own words, and

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import SeeAlso
 
 struct RelatedCommand: ProgressCommand {
@@ -63,24 +62,14 @@ struct RelatedCommand: ProgressCommand {
             let shown = list.shown(in: zone)
             print(format == .text ? printer.box(shown) : shown.json())
         }
-        if all && format == .json { return try printAllLists(engine, options: options, zone: zone, progress: progress) }
+        if all && format == .json {
+            return try engine.writeStoredListsDocument(options: options, zone: zone, progress: progress) { print($0, terminator: "") }
+        }
         if all { return try engine.forEachStoredList(options: options, progress: progress, show) }
         if let id {
             return show(stored ? try engine.storedRelated(toArticleWithID: id, options: options) : try engine.related(toArticleWithID: id, options: options))
         }
         show(try engine.related(to: try newArticle(zone: zone ?? .utc), options: options))
-    }
-
-    /// Every stored list as one JSON document, `{"lists":[...]}` (the shape of `POST /v1/related/batch`),
-    /// written list by list.
-    private func printAllLists(_ engine: SeeAlsoEngine, options: RelatedOptions, zone: DateZone?, progress: any ProgressReporter) throws {
-        // The opening is printed with the first list, so that refused options print nothing on stdout.
-        var opened = false
-        try engine.forEachStoredList(options: options, progress: progress) { list in
-            print((opened ? "," : "{\"lists\":[") + list.shown(in: zone).json(), terminator: "")
-            opened = true
-        }
-        print(opened ? "]}" : "{\"lists\":[]}")
     }
 
     private func relatedOptions() throws -> RelatedOptions {
@@ -105,11 +94,7 @@ struct RelatedCommand: ProgressCommand {
         input.timeZone = zone
         var article: Article
         if stdin {
-            // Invalid UTF-8 is refused here as `build` refuses it, not replaced.
-            guard let text = String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8) else {
-                throw IndexError.io(path: "<stdin>", reason: "not valid UTF-8 text")
-            }
-            article = try Article.decodeJSON(text, source: "<stdin>", options: input)
+            article = try Article.decodeJSONFromStandardInput(options: input)
         } else {
             article = try Article(textFile: textFile!, options: input)
         }

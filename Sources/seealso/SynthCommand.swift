@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import SeeAlso
 import SeeAlsoSynth
 
@@ -40,18 +39,7 @@ struct SynthCommand: ProgressCommand {
         let task = progress.task("synth", total: articles)
         let summary = try SyntheticArchive.write(makeConfiguration(), to: out, progress: task)
         task.finish()
-        switch format {
-        case .json:
-            printJSON(summary)
-        case .text:
-            let megabytes = Double(summary.bytes) / 1e6
-            print("""
-                \(summary.output): \(summary.articles) articles, \(summary.stories) stories, \(summary.topics) topics, \
-                \(summary.duplicates) duplicates
-                \(String(format: "%.1f", megabytes)) MB of JSON Lines (\(summary.storedBytes) bytes on disk) \
-                in \(String(format: "%.2f", summary.seconds)) s (\(String(format: "%.1f", megabytes / max(summary.seconds, 1e-9))) MB/s)
-                """)
-        }
+        print(format == .json ? JSONLine.encode(summary) : summary.summaryText)
     }
 }
 
