@@ -88,7 +88,7 @@ let package = Package(
         // Kernel benchmarks against the machine's limits, beside the rest of the benchmark code.
         .executableTarget(
             name: "seealso-kernels",
-            dependencies: ["SeeAlso", "SeeAlsoSimilarity", "SeeAlsoBLAS", "SeeAlsoSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["SeeAlso", "SeeAlsoSimilarity", "SeeAlsoVectorize", "SeeAlsoBLAS", "SeeAlsoSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/Kernels"
         ),
         // What the test targets share: temporary directories, seeded test data, generated articles, brute-force

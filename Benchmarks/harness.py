@@ -379,7 +379,31 @@ def stage_tfidf(args, corpora):
             rows.append(row)
             log(f"tfidf {name} {config}: SeeAlso {ours['wall']:.3f} s, scikit-learn {peer_wall:.3f} s, "
                 f"×{peer_wall / ours['wall']:.1f}, RSS {ours['rss'] >> 20} vs {row['sklearn_rss'] >> 20} MiB")
-    return {"rows": rows, "notes": notes}
+    counted = [(name, data) for name, data in inputs
+               if any(r["corpus"] == name and "sklearn_wall" in r for r in rows)]
+    return {"rows": rows, "counting": counting_rows(args, counted, notes), "notes": notes}
+
+
+def counting_rows(args, inputs, notes):
+    """Tokenizing and counting alone, one core, texts already in memory: SeeAlso's per-worker kernel
+    (`seealso-kernels --count-texts`) beside scikit-learn's CountVectorizer.fit_transform, on each input."""
+    if not args.new.kernels:
+        notes.append("tokenize-and-count kernel skipped: no seealso-kernels beside the new binary")
+        return []
+    rows = []
+    repeats = str(max(3, args.repeats))
+    for name, data in inputs:
+        ours = json.loads(run_measured([args.new.kernels, "--count-texts", str(data), "--repeats", repeats, "--quiet"])["stdout"])
+        theirs = json.loads(run_measured([PYTHON, str(PEERS / "sklearn_counting.py"), str(data), repeats])["stdout"])
+        peer_seconds = statistics.median(theirs["seconds"])
+        row = {"corpus": name, "megabytes": ours["textBytes"] / 1e6, "documents": ours["articles"],
+               "seealso_terms": ours["terms"], "seealso_entries": ours["entries"], "seealso_seconds": ours["medianSeconds"],
+               "seealso_runs": ours["seconds"], "sklearn_terms": theirs["terms"], "sklearn_entries": theirs["stored"],
+               "sklearn_seconds": peer_seconds, "sklearn_runs": theirs["seconds"]}
+        rows.append(row)
+        log(f"tokenize+count {name}: SeeAlso {row['megabytes'] / row['seealso_seconds']:.0f} MB/s, "
+            f"scikit-learn {row['megabytes'] / peer_seconds:.1f} MB/s on one core")
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1645,6 +1669,7 @@ def render(stored, everything):
                   "process; scikit-learn's is measured inside its process from opening the file to the finished matrix "
                   "(interpreter start and imports excluded; its CPU time and RSS are the whole process's). \"MB/s per core\" = input MB "
                   "/ SeeAlso's CPU seconds (user + system, all threads): the rate one core sustains, start-up and serial stages included."]
+        lines += render_counting(stored.get("counting", []))
     elif stage == "exact":
         extra = [f"{baseline} s", "new/baseline", "lists vs baseline", f"{baseline} CPU s / RSS MiB"] if baseline else []
         lines += ["| corpus | docs | SeeAlso s | sparse_dot_topn s (2 threads) | speed-up | rows differing | sklearn brute s | "
@@ -1860,6 +1885,27 @@ def partitioned_line(r, system, f, base):
     return (f"| synth-{r['label']} | {r['n']} | {r['megabytes']} | {system} | {f['lists_seconds']:.2f} | "
             f"{seconds_text(f.get('wall'))} | {seconds_text(f.get('vectorize_seconds'))} | {recall} | "
             f"{f['cpu']:.1f} | {mib(f['rss'])} | {ratio} |")
+
+
+def render_counting(rows):
+    """The tokenize-and-count kernel table under the TF-IDF stage."""
+    if not rows:
+        return []
+    lines = ["", "Tokenizing and counting alone, one core, the texts already in memory:", "",
+             "| input | text MB | docs | terms SeeAlso / scikit-learn | entries SeeAlso / scikit-learn | SeeAlso s | "
+             "SeeAlso MB/s per core | scikit-learn s | scikit-learn MB/s | speed-up |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['corpus']} | {r['megabytes']:.1f} | {r['documents']} | {r['seealso_terms']} / {r['sklearn_terms']} | "
+                     f"{r['seealso_entries']} / {r['sklearn_entries']} | {r['seealso_seconds']:.3f} | "
+                     f"{r['megabytes'] / r['seealso_seconds']:.0f} | {r['sklearn_seconds']:.3f} | "
+                     f"{r['megabytes'] / r['sklearn_seconds']:.1f} | ×{r['sklearn_seconds'] / r['seealso_seconds']:.1f} |")
+    lines += ["", "SeeAlso: `seealso-kernels --count-texts FILE --repeats R` — the vectorizer's per-worker kernel (analyze title "
+              "then body, count each article's terms into its row) on the calling thread with a fresh dictionary, scikit-learn's "
+              "analyzer settings, after reading the archive into memory (`--html off`). scikit-learn: `Benchmarks/peers/"
+              "sklearn_counting.py FILE R`, CountVectorizer().fit_transform on the same texts (title + \"\\n\" + body) in memory "
+              "(which also sorts its vocabulary and builds the CSR matrix). Medians of R; equal terms and entries on both sides "
+              "show the same tokens were counted. MB = UTF-8 bytes of the texts."]
+    return lines
 
 
 def render_add(rows, baseline):

@@ -28,6 +28,10 @@ struct KernelsCommand: ParsableCommand {
 
             --html-bodies FILE: the HTML cleaner on one core over the bodies of a JSON Lines archive (best of \
             --repeats): HTMLText.clean MB/s of HTML, and the markup test's MB/s on the HTML and on the cleaned text.
+
+            --count-texts FILE: tokenizing and counting on one core (the vectorizer's per-worker kernel, \
+            scikit-learn's analyzer settings) over the articles of an archive read into memory first, \
+            --repeats times (the median is reported): MB/s of title + "\\n" + body text.
             """)
 
     @Option(help: "Raw little-endian float32 vectors, n × --dimension, row-major.")
@@ -51,6 +55,9 @@ struct KernelsCommand: ParsableCommand {
     @Option(help: "Time the HTML cleaner on the bodies of this JSON Lines archive.")
     var htmlBodies: String?
 
+    @Option(help: "Time tokenizing and counting on the articles of this archive.")
+    var countTexts: String?
+
     @Option(help: "--limits: comma-separated inner dimensions d of the 256 × 4096 × d tiles.")
     var limitDimensions = "128,256"
 
@@ -64,8 +71,8 @@ struct KernelsCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard [denseVectors != nil, limits, htmlBodies != nil].filter({ $0 }).count == 1 else {
-            throw ValidationError("give exactly one of --dense-vectors, --limits and --html-bodies")
+        guard [denseVectors != nil, limits, htmlBodies != nil, countTexts != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --dense-vectors, --limits, --html-bodies and --count-texts")
         }
         guard k >= 1 else { throw ValidationError("--k must be at least 1") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
@@ -89,6 +96,8 @@ struct KernelsCommand: ParsableCommand {
             print(JSONLine.encode(try benchDense(denseVectors, dimension: dimension)))
         } else if let htmlBodies {
             print(JSONLine.encode(try benchHTML(htmlBodies)))
+        } else if let countTexts {
+            print(JSONLine.encode(try benchCounting(countTexts)))
         } else {
             print(JSONLine.encode(benchLimits()))
         }

@@ -105,6 +105,23 @@ import SeeAlsoTestSupport
         }
     }
 
+    /// The benchmarks' tokenize-and-count kernel does a fit's counting: with nothing pruned, it meets every
+    /// term of the vocabulary and makes every stored entry of the matrix (one per distinct term of a row).
+    @Test func countingKernelCountsWhatTheFitStores() throws {
+        let articles = Self.generated(count: 800, seed: 41)
+        for configuration in [TfidfConfiguration.scikitLearn, TfidfConfiguration.news] {
+            var configuration = configuration
+            configuration.analyzer.ngramMax = 2
+            configuration.minDF = .count(1)
+            configuration.maxDF = .fraction(1)
+            let fit = try TfidfVectorizer.fit(articles: articles, configuration: configuration)
+            let tally = try CountingKernel.count(articles, configuration: configuration)
+            #expect(tally.terms == fit.model.vocabulary.count)
+            #expect(tally.entries == fit.matrix.values.count)
+            #expect(fit.matrix.values.count > articles.count)
+        }
+    }
+
     /// Generated news articles whose general words include several scripts, digits and stop words.
     static func generated(count: Int, seed: UInt64) -> [Article] {
         NewsWorld(seed: seed, mixedScripts: true).articles(count: count, seed: seed)
