@@ -118,7 +118,7 @@ package struct Analyzer {
         let count = tokens.count
         signatures.removeAll(keepingCapacity: true)
         for index in 0..<count {
-            let signature = TermDictionary.signature(tokens.token(index))
+            let signature = TermDictionary.signature(paddedKey: tokens.token(index))
             signatures.append(signature)
             surfaces.prefetch(signature)
         }

@@ -234,6 +234,21 @@ package struct TermDictionary: Sendable {
         return Signature(hash: hash, first: first, second: second, length: count)
     }
 
+    /// `signature(_:)` of a key followed by at least 16 readable, initialized bytes (a `TokenBuffer`
+    /// token): keys of up to 16 bytes are read with two unconditional loads and masked to their length,
+    /// with no branch on the length (tokens' lengths vary too much for the processor to predict them).
+    @inline(__always)
+    package static func signature(paddedKey key: UnsafeBufferPointer<UInt8>) -> Signature {
+        let count = key.count
+        guard count <= 16, let base = key.baseAddress else { return signature(key) }
+        let raw = UnsafeRawPointer(base)
+        let firstMask: UInt64 = count >= 8 ? .max : (1 &<< UInt64(8 * count)) &- 1
+        let secondMask: UInt64 = count <= 8 ? 0 : count == 16 ? .max : (1 &<< UInt64(8 * (count - 8))) &- 1
+        let first = raw.loadUnaligned(as: UInt64.self) & firstMask
+        let second = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & secondMask
+        return Signature(hash: shortHash(first: first, second: second, length: count), first: first, second: second, length: count)
+    }
+
     private static let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     /// The hash of a key of at most 16 bytes from its signature words alone (so growing the table

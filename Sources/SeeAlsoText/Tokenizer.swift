@@ -46,7 +46,8 @@ package struct Tokenizer {
         let count = bytes.count
         guard count > 0, let base = bytes.baseAddress else { return }
         let storage = tokens.raw
-        // ASCII writes at most one byte per input byte; the slow path re-reserves before each scalar.
+        // ASCII writes at most one byte per input byte (plus 8 for the last 8-byte store); the slow path
+        // re-reserves before each scalar.
         storage.reserve(bytes: count + 8)
         var out = storage.bytes
         var written = storage.byteCount
@@ -57,26 +58,29 @@ package struct Tokenizer {
         var index = 0
         let asciiTable = asciiWord
         asciiTable.withUnsafeBufferPointer { table in
+            // Branch-free: whether a run of word characters is long enough to be a token is hard to predict.
             @inline(__always) func endToken() {
-                if characters >= 2 {
-                    ends[tokenCount] = Int32(written)
-                    tokenCount += 1
-                    tokenStart = written
-                } else {
-                    written = tokenStart
-                }
+                let kept = characters >= 2
+                ends[tokenCount] = Int32(written)
+                tokenCount += kept ? 1 : 0
+                written = kept ? written : tokenStart
+                tokenStart = written
                 characters = 0
             }
             while index < count {
                 if index + 8 <= count {
-                    // Eight bytes at a time: the leading run of ASCII word bytes is copied (lowercased) at once.
+                    // Eight bytes at a time: the leading run of ASCII word bytes is copied (lowercased) at once,
+                    // and an ASCII byte ending it ends the token in the same step.
                     let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
                     let (run, lowered) = Tokenizer.asciiWordRun(word, lowercase: lowercase)
-                    if run > 0 {
-                        UnsafeMutableRawPointer(out + written).storeBytes(of: lowered, as: UInt64.self)
-                        written += run
-                        characters += run
-                        index += run
+                    UnsafeMutableRawPointer(out + written).storeBytes(of: lowered, as: UInt64.self)
+                    written += run
+                    characters += run
+                    index += run
+                    if run == 8 { continue }
+                    if base[index] < 0x80 {
+                        if characters > 0 { endToken() }
+                        index += 1
                         continue
                     }
                 }
@@ -249,7 +253,9 @@ package struct TokenBuffer {
     }
 }
 
-/// The raw memory behind a `TokenBuffer`.
+/// The raw memory behind a `TokenBuffer`. The bytes are initialized (zeroed when allocated) and
+/// `paddingBytes` more than the capacity exist, so a token's first 16 bytes can always be loaded
+/// (`TermDictionary.signature(paddedKey:)`).
 final class TokenStorage {
     var bytes: UnsafeMutablePointer<UInt8>
     var byteCapacity = 4096
@@ -258,8 +264,11 @@ final class TokenStorage {
     var endCapacity = 1024
     var tokenCount = 0
 
+    static let paddingBytes = 16
+
     init() {
-        bytes = .allocate(capacity: byteCapacity)
+        bytes = .allocate(capacity: byteCapacity + TokenStorage.paddingBytes)
+        bytes.initialize(repeating: 0, count: byteCapacity + TokenStorage.paddingBytes)
         ends = .allocate(capacity: endCapacity)
     }
 
@@ -270,17 +279,21 @@ final class TokenStorage {
 
     /// Makes room for `additional` more bytes and at least `additional / 2 + 1` more tokens.
     func reserve(bytes additional: Int) {
-        Self.grow(&bytes, count: byteCount, capacity: &byteCapacity, needed: byteCount + additional)
-        Self.grow(&ends, count: tokenCount, capacity: &endCapacity, needed: tokenCount + additional / 2 + 1)
+        Self.grow(&bytes, count: byteCount, capacity: &byteCapacity, needed: byteCount + additional, padding: TokenStorage.paddingBytes)
+        Self.grow(&ends, count: tokenCount, capacity: &endCapacity, needed: tokenCount + additional / 2 + 1, padding: 0)
     }
 
-    /// Reallocates `storage` (holding `count` elements) to at least `needed` elements, doubling.
-    private static func grow<Element>(_ storage: inout UnsafeMutablePointer<Element>, count: Int, capacity: inout Int, needed: Int) {
+    /// Reallocates `storage` (holding `count` elements) to at least `needed` elements, doubling, with
+    /// `padding` more allocated; the elements past `count` are zeroed.
+    private static func grow<Element: FixedWidthInteger>(_ storage: inout UnsafeMutablePointer<Element>, count: Int, capacity: inout Int,
+                                                         needed: Int, padding: Int) {
         guard needed > capacity else { return }
-        let fresh = UnsafeMutablePointer<Element>.allocate(capacity: max(needed, capacity * 2))
+        let newCapacity = max(needed, capacity * 2)
+        let fresh = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity + padding)
+        fresh.initialize(repeating: 0, count: newCapacity + padding)
         fresh.update(from: storage, count: count)
         storage.deallocate()
         storage = fresh
-        capacity = max(needed, capacity * 2)
+        capacity = newCapacity
     }
 }

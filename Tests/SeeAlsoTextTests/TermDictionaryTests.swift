@@ -188,6 +188,26 @@ private extension TermDictionary {
         #expect(dictionary.sortedByBytes([]) == [])
     }
 
+    /// The length-masked signature of tokens in a `TokenBuffer` equals the general one for every length
+    /// (keys up to 16 bytes take the masked path), for the buffer's last token too.
+    @Test func paddedSignatureOfTokensEqualsTheSignature() {
+        var rng = SplitMix64(seed: 23)
+        let words = (0..<2_000).map { _ in
+            String((0..<Int.random(in: 2...40, using: &rng)).map { _ in Character(Unicode.Scalar(UInt8.random(in: 97...122, using: &rng))) })
+        }
+        var tokenizer = Tokenizer()
+        var tokens = TokenBuffer()
+        tokenizer.tokenize(words.joined(separator: " "), into: &tokens)
+        #expect(tokens.count == words.count)
+        for index in 0..<tokens.count {
+            let token = tokens.token(index)
+            let padded = TermDictionary.signature(paddedKey: token)
+            let general = TermDictionary.signature(token)
+            #expect(padded.hash == general.hash && padded.first == general.first && padded.second == general.second
+                    && padded.length == general.length, "token \(index), \(token.count) bytes")
+        }
+    }
+
     @Test func copiesAreIndependent() {
         var original = TermDictionary()
         _ = original.insert("alpha")
