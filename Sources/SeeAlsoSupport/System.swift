@@ -162,6 +162,18 @@ package enum System {
     /// frees a large set of mid-sized buffers, so that the next stage's peak does not stack on them.
     package static func returnFreedMemory() { _ = glibcMallocTrim(0) }
 
+    /// Asks the kernel to back the whole 2 MiB pages inside `bytes` with huge pages (transparent huge
+    /// pages in `madvise` mode) when they are first touched: fewer TLB misses in large tables probed at
+    /// random. A hint: nothing happens where it is not supported.
+    package static func adviseHugePages(_ bytes: UnsafeMutableRawBufferPointer) {
+        let page = 2 << 20
+        guard let base = bytes.baseAddress else { return }
+        let start = (Int(bitPattern: base) + page - 1) / page * page
+        let end = (Int(bitPattern: base) + bytes.count) / page * page
+        guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(aligned, end - start, MADV_HUGEPAGE)
+    }
+
     /// User plus system CPU time of this process so far, in seconds.
     package static func cpuSeconds() -> Double {
         var usage = rusage()

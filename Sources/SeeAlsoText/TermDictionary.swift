@@ -1,5 +1,6 @@
 import CPrefetch
 import Foundation
+import SeeAlsoSupport
 
 /// A hash table from byte strings (UTF-8 terms) to dense ids 0, 1, 2, … in insertion order, each
 /// with an optional 32-bit payload (the analyzer stores a token's term id there).
@@ -32,8 +33,17 @@ package struct TermDictionary: Sendable {
     package init(expectedCount: Int = 512) {
         var capacity = 1024
         while capacity < expectedCount * 2 { capacity *= 2 }
-        slots = Array(repeating: 0, count: 4 * capacity)
+        slots = TermDictionary.emptySlots(capacity)
         mask = capacity - 1
+    }
+
+    /// `capacity` empty slots; tables of several MiB ask for huge pages first (see `System.adviseHugePages`).
+    private static func emptySlots(_ capacity: Int) -> [UInt64] {
+        [UInt64](unsafeUninitializedCapacity: 4 * capacity) { words, initialized in
+            if capacity * 32 >= 4 << 20 { System.adviseHugePages(UnsafeMutableRawBufferPointer(words)) }
+            words.initialize(repeating: 0)
+            initialized = 4 * capacity
+        }
     }
 
     package var count: Int { offsets.count - 1 }
@@ -173,7 +183,7 @@ package struct TermDictionary: Sendable {
 
     private mutating func grow() {
         let capacity = 2 * (mask + 1)
-        var fresh = [UInt64](repeating: 0, count: 4 * capacity)
+        var fresh = TermDictionary.emptySlots(capacity)
         let newMask = capacity - 1
         arena.withUnsafeBufferPointer { arena in
             for index in 0...mask where slots[4 * index] != 0 {
