@@ -2,22 +2,17 @@
 title + "\\n" + body of a JSON Lines archive read into memory first. Times fit_transform alone (tokenize,
 count, sort the vocabulary, build the CSR matrix) `repeats` times on one core. Prints one JSON line:
 documents, text bytes, terms, stored entries, seconds of each repeat."""
-import gzip
 import json
 import sys
 import time
 
+from archive_texts import read_texts
 from sklearn.feature_extraction.text import CountVectorizer
 
 
 def main():
     path, repeats = sys.argv[1], int(sys.argv[2])
-    opener = gzip.open if path.endswith(".gz") else open
-    texts = []
-    with opener(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            texts.append(record.get("title", "") + "\n" + (record.get("body") or record.get("text") or ""))
+    texts = read_texts(path)
     seconds = []
     for _ in range(repeats):
         start = time.perf_counter()
