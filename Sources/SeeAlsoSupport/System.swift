@@ -162,17 +162,20 @@ package enum System {
     /// frees a large set of mid-sized buffers, so that the next stage's peak does not stack on them.
     package static func returnFreedMemory() { _ = glibcMallocTrim(0) }
 
-    /// Asks the kernel to back the whole 2 MiB pages inside `bytes` with huge pages (transparent huge
-    /// pages in `madvise` mode) when they are first touched: fewer TLB misses in large tables probed at
-    /// random. A hint: nothing happens where it is not supported.
-    package static func adviseHugePages(_ bytes: UnsafeMutableRawBufferPointer) {
-        let page = 2 << 20
-        guard let base = bytes.baseAddress else { return }
-        let start = (Int(bitPattern: base) + page - 1) / page * page
-        let end = (Int(bitPattern: base) + bytes.count) / page * page
-        guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(aligned, end - start, MADV_HUGEPAGE)
+    /// `bytes` bytes of zeroed memory of the process's own (an anonymous private mapping; pages are
+    /// allocated when first touched). With `hugePages`, the kernel is asked to back it with 2 MiB pages
+    /// (transparent huge pages in `madvise` mode): fewer TLB misses in large tables probed at random; a
+    /// hint, ignored where unsupported. Traps when the system has no memory left, as an allocation does.
+    package static func mapZeroedMemory(bytes: Int, hugePages: Bool) -> UnsafeMutableRawPointer {
+        guard let address = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), address != MAP_FAILED else {
+            fatalError("out of memory: mapping \(bytes) bytes failed (errno \(errno))")
+        }
+        if hugePages { _ = madvise(address, bytes, MADV_HUGEPAGE) }
+        return address
     }
+
+    /// Returns memory from `mapZeroedMemory(bytes:hugePages:)` to the system.
+    package static func unmapZeroedMemory(_ address: UnsafeMutableRawPointer, bytes: Int) { munmap(address, bytes) }
 
     /// User plus system CPU time of this process so far, in seconds.
     package static func cpuSeconds() -> Double {

@@ -18,7 +18,7 @@ package struct TermDictionary: Sendable {
     private var offsets: [Int] = [0]
     /// Four words per slot: payload << 32 | (id + 1) (0 when empty); key bytes 0..<8 and 8..<16
     /// (little-endian, zero-padded); min(length, 0xFFFF) << 48 | arena offset.
-    private var slots: [UInt64]
+    private var slots: SlotStorage
     private var mask: Int
 
     /// What a probe compares: the key's hash, its first 16 bytes and its length.
@@ -33,17 +33,8 @@ package struct TermDictionary: Sendable {
     package init(expectedCount: Int = 512) {
         var capacity = 1024
         while capacity < expectedCount * 2 { capacity *= 2 }
-        slots = TermDictionary.emptySlots(capacity)
+        slots = SlotStorage(slotCount: capacity)
         mask = capacity - 1
-    }
-
-    /// `capacity` empty slots; tables of several MiB ask for huge pages first (see `System.adviseHugePages`).
-    private static func emptySlots(_ capacity: Int) -> [UInt64] {
-        [UInt64](unsafeUninitializedCapacity: 4 * capacity) { words, initialized in
-            if capacity * 32 >= 4 << 20 { System.adviseHugePages(UnsafeMutableRawBufferPointer(words)) }
-            words.initialize(repeating: 0)
-            initialized = 4 * capacity
-        }
     }
 
     package var count: Int { offsets.count - 1 }
@@ -67,7 +58,7 @@ package struct TermDictionary: Sendable {
     /// Starts fetching the cache line of the slot `signature` hashes to, without waiting for it.
     @inline(__always)
     package func prefetch(_ signature: Signature) {
-        slots.withUnsafeBufferPointer { seealso_prefetch($0.baseAddress! + 4 * (Int(truncatingIfNeeded: signature.hash) & mask)) }
+        seealso_prefetch(slots.words + 4 * (Int(truncatingIfNeeded: signature.hash) & mask))
     }
 
     /// The id of `key`, inserting it when new.
@@ -78,9 +69,11 @@ package struct TermDictionary: Sendable {
 
     /// The id of `key`, inserting it with `payload` when new (an existing key keeps its payload).
     package mutating func insert(_ key: UnsafeBufferPointer<UInt8>, signature: Signature, payload: Int32) -> (id: Int32, inserted: Bool) {
+        if !isKnownUniquelyReferenced(&slots) { slots = slots.copy() }
+        let table = slots.words
         var index = Int(truncatingIfNeeded: signature.hash) & mask
         while true {
-            let meta = slots[4 * index]
+            let meta = table[4 * index]
             if meta == 0 { break }
             if matches(slot: index, key, signature) { return (Int32(truncatingIfNeeded: meta & 0xFFFF_FFFF) - 1, false) }
             index = (index + 1) & mask
@@ -89,10 +82,10 @@ package struct TermDictionary: Sendable {
         let start = arena.count
         arena.append(contentsOf: key)
         offsets.append(arena.count)
-        slots[4 * index] = UInt64(UInt32(bitPattern: payload)) << 32 | UInt64(id + 1)
-        slots[4 * index + 1] = signature.first
-        slots[4 * index + 2] = signature.second
-        slots[4 * index + 3] = UInt64(min(key.count, 0xFFFF)) << 48 | UInt64(start)
+        table[4 * index] = UInt64(UInt32(bitPattern: payload)) << 32 | UInt64(id + 1)
+        table[4 * index + 1] = signature.first
+        table[4 * index + 2] = signature.second
+        table[4 * index + 3] = UInt64(min(key.count, 0xFFFF)) << 48 | UInt64(start)
         if count * 2 > mask + 1 { grow() }
         return (Int32(id), true)
     }
@@ -102,7 +95,7 @@ package struct TermDictionary: Sendable {
     private func find(_ key: UnsafeBufferPointer<UInt8>, _ signature: Signature) -> UInt64? {
         var index = Int(truncatingIfNeeded: signature.hash) & mask
         while true {
-            let meta = slots.withUnsafeBufferPointer { $0[4 * index] }
+            let meta = slots.words[4 * index]
             if meta == 0 { return nil }
             if matches(slot: index, key, signature) { return meta }
             index = (index + 1) & mask
@@ -112,7 +105,7 @@ package struct TermDictionary: Sendable {
     /// Whether the occupied slot `index` holds `key`.
     @inline(__always)
     private func matches(slot index: Int, _ key: UnsafeBufferPointer<UInt8>, _ signature: Signature) -> Bool {
-        slots.withUnsafeBufferPointer { slots in
+        slots.withWords { slots in
             guard slots[4 * index + 1] == signature.first, slots[4 * index + 2] == signature.second else { return false }
             let lengthAndStart = slots[4 * index + 3]
             let storedLength = Int(lengthAndStart >> 48)
@@ -183,21 +176,22 @@ package struct TermDictionary: Sendable {
 
     private mutating func grow() {
         let capacity = 2 * (mask + 1)
-        var fresh = TermDictionary.emptySlots(capacity)
+        let fresh = SlotStorage(slotCount: capacity)
         let newMask = capacity - 1
+        let (old, new) = (slots.words, fresh.words)
         arena.withUnsafeBufferPointer { arena in
-            for index in 0...mask where slots[4 * index] != 0 {
-                let length = Int(slots[4 * index + 3] >> 48)
+            for index in 0...mask where old[4 * index] != 0 {
+                let length = Int(old[4 * index + 3] >> 48)
                 let hash: UInt64
                 if length <= 16 {
-                    hash = TermDictionary.shortHash(first: slots[4 * index + 1], second: slots[4 * index + 2], length: length)
+                    hash = TermDictionary.shortHash(first: old[4 * index + 1], second: old[4 * index + 2], length: length)
                 } else {
-                    let id = Int(slots[4 * index] & 0xFFFF_FFFF) - 1
+                    let id = Int(old[4 * index] & 0xFFFF_FFFF) - 1
                     hash = TermDictionary.signature(UnsafeBufferPointer(rebasing: arena[offsets[id]..<offsets[id + 1]])).hash
                 }
                 var target = Int(truncatingIfNeeded: hash) & newMask
-                while fresh[4 * target] != 0 { target = (target + 1) & newMask }
-                for word in 0..<4 { fresh[4 * target + word] = slots[4 * index + word] }
+                while new[4 * target] != 0 { target = (target + 1) & newMask }
+                for word in 0..<4 { new[4 * target + word] = old[4 * index + word] }
             }
         }
         slots = fresh
@@ -288,5 +282,32 @@ package struct TermDictionary: Sendable {
             index += 1
         }
         return true
+    }
+}
+
+/// The slots of a `TermDictionary`: zeroed memory mapped for the table alone, so that tables of 4 MiB
+/// and more can live on huge pages (`System.mapZeroedMemory`) without that advice outliving them in
+/// the allocator's heap; pages are touched only as keys land in them. Shared by copies of a
+/// dictionary until one of them inserts (copy on write).
+private final class SlotStorage: @unchecked Sendable {
+    let words: UnsafeMutablePointer<UInt64>
+    let slotCount: Int
+
+    init(slotCount: Int) {
+        self.slotCount = slotCount
+        let bytes = 32 * slotCount
+        words = System.mapZeroedMemory(bytes: bytes, hugePages: bytes >= 4 << 20).bindMemory(to: UInt64.self, capacity: 4 * slotCount)
+    }
+
+    deinit { System.unmapZeroedMemory(UnsafeMutableRawPointer(words), bytes: 32 * slotCount) }
+
+    func copy() -> SlotStorage {
+        let copy = SlotStorage(slotCount: slotCount)
+        copy.words.update(from: words, count: 4 * slotCount)
+        return copy
+    }
+
+    func withWords<R>(_ body: (UnsafeBufferPointer<UInt64>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: words, count: 4 * slotCount))
     }
 }
