@@ -20,9 +20,7 @@ struct CountingReport: Encodable {
 
 extension KernelsCommand {
     func benchCounting(_ path: String) throws -> CountingReport {
-        var options = CorpusOptions()
-        options.html = .off
-        let articles = try CorpusReader(path: path, options: options).readAll().articles
+        let articles = try articlesAsTheyAre(path)
         let textBytes = articles.reduce(0) { $0 + $1.title.utf8.count + 1 + $1.body.utf8.count }
         var seconds: [Double] = []
         var tally: CountingKernel.Tally?

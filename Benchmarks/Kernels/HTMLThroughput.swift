@@ -18,10 +18,7 @@ struct HTMLReport: Encodable {
 
 extension KernelsCommand {
     func benchHTML(_ path: String) throws -> HTMLReport {
-        var options = CorpusOptions()
-        options.html = .off
-        let articles = try CorpusReader(path: path, options: options).readAll().articles
-        let bodies = articles.map(\.body)
+        let bodies = try articlesAsTheyAre(path).map(\.body)
         let htmlBytes = bodies.reduce(0) { $0 + $1.utf8.count }
         var best = Double.infinity
         var cleaned: [String] = []
@@ -46,5 +43,14 @@ extension KernelsCommand {
             cleanMBPerSecond: Double(htmlBytes) / best / 1e6,
             detectHTMLMBPerSecond: Double(htmlBytes) / detectionSeconds(bodies) / 1e6,
             detectPlainMBPerSecond: Double(plainBytes) / detectionSeconds(cleaned) / 1e6)
+    }
+}
+
+extension KernelsCommand {
+    /// The articles of a JSON Lines archive read with `--html off`: bodies exactly as the file holds them.
+    func articlesAsTheyAre(_ path: String) throws -> [Article] {
+        var options = CorpusOptions()
+        options.html = .off
+        return try CorpusReader(path: path, options: options).readAll().articles
     }
 }
