@@ -33,7 +33,8 @@ struct ClusterCommand: ProgressCommand {
     enum Method: String, ExpressibleByArgument, CaseIterable { case kmeans, minibatch, stories }
 
     @Option(help: "Index directory.") var index: String?
-    @Option(help: "Cluster an archive file directly (vectorized with the options below; nothing is stored).") var input: String?
+    @Option(help: "Cluster an archive file directly (read and vectorized with the options below; nothing is stored).") var input: String?
+    @OptionGroup var reading: ReadingOptions
     @OptionGroup var vectorizer: VectorizerOptions
     @Option(help: "kmeans (topics), minibatch (topics, large archives) or stories.") var method: Method = .kmeans
     @Option(help: "Number of topics, or auto (best silhouette on a sample).") var k = "20"
@@ -70,6 +71,9 @@ struct ClusterCommand: ProgressCommand {
         if let dimensions { guard dimensions >= 1 else { throw ValidationError("--dimensions must be at least 1") } }
         if let threshold { guard (-1...1).contains(threshold) else { throw ValidationError("--threshold must be a cosine in [-1, 1]") } }
         if method == .stories && input != nil { throw ValidationError("--method stories needs an --index (it uses the stored related lists)") }
+        if index != nil && reading.isSet {
+            throw ValidationError("--input-format, --columns, --html, --time-zone, --skip-invalid and --max-record-bytes go with --input, not --index")
+        }
         if let svdSample { guard svdSample > 0 && svdSample <= 1 else { throw ValidationError("--svd-sample must be in (0, 1]") } }
     }
 
@@ -80,7 +84,7 @@ struct ClusterCommand: ProgressCommand {
             do { return try AtomicFileWriter(path: path) } catch { throw OutputFileError(path: path, reason: "--assignments: \(error)") }
         }
         let report = try index.map { try SeeAlsoEngine(path: $0).cluster(options: options, progress: progress) }
-            ?? SeeAlsoEngine.cluster(ArchiveInput(input!), tfidf: try vectorizer.configuration(), options: options, progress: progress)
+            ?? SeeAlsoEngine.cluster(try reading.archive(input!, for: vectorizer), tfidf: try vectorizer.configuration(), options: options, progress: progress)
         if let assignmentsFile {
             for line in report.assignments { try assignmentsFile.write(JSONLine.encode(line) + "\n") }
             try assignmentsFile.commit()

@@ -95,6 +95,30 @@ import SeeAlsoTestSupport
         #expect(unwritable.exited && unwritable.status != 0 && unwritable.error.contains("missing/lines.jsonl"), "\(unwritable.error)")
     }
 
+    /// `cluster --input` reads the archive with the input options, as `build` does: a CSV export with its
+    /// own column names clusters as the same articles in JSON Lines; with --index those options are refused.
+    @Test func clusteringAnArchiveHonoursTheInputOptions() throws {
+        let scratch = try TemporaryDirectory("cluster-input-options")
+        defer { scratch.remove() }
+        let articles = Self.world.articles(count: 60, seed: 8)
+        let jsonl = try writeJSONL(articles, to: scratch.path("archive.jsonl"))
+        func quoted(_ field: String) -> String { "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let rows = ["Key,Headline,Text"] + articles.map { [$0.id, $0.title, $0.body].map(quoted).joined(separator: ",") }
+        let csv = scratch.path("export.csv")
+        try (rows.joined(separator: "\n") + "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        let common = ["cluster", "--k", "3", "--min-df", "1", "--format", "jsonl", "--quiet"]
+        let fromJSONL = try SeeAlsoExecutable.output(common + ["--input", jsonl])
+        let fromCSV = try SeeAlsoExecutable.output(common + ["--input", csv, "--columns", "id=Key,title=Headline,body=Text"])
+        #expect(fromCSV == fromJSONL)
+        let unmapped = try SeeAlsoExecutable.run(common + ["--input", csv])
+        #expect(unmapped.exited && unmapped.status != 0, "\(unmapped.error)")
+
+        let index = scratch.path("index")
+        _ = try SeeAlsoExecutable.output(["build", "--input", jsonl, "--index", index, "--min-df", "1", "--quiet"])
+        let refused = try SeeAlsoExecutable.run(["cluster", "--index", index, "--columns", "id=Key", "--quiet"])
+        #expect(refused.exited && refused.status != 0 && refused.error.contains("--columns"), "\(refused.error)")
+    }
+
     /// Clusters kept through writes: after `add`, earlier articles keep their ids and new ones join
     /// existing topics (numbered by size at the last `cluster`).
     @Test func writesKeepTheNumbering() throws {
