@@ -44,7 +44,17 @@ protocol ProgressCommand: ParsableCommand {
 }
 
 extension ProgressCommand {
-    func run() throws { try run(progress: global.apply()) }
+    /// Runs the command. A ValidationError raised while it runs (an option's value checked when it is
+    /// used, e.g. --time-zone) is printed alone, without the root command's usage line the parser would
+    /// add, and exits with the usage status (64) as at parse time.
+    func run() throws {
+        do {
+            try run(progress: global.apply())
+        } catch let error as ValidationError {
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            throw ExitCode.validationFailure
+        }
+    }
 }
 
 /// `--index`: the index directory a command reads or changes.

@@ -63,7 +63,7 @@ struct WorkerCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run(progress: any ProgressReporter) throws {
-            let k = try length.checked()
+            let k = length.k
             let input = try vectorLines(columns: columns)
             if partition {
                 guard split == nil else { throw ValidationError("--split and --partition exclude each other") }
@@ -81,7 +81,7 @@ struct WorkerCommand: ParsableCommand {
         @OptionGroup var length: ListLength
 
         func run() throws {
-            let k = try length.checked()
+            let k = length.k
             try ShardedBuild.mergeLists(try LineInput(path: nil), k: k, to: LineOutput())
         }
     }
@@ -154,13 +154,12 @@ struct WorkerCommand: ParsableCommand {
     }
 }
 
-/// `--k` of the steps that make lists: 1 ≤ k ≤ the index maximum, checked when the step runs.
+/// `--k` of the steps that make lists: 1 ≤ k ≤ the index maximum.
 struct ListLength: ParsableArguments {
     @Option(help: "Length of each list.") var k = 20
 
-    func checked() throws -> Int {
-        guard (1...IndexManifest.maximumK).contains(k) else { throw ValidationError("-k must be between 1 and \(IndexManifest.maximumK), got \(k)") }
-        return k
+    func validate() throws {
+        guard (1...IndexManifest.maximumK).contains(k) else { throw ValidationError("--k must be between 1 and \(IndexManifest.maximumK), got \(k)") }
     }
 }
 

@@ -196,7 +196,7 @@ import SeeAlsoTestSupport
                                                    "--lists", lists, "--index", scratch.path("index")])
             #expect(write.exited && write.status != 0 && write.error.contains("missing.json"), "\(write.error)")
             let k = try SeeAlsoExecutable.run(["worker", "merge", "--k", "0"])
-            #expect(k.exited && k.status != 0 && k.error.contains("-k must be between 1 and"), "\(k.error)")
+            #expect(k.exited && k.status != 0 && k.error.contains("--k must be between 1 and"), "\(k.error)")
         }
     }
 
