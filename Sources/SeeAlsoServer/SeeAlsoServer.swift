@@ -37,8 +37,27 @@ public enum SeeAlsoServer {
             logger: logger)
     }
 
-    /// Runs the service until SIGTERM or SIGINT.
-    public static func run(_ options: ServerOptions, logger: Logger, onListening: @escaping @Sendable (Int) -> Void) async throws {
-        try await application(options, logger: logger, onListening: onListening).runService()
+    /// Runs the service until SIGTERM or SIGINT, as `seealso serve` does: swift-log lines at `logLevel`
+    /// on standard error (this bootstraps the process's logging system, which can happen once), and,
+    /// once it accepts connections, one JSON line on standard output:
+    /// `{"listening":"http://HOST:PORT","port":PORT}`. Embedders with logging of their own run
+    /// `application(_:logger:onListening:)` instead.
+    public static func run(_ options: ServerOptions, logLevel: Logger.Level) async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        let host = options.host
+        try await application(options, logger: Logger(label: "seealso.serve")) { port in
+            let line = JSONLine.encode(Listening(listening: "http://\(host):\(port)", port: port)) + "\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }.runService()
     }
+}
+
+/// The line `run(_:logLevel:)` prints on standard output once the service accepts connections.
+private struct Listening: Encodable {
+    var listening: String
+    var port: Int
 }

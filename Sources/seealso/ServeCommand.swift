@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Logging
 import SeeAlso
 import SeeAlsoServer
@@ -53,18 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         _ = global.apply()
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let logger = Logger(label: "seealso.serve")
-        let host = self.host
-        try await SeeAlsoServer.run(options(), logger: logger) { port in
-            let line = JSONLine.encode(Listening(listening: "http://\(host):\(port)", port: port)) + "\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
-        }
+        try await SeeAlsoServer.run(options(), logLevel: Logger.Level(rawValue: logLevel) ?? .info)
     }
 }
 
@@ -86,9 +74,3 @@ struct KeysCommand: ParsableCommand {
 
 /// The defaults of the server's options (shown in `serve --help`).
 private let serverDefaults = ServerOptions(indexPath: "")
-
-/// The line `serve` prints on standard output once it accepts connections.
-private struct Listening: Encodable {
-    var listening: String
-    var port: Int
-}
