@@ -92,12 +92,7 @@ struct RelatedCommand: ProgressCommand {
         var input = CorpusOptions()
         input.html = html
         input.timeZone = zone
-        var article: Article
-        if stdin {
-            article = try Article.decodeJSONFromStandardInput(options: input)
-        } else {
-            article = try Article(textFile: textFile!, options: input)
-        }
+        var article = try stdin ? Article.decodeJSONFromStandardInput(options: input) : Article(textFile: textFile!, options: input)
         if let date { article.date = try validating("--date") { try ArticleDate(parsing: date, assuming: zone) } }
         return article
     }

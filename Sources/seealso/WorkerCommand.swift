@@ -63,15 +63,14 @@ struct WorkerCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run(progress: any ProgressReporter) throws {
-            let k = length.k
             let input = try vectorLines(columns: columns)
             if partition {
                 guard split == nil else { throw ValidationError("--split and --partition exclude each other") }
                 let (residents, visitors) = try ShardedBuild.readPartition(input, columnCount: columns)
-                return ShardedBuild.writeCandidateLists(residents: residents, visitors: visitors, k: k, to: LineOutput())
+                return ShardedBuild.writeCandidateLists(residents: residents, visitors: visitors, k: length.k, to: LineOutput())
             }
             let rows = try ShardedBuild.readRows(input, columnCount: columns)
-            ShardedBuild.writeCandidateLists(rows, split: split, k: k, to: LineOutput())
+            ShardedBuild.writeCandidateLists(rows, split: split, k: length.k, to: LineOutput())
         }
     }
 
@@ -80,10 +79,7 @@ struct WorkerCommand: ParsableCommand {
             commandName: "merge", abstract: "Merge list lines by row into each row's k best, in row order.")
         @OptionGroup var length: ListLength
 
-        func run() throws {
-            let k = length.k
-            try ShardedBuild.mergeLists(try LineInput(path: nil), k: k, to: LineOutput())
-        }
+        func run() throws { try ShardedBuild.mergeLists(try LineInput(path: nil), k: length.k, to: LineOutput()) }
     }
 
     struct TrainPartitions: ProgressCommand {
