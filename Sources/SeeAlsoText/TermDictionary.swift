@@ -105,18 +105,17 @@ package struct TermDictionary: Sendable {
     /// Whether the occupied slot `index` holds `key`.
     @inline(__always)
     private func matches(slot index: Int, _ key: UnsafeBufferPointer<UInt8>, _ signature: Signature) -> Bool {
-        slots.withWords { slots in
-            guard slots[4 * index + 1] == signature.first, slots[4 * index + 2] == signature.second else { return false }
-            let lengthAndStart = slots[4 * index + 3]
-            let storedLength = Int(lengthAndStart >> 48)
-            guard storedLength == min(signature.length, 0xFFFF) else { return false }
-            if signature.length <= 16 { return true }
-            let id = Int(slots[4 * index] & 0xFFFF_FFFF) - 1
-            let start = Int(lengthAndStart & 0xFFFF_FFFF_FFFF)
-            guard offsets[id + 1] - start == key.count else { return false }
-            return arena.withUnsafeBufferPointer { stored in
-                TermDictionary.bytesEqual(stored.baseAddress! + start + 16, key.baseAddress! + 16, key.count - 16)
-            }
+        let slots = self.slots.words
+        guard slots[4 * index + 1] == signature.first, slots[4 * index + 2] == signature.second else { return false }
+        let lengthAndStart = slots[4 * index + 3]
+        let storedLength = Int(lengthAndStart >> 48)
+        guard storedLength == min(signature.length, 0xFFFF) else { return false }
+        if signature.length <= 16 { return true }
+        let id = Int(slots[4 * index] & 0xFFFF_FFFF) - 1
+        let start = Int(lengthAndStart & 0xFFFF_FFFF_FFFF)
+        guard offsets[id + 1] - start == key.count else { return false }
+        return arena.withUnsafeBufferPointer { stored in
+            TermDictionary.bytesEqual(stored.baseAddress! + start + 16, key.baseAddress! + 16, key.count - 16)
         }
     }
 
@@ -305,9 +304,5 @@ private final class SlotStorage: @unchecked Sendable {
         let copy = SlotStorage(slotCount: slotCount)
         copy.words.update(from: words, count: 4 * slotCount)
         return copy
-    }
-
-    func withWords<R>(_ body: (UnsafeBufferPointer<UInt64>) throws -> R) rethrows -> R {
-        try body(UnsafeBufferPointer(start: words, count: 4 * slotCount))
     }
 }
